@@ -1,0 +1,115 @@
+/**
+ * Local services for tests, benchmarks and the local stack: a private anvil chain and a private
+ * redis-server, each on a free loopback port, stopped by `stop()`. `REDIS_URL` (when set) makes
+ * `startRedis` use that server instead of starting one.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type Service = { url: string; port: number; process?: ChildProcess; stop: () => Promise<void> };
+
+const require = createRequire(import.meta.url);
+
+/** Path of a Foundry binary (`anvil`, `forge`, `cast`) shipped by the `@foundry-rs/*` npm packages. */
+export function foundryBin(tool: 'anvil' | 'forge' | 'cast'): string {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const pkg = `@foundry-rs/${tool}-${process.platform}-${arch}`;
+  try {
+    return join(require.resolve(`${pkg}/package.json`), '..', 'bin', tool);
+  } catch {
+    throw new Error(`${pkg} is not installed: run npm install`);
+  }
+}
+
+/** A TCP port on 127.0.0.1 that nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, name: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before listening`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = new Socket();
+      socket.once('connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+      socket.connect(port, '127.0.0.1');
+    }).catch(() => false);
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} did not listen on port ${port} within ${timeoutMs} ms`);
+}
+
+function stopper(child: ChildProcess, cleanup?: () => void) {
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    cleanup?.();
+  };
+}
+
+export type AnvilOptions = {
+  port?: number;
+  chainId?: number;
+  blockTime?: number;
+  gasLimit?: bigint;
+  /** Extra command-line arguments for anvil. */
+  args?: string[];
+};
+
+/** Starts a private anvil on a free loopback port. */
+export async function startAnvil(options: AnvilOptions = {}): Promise<Service> {
+  const port = options.port ?? (await freePort());
+  const args = ['--port', String(port), '--host', '127.0.0.1', '--silent'];
+  if (options.chainId !== undefined) args.push('--chain-id', String(options.chainId));
+  if (options.blockTime !== undefined) args.push('--block-time', String(options.blockTime));
+  if (options.gasLimit !== undefined) args.push('--gas-limit', String(options.gasLimit));
+  args.push(...(options.args ?? []));
+  const child = spawn(foundryBin('anvil'), args, { stdio: 'ignore' });
+  await waitForPort(port, child, 'anvil');
+  return { url: `http://127.0.0.1:${port}`, port, process: child, stop: stopper(child) };
+}
+
+export type RedisOptions = {
+  port?: number;
+  /** Keep data on disk (the local stack) instead of a throwaway in-memory server (tests). */
+  persistDir?: string;
+};
+
+/** Redis for BullMQ: `REDIS_URL` when set, else a private redis-server on a free loopback port. */
+export async function startRedis(options: RedisOptions = {}): Promise<Service> {
+  const external = process.env.REDIS_URL;
+  if (external) return { url: external, port: Number(new URL(external).port || 6379), stop: async () => {} };
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('redis-server is not installed: run `bash bin/ensure-redis.sh` (or set REDIS_URL)');
+  }
+  const port = options.port ?? (await freePort());
+  const dir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'stoa-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--maxmemory-policy', 'noeviction'];
+  args.push(...(options.persistDir ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no']));
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  await waitForPort(port, child, 'redis-server');
+  const cleanup = options.persistDir ? undefined : () => rmSync(dir, { recursive: true, force: true });
+  return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: stopper(child, cleanup) };
+}
