@@ -9,7 +9,8 @@ export default defineConfig({
     foundry({
       project: '.',
       forge: { build: false },
-      include: ['contracts/**/*.sol/*.json', 'test/**/Emitter.sol/*.json'],
+      // Artifact folders (out/<File>.sol/) of the contracts the agents talk to.
+      include: ['Emitter.sol/*.json'],
     }),
   ],
 });
