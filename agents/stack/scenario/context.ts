@@ -1,0 +1,69 @@
+/** What every scenario step gets: the chain, the demo's named accounts and the deployment. */
+import {
+  type Account,
+  createPublicClient,
+  createWalletClient,
+  http,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+  type Chain,
+} from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import type { Deployment } from '../deploy.js';
+import type { Progress } from '../progress.js';
+
+/** anvil's well-known test mnemonic: the demo's accounts are its first addresses. */
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+
+/** The demo's cast; index = anvil account index. */
+export const PEOPLE = ['deployer', 'kycProvider', 'alice', 'bob', 'carol', 'dave', 'mallory', 'aliceNewWallet'] as const;
+export type Person = (typeof PEOPLE)[number];
+
+export type ScenarioContext = {
+  rpcUrl: string;
+  redisUrl: string;
+  chain: Chain;
+  client: PublicClient;
+  accounts: Record<Person, Account>;
+  wallet: (who: Person) => WalletClient<Transport, Chain, Account>;
+  deployment: Deployment;
+  progress: Progress;
+};
+
+export function createScenarioContext(args: {
+  rpcUrl: string;
+  redisUrl: string;
+  chainId: number;
+  deployment: Deployment;
+  progress: Progress;
+}): ScenarioContext {
+  const chain = { ...foundry, id: args.chainId, rpcUrls: { default: { http: [args.rpcUrl] } } };
+  const transport = http(args.rpcUrl);
+  const accounts = Object.fromEntries(
+    PEOPLE.map((name, addressIndex) => [name, mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex })]),
+  ) as Record<Person, Account>;
+  const wallets = new Map<Person, WalletClient<Transport, Chain, Account>>();
+  return {
+    rpcUrl: args.rpcUrl,
+    redisUrl: args.redisUrl,
+    chain,
+    client: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
+    accounts,
+    wallet(who) {
+      let w = wallets.get(who);
+      if (!w) {
+        w = createWalletClient({ chain, transport, account: accounts[who] });
+        wallets.set(who, w);
+      }
+      return w;
+    },
+    deployment: args.deployment,
+    progress: args.progress,
+  };
+}
+
+/** A step of a scenario: a title and what it does; it throws when the platform misbehaves.
+ * A scenario stops at its first failed step (the later ones build on it). */
+export type ScenarioStep = { title: string; run: (ctx: ScenarioContext) => Promise<string | undefined | void> };

@@ -1,0 +1,109 @@
+/**
+ * `npm start`: the local stack. Starts anvil and Redis, deploys every contract with the forge
+ * script, starts the agents, runs the demonstration scenario step by step, then keeps everything
+ * running until Ctrl-C and stops what it started.
+ *
+ *   npm start                      stack + scenario, then keep running
+ *   npm start -- --once            exit after the scenario (0 only when every step did what it should)
+ *   npm start -- --scenario none   just run the stack
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { toHex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { deploy } from './deploy.js';
+import { createProgress, oneLine } from './progress.js';
+import { ANVIL_MNEMONIC, createScenarioContext } from './scenario/context.js';
+import { scenarios } from './scenario/index.js';
+import { freePort, type Service, startAnvil, startRedis } from './services.js';
+
+const CHAIN_ID = 31337;
+
+const program = new Command('npm start')
+  .description('Run the Stoa platform locally: chain, Redis, contracts, agents and a demonstration')
+  .option('--once', 'exit after the scenario; exit code 0 only when every step succeeded')
+  .addOption(
+    new Option('--scenario <name>', 'which demonstration to run').choices(['all', 'none']).default('all'),
+  )
+  .option('--rpc-port <port>', 'port for anvil (default 8545, or a free port if taken; 0 = any free port)', parsePort)
+  .showHelpAfterError();
+program.parse();
+const opts = program.opts<{ once?: boolean; scenario: 'all' | 'none'; rpcPort?: number }>();
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('not a TCP port (0-65535)');
+  return port;
+}
+
+const services: Service[] = [];
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const service of services.reverse()) await service.stop().catch(() => {});
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(130));
+process.on('SIGTERM', () => void stopAll(143));
+
+async function portOr(preferred: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(freePort()));
+    server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(preferred)));
+  });
+}
+
+const progress = createProgress();
+let rpcUrl = '';
+let redisUrl = '';
+let deployment = {};
+
+const ready =
+  (await progress.step('start the local chain (anvil)', async () => {
+    const port = opts.rpcPort === undefined ? await portOr(8545) : opts.rpcPort || (await freePort());
+    const anvil = await startAnvil({ port, chainId: CHAIN_ID });
+    services.push(anvil);
+    rpcUrl = anvil.url;
+    return rpcUrl;
+  })) &&
+  (await progress.step('start Redis', async () => {
+    const redis = await startRedis();
+    services.push(redis);
+    redisUrl = redis.url;
+    return process.env.REDIS_URL ? `${redisUrl} (REDIS_URL)` : redisUrl;
+  })) &&
+  (await progress.step('compile and deploy the contracts (forge script)', async () => {
+    const deployer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });
+    deployment = await deploy({
+      rpcUrl,
+      chainId: CHAIN_ID,
+      privateKey: toHex(deployer.getHdKey().privateKey!),
+      onLine: (line) => {
+        if (/Compiling|Solc .* finished/.test(line)) progress.info(line.trim());
+      },
+    });
+    return `${Object.keys(deployment).length} contracts`;
+  }));
+
+if (ready && opts.scenario !== 'none') {
+  const ctx = createScenarioContext({ rpcUrl, redisUrl, chainId: CHAIN_ID, deployment, progress });
+  for (const scenario of scenarios) {
+    console.log(`\n== ${scenario.title} ==`);
+    for (const step of scenario.steps) {
+      const ok = await progress.step(step.title, () => step.run(ctx));
+      if (!ok) break;
+    }
+  }
+}
+
+console.log(`\n${progress.summary()}`);
+if (opts.once || !ready) await stopAll(progress.ok() ? 0 : 1);
+console.log(`\nStack running: chain ${rpcUrl} (id ${CHAIN_ID}), Redis ${redisUrl}. Ctrl-C stops everything.`);
+process.stdin.resume();
+process.on('uncaughtException', (err) => {
+  console.error(`error: ${oneLine(err)}`);
+  void stopAll(1);
+});
