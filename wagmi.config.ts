@@ -10,7 +10,7 @@ export default defineConfig({
       project: '.',
       forge: { build: false },
       // Artifact folders (out/<File>.sol/) of the contracts the agents talk to.
-      include: ['Emitter.sol/*.json'],
+      include: ['Emitter.sol/*.json', 'MpcCommittee.sol/*.json', 'AccessManager.sol/*.json'],
     }),
   ],
 });
