@@ -10,7 +10,13 @@ export default defineConfig({
       project: '.',
       forge: { build: false },
       // Artifact folders (out/<File>.sol/) of the contracts the agents talk to.
-      include: ['Emitter.sol/*.json', 'MpcCommittee.sol/*.json', 'AccessManager.sol/*.json'],
+      include: [
+        'AccessManager.sol/*.json',
+        'IdentityRegistry.sol/*.json',
+        'SecurityToken.sol/*.json',
+        'MpcCommittee.sol/*.json',
+        'Emitter.sol/*.json',
+      ],
     }),
   ],
 });

@@ -9,7 +9,7 @@ import {Script} from "forge-std/Script.sol";
 
 /// @notice Deploys the Stoa stack and writes the addresses to `deployments/<chainId>.json`.
 ///
-///   forge script script/Deploy.s.sol --rpc-url $RPC_URL --private-key $KEY --broadcast
+///   PRIVATE_KEY=0x... forge script script/Deploy.s.sol --rpc-url $RPC_URL --broadcast
 ///
 /// Environment (all optional):
 /// - `STOA_TOKEN_NAME`, `STOA_TOKEN_SYMBOL`, `STOA_TOKEN_DECIMALS`: the share token (default "Stoa Share", "STOA", 0).
@@ -28,7 +28,10 @@ contract Deploy is Script {
     string internal constant JSON_KEY = "deployments";
 
     function run() external returns (TokenStack memory token) {
-        vm.startBroadcast();
+        // The key comes from PRIVATE_KEY (never the command line) or forge's own wallet options.
+        uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
+        if (key == 0) vm.startBroadcast();
+        else vm.startBroadcast(key);
         (, address deployer,) = vm.readCallers();
         token = _deployToken(deployer, vm.envOr("STOA_OPERATOR", deployer));
         vm.stopBroadcast();

@@ -47,7 +47,9 @@ export async function deploy(args: DeployArgs): Promise<Deployment> {
   });
   if (code !== 0) {
     const tail = output.filter((l) => /error|revert|fail/i.test(l)).slice(-3);
-    throw new Error(`forge script failed (exit ${code}): ${(tail.length ? tail : output.slice(-3)).join(' | ')}`);
+    throw new Error(
+      `forge script failed (exit ${code}): ${(tail.length ? tail : output.slice(-3)).join(' | ')}`,
+    );
   }
   return readDeployment(args.chainId);
 }

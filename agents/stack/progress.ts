@@ -7,7 +7,7 @@ export type StepResult = { title: string; ok: boolean; ms: number; detail?: stri
 
 export type Progress = {
   /** Runs `fn` as one step; its returned string (if any) is shown as the step's detail. */
-  step: <T extends string | undefined | void>(title: string, fn: () => Promise<T>) => Promise<boolean>;
+  step: (title: string, fn: () => Promise<string | undefined>) => Promise<boolean>;
   /** A line of information under the current step. */
   info: (line: string) => void;
   results: StepResult[];
@@ -55,6 +55,7 @@ export function createProgress(args: { write?: (s: string) => void; color?: bool
 
 /** The first line of an error's message, for users (no stack). */
 export function oneLine(err: unknown): string {
-  const message = err instanceof Error ? (('shortMessage' in err && String(err.shortMessage)) || err.message) : String(err);
+  const message =
+    err instanceof Error ? ('shortMessage' in err && String(err.shortMessage)) || err.message : String(err);
   return message.split('\n')[0]!.trim();
 }

@@ -24,14 +24,19 @@ const program = new Command('npm start')
   .addOption(
     new Option('--scenario <name>', 'which demonstration to run').choices(['all', 'none']).default('all'),
   )
-  .option('--rpc-port <port>', 'port for anvil (default 8545, or a free port if taken; 0 = any free port)', parsePort)
+  .option(
+    '--rpc-port <port>',
+    'port for anvil (default 8545, or a free port if taken; 0 = any free port)',
+    parsePort,
+  )
   .showHelpAfterError();
 program.parse();
 const opts = program.opts<{ once?: boolean; scenario: 'all' | 'none'; rpcPort?: number }>();
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('not a TCP port (0-65535)');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new InvalidArgumentError('not a TCP port (0-65535)');
   return port;
 }
 
@@ -81,6 +86,7 @@ const ready =
       rpcUrl,
       chainId: CHAIN_ID,
       privateKey: toHex(deployer.getHdKey().privateKey!),
+      env: { STOA_KYC_PROVIDER: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).address },
       onLine: (line) => {
         if (/Compiling|Solc .* finished/.test(line)) progress.info(line.trim());
       },

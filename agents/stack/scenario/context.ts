@@ -1,15 +1,15 @@
 /** What every scenario step gets: the chain, the demo's named accounts and the deployment. */
 import {
   type Account,
+  type Chain,
   createPublicClient,
   createWalletClient,
   http,
   type PublicClient,
   type Transport,
   type WalletClient,
-  type Chain,
 } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
+import { type LocalAccount, mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import type { Deployment } from '../deploy.js';
 import type { Progress } from '../progress.js';
@@ -18,7 +18,16 @@ import type { Progress } from '../progress.js';
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 
 /** The demo's cast; index = anvil account index. */
-export const PEOPLE = ['deployer', 'kycProvider', 'alice', 'bob', 'carol', 'dave', 'mallory', 'aliceNewWallet'] as const;
+export const PEOPLE = [
+  'deployer',
+  'kycProvider',
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'mallory',
+  'aliceNewWallet',
+] as const;
 export type Person = (typeof PEOPLE)[number];
 
 export type ScenarioContext = {
@@ -26,10 +35,12 @@ export type ScenarioContext = {
   redisUrl: string;
   chain: Chain;
   client: PublicClient;
-  accounts: Record<Person, Account>;
+  accounts: Record<Person, LocalAccount>;
   wallet: (who: Person) => WalletClient<Transport, Chain, Account>;
   deployment: Deployment;
   progress: Progress;
+  /** The demo's name of an address (a person or a contract), else the value unchanged. */
+  nameOf: (value: string) => string;
 };
 
 export function createScenarioContext(args: {
@@ -41,9 +52,14 @@ export function createScenarioContext(args: {
 }): ScenarioContext {
   const chain = { ...foundry, id: args.chainId, rpcUrls: { default: { http: [args.rpcUrl] } } };
   const transport = http(args.rpcUrl);
-  const accounts = Object.fromEntries(
-    PEOPLE.map((name, addressIndex) => [name, mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex })]),
-  ) as Record<Person, Account>;
+  const accounts = {} as Record<Person, LocalAccount>;
+  PEOPLE.forEach((name, addressIndex) => {
+    accounts[name] = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex });
+  });
+  const names = new Map<string, string>([
+    ...Object.entries(args.deployment).map(([name, address]) => [address.toLowerCase(), name] as const),
+    ...PEOPLE.map((name) => [accounts[name].address.toLowerCase(), name] as const),
+  ]);
   const wallets = new Map<Person, WalletClient<Transport, Chain, Account>>();
   return {
     rpcUrl: args.rpcUrl,
@@ -61,9 +77,13 @@ export function createScenarioContext(args: {
     },
     deployment: args.deployment,
     progress: args.progress,
+    nameOf: (value) => names.get(value.toLowerCase()) ?? value,
   };
 }
 
 /** A step of a scenario: a title and what it does; it throws when the platform misbehaves.
  * A scenario stops at its first failed step (the later ones build on it). */
-export type ScenarioStep = { title: string; run: (ctx: ScenarioContext) => Promise<string | undefined | void> };
+export type ScenarioStep = {
+  title: string;
+  run: (ctx: ScenarioContext) => Promise<string | undefined>;
+};

@@ -1,6 +1,7 @@
 /** The demonstration that `npm start` runs, one scenario per layer, in order. */
 import type { ScenarioStep } from './context.js';
+import { tokenSteps } from './token.js';
 
 export type Scenario = { title: string; steps: ScenarioStep[] };
 
-export const scenarios: Scenario[] = [];
+export const scenarios: Scenario[] = [{ title: 'Compliant security token', steps: tokenSteps }];
