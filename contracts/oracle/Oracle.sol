@@ -50,12 +50,12 @@ contract Oracle is IOracle, AccessManaged {
     // ---------------------------------------------------------------- constructor
 
     /// @param initialAuthority The AccessManager holding the parameters and arbitrator roles.
-    /// @param reputation The REP token staked.
+    /// @param reputation_ The REP token staked.
     /// @param initialParameters The first parameters.
-    constructor(address initialAuthority, IReputation reputation, Parameters memory initialParameters)
+    constructor(address initialAuthority, IReputation reputation_, Parameters memory initialParameters)
         AccessManaged(initialAuthority)
     {
-        REP = reputation;
+        REP = reputation_;
         _setParameters(initialParameters);
     }
 
@@ -106,7 +106,9 @@ contract Oracle is IOracle, AccessManaged {
             return params.outcomeCount + 1;
         }
         if (params.outcomeCount != 0) revert InvalidOutcomeCount(kind, params.outcomeCount);
-        if (params.max <= params.min || params.tick == 0) revert InvalidScalarRange(params.min, params.max, params.tick);
+        if (params.max <= params.min || params.tick == 0) {
+            revert InvalidScalarRange(params.min, params.max, params.tick);
+        }
         uint256 span = uint256(int256(params.max) - params.min);
         uint256 ticks = span / params.tick;
         if (span % params.tick != 0 || ticks > type(uint48).max - 2) {
@@ -283,8 +285,9 @@ contract Oracle is IOracle, AccessManaged {
 
         s.status = Status.Final;
         s.outcome = outcome;
+        s.escalated = escalated;
         // forge-lint: disable-next-line(unsafe-typecast) rate <= RATE_SCALE since rewardBps <= BPS
-        s.payoutRate = uint40(rate);
+        s.payoutRate = uint32(rate);
         s.windowEnd = uint40(block.timestamp);
         _states[questionId] = s;
         emit Finalized(questionId, outcome, escalated, rate, burned);
@@ -299,7 +302,7 @@ contract Oracle is IOracle, AccessManaged {
         uint256 stake = _stakes[questionId][roundIndex][outcome][msg.sender];
         if (stake == 0) revert NothingToRedeem(questionId, roundIndex, outcome, msg.sender);
         bool closed = roundIndex <= s.rounds;
-        if (closed && _rounds[questionId][roundIndex].outcome == outcome) {
+        if (closed && _filled(questionId, s, roundIndex, outcome)) {
             // The initial report or a filled bond: paid by the final outcome.
             if (s.status != Status.Final) revert StatusMismatch(questionId, s.status);
             if (outcome == s.outcome || _isCorrect(outcome, s.outcome, _configs[questionId].tolerance)) {
@@ -311,8 +314,19 @@ contract Oracle is IOracle, AccessManaged {
             amount = stake;
         }
         delete _stakes[questionId][roundIndex][outcome][msg.sender];
-        emit Redeemed(questionId, roundIndex, msg.sender, outcome, amount);
+        emit Redeemed(questionId, msg.sender, roundIndex, outcome, amount);
         if (amount != 0) REP.safeTransfer(msg.sender, amount);
+    }
+
+    /// @dev Whether closed round `roundIndex` was won by `outcome` (the initial report for round 0). Until an
+    /// arbitrator decides, `s.outcome` is the last round's outcome, which saves reading that round.
+    function _filled(uint256 questionId, State memory s, uint256 roundIndex, uint48 outcome)
+        internal
+        view
+        returns (bool)
+    {
+        if (roundIndex == s.rounds && !s.escalated) return outcome == s.outcome;
+        return _rounds[questionId][roundIndex].outcome == outcome;
     }
 
     /// @inheritdoc IOracle

@@ -106,15 +106,17 @@ interface IOracle {
     /// @param totalStake Stake of all closed rounds.
     /// @param designatedReported Whether the designated reporter made the initial report.
     /// @param creatorBondsClaimed Whether `claimCreatorBonds` has paid the creator.
+    /// @param escalated Whether the arbitrator decided the final outcome.
     struct State {
         uint40 windowEnd;
         Status status;
         uint8 rounds;
         uint48 outcome;
-        uint40 payoutRate;
+        uint32 payoutRate;
         uint96 totalStake;
         bool designatedReported;
         bool creatorBondsClaimed;
+        bool escalated;
     }
 
     /// @notice A question's fixed configuration.
@@ -171,7 +173,12 @@ interface IOracle {
     /// @notice Emitted when the pool of `outcome` in `round` fills: `outcome` is tentative and a new dispute
     /// window runs until `windowEnd` (0 when the question escalated instead).
     event RoundFilled(
-        uint256 indexed questionId, uint256 indexed round, uint48 outcome, uint256 size, uint256 totalStake, uint40 windowEnd
+        uint256 indexed questionId,
+        uint256 indexed round,
+        uint48 outcome,
+        uint256 size,
+        uint256 totalStake,
+        uint40 windowEnd
     );
 
     /// @notice Emitted when a filled round reaches `maxRounds` or `escalationStake`: only the arbitrator decides now.
@@ -182,9 +189,7 @@ interface IOracle {
 
     /// @notice Emitted when `account` redeems its stake in `outcome` of `round` for `amount` REP (0 for a
     /// losing stake).
-    event Redeemed(
-        uint256 indexed questionId, uint256 indexed round, address indexed account, uint48 outcome, uint256 amount
-    );
+    event Redeemed(uint256 indexed questionId, address indexed account, uint256 round, uint48 outcome, uint256 amount);
 
     /// @notice Emitted when the creator's remaining bonds (`amount`) are returned.
     event CreatorBondsClaimed(uint256 indexed questionId, address indexed creator, uint256 amount);
