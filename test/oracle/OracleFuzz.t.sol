@@ -95,27 +95,35 @@ contract OracleFuzzTest is OracleFixture {
         assertEq(rep.balanceOf(address(oracle)), 15e18 + total - paid - burnedAmount, "oracle balance");
     }
 
-    /// @dev A value within tolerance of the final one is paid as correct; one beyond it loses.
-    function testFuzz_redeem_scalarTolerance(uint48 reported, uint48 distance, uint48 tolerance) public {
+    /// @dev The report is paid exactly when it lies within tolerance of the final value, even though a
+    /// dispute round stood in between.
+    function testFuzz_redeem_scalarTolerance(uint48 reported, int256 offset, uint48 tolerance) public {
         tolerance = uint48(bound(tolerance, 0, 50));
         reported = uint48(bound(reported, 1, 1001));
-        distance = uint48(bound(distance, tolerance + 1, tolerance + 500));
+        // forge-lint: disable-next-line(unsafe-typecast) bounded to 1 .. 1001
+        uint48 final_ = uint48(uint256(bound(int256(uint256(reported)) + bound(offset, -100, 100), 1, 1001)));
         IOracle.QuestionParams memory p = _scalarParams(tolerance);
-        p.max = 10e18; // 1,001 values
+        p.max = 10e18; // values 0.00 .. 10.00: outcomes 1 .. 1001
         uint256 q = _create(p);
         vm.warp(block.timestamp + 1 days);
         _report(q, reported);
-        uint48 disputed = reported + distance <= 1001 ? reported + distance : reported - distance;
-        vm.assume(disputed >= 1);
-        _fill(q, alice, disputed);
-        uint48 near = disputed > reported ? disputed - tolerance : disputed + tolerance;
-        _fill(q, bob, reported == near ? disputed - 1 : reported); // back to the report (or beside it)
+        // A liar far from both, then the final value.
+        uint48 liar = reported > 500 ? 1 : 1001;
+        vm.assume(_distance(liar, reported) > tolerance && _distance(liar, final_) > tolerance);
+        _fill(q, alice, liar);
+        _fill(q, bob, final_);
         _finalize(q);
-        uint48 finalOutcome = oracle.finalOutcome(q);
-        bool reportCorrect = oracle.isCorrect(q, reported, finalOutcome);
+
+        bool reportCorrect = _distance(reported, final_) <= tolerance;
         uint256 amount = _redeem(q, reporter, 0, reported);
-        assertEq(amount > 0, reportCorrect, "report paid iff within tolerance");
-        assertEq(_redeem(q, alice, 1, disputed) > 0, oracle.isCorrect(q, disputed, finalOutcome), "dispute");
+        uint256 expected = reportCorrect ? 20e18 + 20e18 * uint256(oracle.state(q).payoutRate) / 1e9 : 0;
+        assertEq(amount, expected, "report");
+        assertEq(_redeem(q, alice, 1, liar), 0, "liar");
+        assertGt(_redeem(q, bob, 2, final_), 0, "final");
+    }
+
+    function _distance(uint48 a, uint48 b) internal pure returns (uint256) {
+        return a > b ? a - b : b - a;
     }
 
     /// @dev A scalar range is accepted exactly when it is non-empty, a multiple of the tick and small enough.
