@@ -80,7 +80,7 @@ abstract contract OracleFixture is Test {
     }
 
     function _fund(address account, uint256 amount) internal {
-        rep.transfer(account, amount);
+        assertTrue(rep.transfer(account, amount));
         vm.prank(account);
         rep.approve(address(oracle), type(uint256).max);
     }
@@ -110,6 +110,12 @@ abstract contract OracleFixture is Test {
         p.max = 1000e18;
         p.tick = 1e16;
         p.tolerance = tolerance;
+    }
+
+    /// @dev An outcome of a question with `numOutcomes` outcomes, drawn from `seed`.
+    function _outcome(uint256 seed, uint48 numOutcomes) internal pure returns (uint48) {
+        // forge-lint: disable-next-line(unsafe-typecast) below numOutcomes, a uint48
+        return uint48(seed % numOutcomes);
     }
 
     function _create(IOracle.QuestionParams memory p) internal returns (uint256 questionId) {

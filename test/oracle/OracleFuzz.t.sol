@@ -48,7 +48,7 @@ contract OracleFuzzTest is OracleFixture {
     function _categoricalReported(uint256 seed) internal returns (uint256 q) {
         q = _create(_categoricalParams(CATEGORIES));
         vm.warp(block.timestamp + 1 days);
-        _report(q, uint48(seed % (CATEGORIES + 1)));
+        _report(q, _outcome(seed, CATEGORIES + 1));
     }
 
     function testFuzz_contribute_bondMathEveryRound(uint256 seed, uint256 rounds) public {
@@ -132,6 +132,7 @@ contract OracleFuzzTest is OracleFixture {
         (p.min, p.max, p.tick) = (min, max, tick);
         bool valid = max > min && tick != 0;
         if (valid) {
+            // forge-lint: disable-next-line(unsafe-typecast) max > min
             uint256 span = uint256(int256(max) - min);
             valid = span % tick == 0 && span / tick <= type(uint48).max - 2 && span / tick > 0;
         }

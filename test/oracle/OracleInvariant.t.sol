@@ -73,7 +73,7 @@ contract OracleInvariantTest is OracleFixture {
         if (block.timestamp < c.endTime) vm.warp(c.endTime);
         bool designatedWindow = block.timestamp < oracle.state(q).windowEnd;
         address who = designatedWindow ? reporter : actors[actorSeed % actors.length];
-        uint48 outcome = uint48(outcomeSeed % c.numOutcomes);
+        uint48 outcome = _outcome(outcomeSeed, c.numOutcomes);
         vm.prank(who);
         oracle.initialReport(q, outcome, EVIDENCE);
         _track(q, 0, outcome, who);
@@ -83,7 +83,7 @@ contract OracleInvariantTest is OracleFixture {
         (uint256 q, bool found) = _pick(questionSeed, Want.Open);
         if (!found) return;
         IOracle.State memory s = oracle.state(q);
-        uint48 outcome = uint48(outcomeSeed % oracle.config(q).numOutcomes);
+        uint48 outcome = _outcome(outcomeSeed, oracle.config(q).numOutcomes);
         if (oracle.isCorrect(q, outcome, s.outcome)) return;
         address who = actors[actorSeed % actors.length];
         uint256 remaining = oracle.bondSize(q, outcome) - oracle.pooled(q, s.rounds + 1, outcome);
@@ -106,7 +106,7 @@ contract OracleInvariantTest is OracleFixture {
     function handleResolve(uint256 questionSeed, uint256 outcomeSeed) external {
         (uint256 q, bool found) = _pick(questionSeed, Want.Escalated);
         if (!found) return;
-        uint48 outcome = uint48(outcomeSeed % oracle.config(q).numOutcomes);
+        uint48 outcome = _outcome(outcomeSeed, oracle.config(q).numOutcomes);
         _settled(q, abi.encodeCall(IOracle.resolveEscalated, (q, outcome)), arbitrator);
     }
 
