@@ -166,6 +166,15 @@ contract OracleTest is OracleFixture {
         assertEq(rep.balanceOf(alice), ACTOR_BALANCE);
     }
 
+    function test_initialReport_designatedReporterLateIsANoShow() public {
+        uint256 q = _binaryAtEnd();
+        vm.warp(block.timestamp + 1 days);
+        vm.expectEmit(address(oracle));
+        emit IOracle.InitialReported(q, reporter, YES, 5e18, false, EVIDENCE, uint40(block.timestamp + 1 days));
+        _report(q, YES);
+        assertEq(rep.balanceOf(reporter), ACTOR_BALANCE);
+    }
+
     function test_initialReport_revertsWhenUnknownQuestion() public {
         vm.expectRevert(abi.encodeWithSelector(IOracle.UnknownQuestion.selector, 7));
         oracle.initialReport(7, YES, EVIDENCE);
@@ -290,6 +299,14 @@ contract OracleTest is OracleFixture {
     function test_contribute_revertsWhenPending() public {
         uint256 q = _binaryAtEnd();
         vm.expectRevert(abi.encodeWithSelector(IOracle.StatusMismatch.selector, q, IOracle.Status.Pending));
+        _contribute(q, alice, NO, 1e18);
+    }
+
+    function test_contribute_revertsWhenFinal() public {
+        uint256 q = _binaryAtEnd();
+        _report(q, YES);
+        _finalize(q);
+        vm.expectRevert(abi.encodeWithSelector(IOracle.StatusMismatch.selector, q, IOracle.Status.Final));
         _contribute(q, alice, NO, 1e18);
     }
 
@@ -430,6 +447,25 @@ contract OracleTest is OracleFixture {
         assertEq(oracle.state(q).payoutRate, 0);
     }
 
+    function test_resolveEscalated_scalarCountsStakeWithinTolerance() public {
+        IOracle.Parameters memory p = defaultParameters();
+        p.maxRounds = 2;
+        vm.prank(governance);
+        oracle.setParameters(p);
+        uint256 q = _create(_scalarParams(5));
+        vm.warp(block.timestamp + 1 days);
+        _report(q, 10_001); // 20
+        _fill(q, alice, 20_001); // 40
+        _fill(q, bob, 10_004); // 120: escalates
+        vm.prank(arbitrator);
+        oracle.resolveEscalated(q, 10_003);
+        // Report (2 ticks away) and Bob (1 tick away) win: W = 140, L = 40.
+        uint256 rate = uint256(40e18) * 1e9 / 140e18;
+        assertEq(oracle.state(q).payoutRate, rate);
+        assertEq(_redeem(q, reporter, 0, 10_001), 20e18 + 20e18 * rate / 1e9);
+        assertEq(_redeem(q, bob, 2, 10_004), 120e18 + 120e18 * rate / 1e9);
+    }
+
     function test_resolveEscalated_revertsWhenNotArbitrator() public {
         uint256 q = _escalated();
         vm.prank(alice);
@@ -467,6 +503,20 @@ contract OracleTest is OracleFixture {
         emit IOracle.Redeemed(q, carol, 1, 3, 7e18);
         assertEq(_redeem(q, carol, 1, 3), 7e18);
         assertEq(rep.balanceOf(carol), ACTOR_BALANCE);
+    }
+
+    function test_redeem_poolBesideEscalatingFillRefundedAtOnce() public {
+        IOracle.Parameters memory p = defaultParameters();
+        p.maxRounds = 1;
+        vm.prank(governance);
+        oracle.setParameters(p);
+        uint256 q = _create(_categoricalParams(3));
+        vm.warp(block.timestamp + 1 days);
+        _report(q, 1);
+        _contribute(q, carol, 3, 7e18);
+        _fill(q, alice, 2);
+        assertEq(uint8(oracle.status(q)), uint8(IOracle.Status.Escalated));
+        assertEq(_redeem(q, carol, 1, 3), 7e18);
     }
 
     function test_redeem_openRoundPoolRefundedAfterFinal() public {
