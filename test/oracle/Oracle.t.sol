@@ -582,7 +582,7 @@ contract OracleTest is OracleFixture {
 
     // ---------------------------------------------------------------- Invalid and no-show paths
 
-    function test_invalid_validityBondGoesToInvalidStakers() public {
+    function test_finalize_invalidPaysValidityBondToInvalidStakers() public {
         uint256 q = _binaryAtEnd();
         _report(q, INVALID);
         _finalize(q);
@@ -593,7 +593,7 @@ contract OracleTest is OracleFixture {
         assertEq(rep.balanceOf(creator), ACTOR_BALANCE - 10e18); // no-show bond back, validity bond lost
     }
 
-    function test_noShow_creatorLosesNoShowBondToReporter() public {
+    function test_claimCreatorBonds_noShowBondWentToReporter() public {
         uint256 q = _binaryAtEnd();
         vm.warp(block.timestamp + 1 days);
         vm.prank(alice);
