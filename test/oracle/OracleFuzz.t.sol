@@ -126,18 +126,23 @@ contract OracleFuzzTest is OracleFixture {
         return a > b ? a - b : b - a;
     }
 
-    /// @dev A scalar range is accepted exactly when it is non-empty, a multiple of the tick and small enough.
-    function testFuzz_createQuestion_scalarRange(int128 min, int128 max, uint128 tick) public {
+    /// @dev A scalar range is accepted exactly when it is a positive multiple of the tick with at most
+    /// 2^48 - 3 ticks, and its last outcome is worth `max`.
+    function testFuzz_createQuestion_scalarRange(int128 min, uint128 tick, uint256 ticks, uint256 offset) public {
+        tick = uint128(bound(tick, 1, 1e30));
+        ticks = bound(ticks, 0, uint256(type(uint48).max) + 10);
+        offset = offset % 2 == 0 ? 0 : bound(offset, 0, tick - 1);
+        int256 max = int256(min) + int256(ticks * tick + offset);
+        vm.assume(max <= type(int128).max);
         IOracle.QuestionParams memory p = _scalarParams(0);
-        (p.min, p.max, p.tick) = (min, max, tick);
-        bool valid = max > min && tick != 0;
-        if (valid) {
-            // forge-lint: disable-next-line(unsafe-typecast) max > min
-            uint256 span = uint256(int256(max) - min);
-            valid = span % tick == 0 && span / tick <= type(uint48).max - 2 && span / tick > 0;
-        }
+        // forge-lint: disable-next-line(unsafe-typecast) checked to fit just above
+        (p.min, p.max, p.tick) = (min, int128(max), tick);
+        bool valid = ticks >= 1 && offset == 0 && ticks <= type(uint48).max - 2;
         if (!valid) vm.expectRevert(abi.encodeWithSelector(IOracle.InvalidScalarRange.selector, min, max, tick));
         uint256 q = _create(p);
-        if (valid) assertEq(oracle.valueOf(q, oracle.config(q).numOutcomes - 1), max);
+        if (valid) {
+            assertEq(oracle.config(q).numOutcomes, ticks + 2);
+            assertEq(oracle.valueOf(q, oracle.config(q).numOutcomes - 1), max);
+        }
     }
 }
