@@ -241,11 +241,11 @@ contract Governance is IGovernance {
         Proposal storage p = _proposals[proposalId];
         ProposalCore memory core = _openCore(p, proposalId);
         mapping(uint256 => uint256) storage ballots = _ballots[proposalId];
-        uint256 count = neurons.neuronCount();
+        uint256[] memory packed = neurons.componentsBatch(neuronIds, core.seq, core.createdAt);
         uint256 addYes;
         uint256 addNo;
         for (uint256 i; i < neuronIds.length; ++i) {
-            (Vote followed, uint256 power) = _resolveFollower(proposalId, core, ballots, neuronIds[i], count);
+            (Vote followed, uint256 power) = _resolveFollower(proposalId, core, ballots, neuronIds[i], packed[i]);
             if (followed == Vote.None) continue;
             if (followed == Vote.Yes) addYes += power;
             else addNo += power;
@@ -254,59 +254,59 @@ contract Governance is IGovernance {
         if (resolved != 0) _addToTally(p, core, proposalId, addYes, addNo);
     }
 
-    /// @dev Writes the ballot of one follower if following determines it (see {resolveFollowers}).
+    /// @dev Writes the ballot of one follower if following determines it (see {resolveFollowers}); `components`
+    /// packs its stake, delay and age at creation as returned by {INeurons.componentsBatch}.
     function _resolveFollower(
         uint256 proposalId,
         ProposalCore memory core,
         mapping(uint256 => uint256) storage ballots,
         uint32 neuronId,
-        uint256 count
+        uint256 components
     ) private returns (Vote followed, uint256 power) {
-        if (neuronId == 0 || neuronId > count) return (Vote.None, 0);
+        uint96 s = uint96(components);
+        if (s == 0) return (Vote.None, 0);
         uint256 word = ballots[neuronId >> 7];
         uint256 shift = (neuronId & 127) << 1;
         if ((word >> shift) & 3 != 0) return (Vote.None, 0);
-        uint32[] memory decidedBy;
+        uint256 decidedBy;
         (followed, decidedBy) = _followedVote(ballots, neuronId, core.topic);
         if (followed == Vote.None) return (Vote.None, 0);
-        power = _powerAt(core, neuronId);
-        if (power == 0) return (Vote.None, 0);
+        power = VotingPower.powerDown(
+            s, uint32(components >> 96), uint32(components >> 128), core.delayBonusBps, core.ageBonusBps, _horizons()
+        );
         ballots[neuronId >> 7] = word | (uint256(followed) << shift);
         emit FollowerResolved(proposalId, neuronId, followed == Vote.Yes, power, decidedBy);
     }
 
     /// @dev The NNS following rule over the applicable list: yes if more than half of the followees voted yes, no
-    /// if at least half voted no, else none; with the followees on the deciding side.
+    /// if at least half voted no, else none; with the first quorum of the deciding side (floor(n/2)+1 yes or
+    /// ceil(n/2) no followees, at most 8, in list order) packed 32 bits per id from the low bits.
     function _followedVote(mapping(uint256 => uint256) storage ballots, uint32 neuronId, Topic topic)
         private
         view
-        returns (Vote, uint32[] memory)
+        returns (Vote, uint256)
     {
         (uint256[2] storage list, uint256 packed) = _followList(neuronId, topic);
         uint256 length = packed & 0xff;
-        uint32[] memory yesIds = new uint32[](length);
-        uint32[] memory noIds = new uint32[](length);
+        uint256 yesIds;
+        uint256 noIds;
         uint256 yesCount;
         uint256 noCount;
         packed >>= 8;
         for (uint256 i; i < length; ++i) {
             if (i == IDS_IN_HEAD) packed = list[1];
-            uint32 f = uint32(packed);
+            uint256 f = packed & 0xffffffff;
             packed >>= 32;
             uint256 b = (ballots[f >> 7] >> ((f & 127) << 1)) & 3;
-            if (b == uint256(Vote.Yes)) yesIds[yesCount++] = f;
-            else if (b == uint256(Vote.No)) noIds[noCount++] = f;
+            if (b == uint256(Vote.Yes)) {
+                yesIds |= f << (32 * yesCount);
+                if (2 * ++yesCount > length) return (Vote.Yes, yesIds);
+            } else if (b == uint256(Vote.No)) {
+                noIds |= f << (32 * noCount);
+                if (2 * ++noCount >= length) return (Vote.No, noIds);
+            }
         }
-        if (2 * yesCount > length) return (Vote.Yes, _truncate(yesIds, yesCount));
-        if (length != 0 && 2 * noCount >= length) return (Vote.No, _truncate(noIds, noCount));
-        return (Vote.None, yesIds);
-    }
-
-    function _truncate(uint32[] memory ids, uint256 length) private pure returns (uint32[] memory) {
-        assembly ("memory-safe") {
-            mstore(ids, length)
-        }
-        return ids;
+        return (Vote.None, 0);
     }
 
     function _openCore(Proposal storage p, uint256 proposalId) private view returns (ProposalCore memory core) {

@@ -362,6 +362,20 @@ contract Neurons is INeurons {
     }
 
     /// @inheritdoc INeurons
+    function componentsBatch(uint32[] calldata neuronIds, uint256 seq, uint256 t)
+        external
+        view
+        returns (uint256[] memory packed)
+    {
+        VotingPower.Horizons memory h = _horizons();
+        packed = new uint256[](neuronIds.length);
+        for (uint256 i; i < neuronIds.length; ++i) {
+            (uint256 s, uint256 u, uint256 v) = VotingPower.components(_stateAt(neuronIds[i], seq), t, h);
+            packed[i] = s | (u << 96) | (v << 128);
+        }
+    }
+
+    /// @inheritdoc INeurons
     function sumsAt(uint256 t) external view returns (uint256[4] memory) {
         (int256[4] memory value,,) = _sumsAt(t);
         return _toUint(value);

@@ -137,10 +137,11 @@ interface IGovernance {
     );
     /// @notice Emitted for a direct ballot ({vote}, and the proposer's automatic yes in {propose}).
     event VoteCast(uint256 indexed proposalId, uint32 indexed neuronId, bool yes, uint256 power);
-    /// @notice Emitted by {resolveFollowers} for each ballot derived from following; `decidedBy` lists the
-    /// followees (from the list in force) whose ballots on the winning side decided it.
+    /// @notice Emitted by {resolveFollowers} for each ballot derived from following. `decidedBy` holds the followees
+    /// that decided it: the first floor(n/2)+1 yes (or ceil(n/2) no) ballots of the applicable list of n followees,
+    /// in list order, as 32-bit neuron ids packed from the low bits (at most 8; unused bits zero).
     event FollowerResolved(
-        uint256 indexed proposalId, uint32 indexed neuronId, bool yes, uint256 power, uint32[] decidedBy
+        uint256 indexed proposalId, uint32 indexed neuronId, bool yes, uint256 power, uint256 decidedBy
     );
     /// @notice Emitted when wait-for-quiet moves the deadline.
     event DeadlineExtended(uint256 indexed proposalId, uint256 deadline);

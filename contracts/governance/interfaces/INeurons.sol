@@ -118,6 +118,12 @@ interface INeurons {
     /// @notice Voting-power components of the neuron's state at sequence number `seq`, evaluated at time `t`:
     /// stake s (0 if not eligible), capped delay u, capped age v.
     function components(uint32 neuronId, uint256 seq, uint256 t) external view returns (uint256 s, uint256 u, uint256 v);
+    /// @notice {components} for several neurons at once, packed per neuron as
+    /// `s | u << 96 | v << 128` (the cascade reads a whole batch in one call).
+    function componentsBatch(uint32[] calldata neuronIds, uint256 seq, uint256 t)
+        external
+        view
+        returns (uint256[] memory packed);
     /// @notice The aggregates at time `t` (not before the last change): sum s, s.u, s.v, s.u.v.
     function sumsAt(uint256 t) external view returns (uint256[4] memory sums);
 }
