@@ -66,9 +66,7 @@ contract FollowingTest is GovernanceFixture {
     }
 
     function test_setFollowing_revertsWhenNotController() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(IGovernance.GovernanceNotNeuronController.selector, 1, address(this))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGovernance.GovernanceNotNeuronController.selector, 1, address(this)));
         gov.setFollowing(1, GENERAL, _ids(2));
     }
 

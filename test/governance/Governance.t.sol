@@ -101,16 +101,12 @@ contract GovernanceTest is GovernanceFixture {
     }
 
     function test_propose_revertsForCatchAllTopic() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(IGovernance.GovernanceInvalidTopic.selector, IGovernance.Topic.CatchAll)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGovernance.GovernanceInvalidTopic.selector, IGovernance.Topic.CatchAll));
         gov.propose(big, IGovernance.Topic.CatchAll, _actions(1), "", bytes32(0));
     }
 
     function test_propose_revertsWhenNotController() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(IGovernance.GovernanceNotNeuronController.selector, big, address(this))
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGovernance.GovernanceNotNeuronController.selector, big, address(this)));
         gov.propose(big, IGovernance.Topic.General, _actions(1), "", bytes32(0));
     }
 
@@ -126,9 +122,7 @@ contract GovernanceTest is GovernanceFixture {
             _propose(_owner(small), small, IGovernance.Topic.General);
         }
         _fund(_owner(small));
-        vm.expectRevert(
-            abi.encodeWithSelector(IGovernance.GovernanceTooManyOpenProposals.selector, small, MAX_OPEN)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGovernance.GovernanceTooManyOpenProposals.selector, small, MAX_OPEN));
         vm.prank(_owner(small));
         gov.propose(small, IGovernance.Topic.General, _actions(1), "", bytes32(0));
     }

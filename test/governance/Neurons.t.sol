@@ -74,9 +74,7 @@ contract NeuronsTest is GovernanceFixture {
 
     function test_stake_revertsWhenDelayTooLong() public {
         registry.setVerified(alice, true);
-        vm.expectRevert(
-            abi.encodeWithSelector(INeurons.NeuronsDissolveDelayTooLong.selector, MAX_DELAY + 1, MAX_DELAY)
-        );
+        vm.expectRevert(abi.encodeWithSelector(INeurons.NeuronsDissolveDelayTooLong.selector, MAX_DELAY + 1, MAX_DELAY));
         vm.prank(alice);
         neurons.stake(1 ether, MAX_DELAY + 1);
     }
@@ -145,9 +143,7 @@ contract NeuronsTest is GovernanceFixture {
 
     function test_increaseDissolveDelay_revertsWhenTooLong() public {
         uint32 id = _stake(alice, 1 ether, MAX_DELAY);
-        vm.expectRevert(
-            abi.encodeWithSelector(INeurons.NeuronsDissolveDelayTooLong.selector, MAX_DELAY + 1, MAX_DELAY)
-        );
+        vm.expectRevert(abi.encodeWithSelector(INeurons.NeuronsDissolveDelayTooLong.selector, MAX_DELAY + 1, MAX_DELAY));
         vm.prank(alice);
         neurons.increaseDissolveDelay(id, 1);
     }
