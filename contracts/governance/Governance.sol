@@ -202,7 +202,11 @@ contract Governance is IGovernance {
         total = VotingPower.totalDown(sums, p.delayBonusBps, p.ageBonusBps, _horizons());
         proposalId = ++proposalCount;
         Proposal storage proposal_ = _proposals[proposalId];
+        // power <= total, checked to fit uint128 below.
+        // forge-lint: disable-next-line(unsafe-typecast)
         proposal_.tally = Tally(uint128(power), 0);
+        // Timestamps fit uint40, seq is a uint48 of Neurons.
+        // forge-lint: disable-next-item(unsafe-typecast)
         proposal_.core = ProposalCore(
             uint40(block.timestamp),
             uint40(block.timestamp + _votingPeriod),
@@ -263,6 +267,8 @@ contract Governance is IGovernance {
         uint32 neuronId,
         uint256 components
     ) private returns (Vote followed, uint256 power) {
+        // Unpacks s | u << 96 | v << 128 (INeurons.componentsBatch).
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint96 s = uint96(components);
         if (s == 0) return (Vote.None, 0);
         uint256 word = ballots[neuronId >> 7];
@@ -271,6 +277,7 @@ contract Governance is IGovernance {
         uint256 decidedBy;
         (followed, decidedBy) = _followedVote(ballots, neuronId, core.topic);
         if (followed == Vote.None) return (Vote.None, 0);
+        // forge-lint: disable-next-item(unsafe-typecast)
         power = VotingPower.powerDown(
             s, uint32(components >> 96), uint32(components >> 128), core.delayBonusBps, core.ageBonusBps, _horizons()
         );
@@ -349,6 +356,8 @@ contract Governance is IGovernance {
             core.createdAt + _votingPeriod + 2 * _waitForQuiet
         );
         if (deadline > core.deadline) {
+            // deadline <= createdAt + period + 2W, a timestamp.
+            // forge-lint: disable-next-line(unsafe-typecast)
             p.core.deadline = uint40(deadline);
             emit DeadlineExtended(proposalId, deadline);
         }

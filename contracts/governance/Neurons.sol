@@ -150,6 +150,8 @@ contract Neurons is INeurons {
         if (prev.since <= block.timestamp) revert NeuronsDissolved(neuronId);
         // The remaining delay is at most maxDelay plus the rounding of the dissolve time (< one epoch).
         uint256 remaining = Math.min(prev.since - block.timestamp, _maxDelay);
+        // remaining <= maxDelay <= 8 years < 2^32.
+        // forge-lint: disable-next-line(unsafe-typecast)
         _update(neuronId, n, NeuronState(prev.stake, uint32(remaining), _nextBoundary(block.timestamp), false, 0));
     }
 
@@ -209,6 +211,8 @@ contract Neurons is INeurons {
     /// @dev The state of a neuron as of sequence number `seq`.
     function _stateAt(uint32 neuronId, uint256 seq) private view returns (NeuronState memory state) {
         state = _neurons[neuronId].state;
+        // seq < state.seq, a uint48.
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (state.seq > seq) state = _unpack(_history[neuronId].upperLookupRecent(uint48(seq)));
     }
 
@@ -243,6 +247,8 @@ contract Neurons is INeurons {
     /// the interval ending now, and its breakpoints at or after now (all epoch boundaries). Aging: s.v and s.u.v
     /// grow on (since, since + maxAge]. Dissolving: s.u shrinks on (dissolvedAt - maxDelay, dissolvedAt - minDelay],
     /// after which the neuron leaves every sum.
+    // Casts to int256: s < 2^96 and u, v, minDelay < 2^32, so every product fits.
+    // forge-lint: disable-next-item(unsafe-typecast)
     function _contribute(NeuronState memory n, int256 sign, int256[4] memory value, int256[4] memory slope) private {
         (uint256 s_, uint256 u_, uint256 v_) = VotingPower.components(n, block.timestamp, _horizons());
         if (s_ == 0) return;
@@ -278,7 +284,7 @@ contract Neurons is INeurons {
         if (jump != 0) _jumps[boundary][index] += jump;
         if (slopeDelta != 0) _slopeDeltas[boundary][index] += slopeDelta;
         uint256 k = boundary / _epoch;
-        _pendingBoundaries[k >> 8] |= 1 << (k & 255);
+        _pendingBoundaries[k >> 8] |= uint256(1) << (k & 255);
     }
 
     /// @dev The aggregates at time `t` (>= the stored time): replays the scheduled boundaries before `t`, in order.
@@ -291,7 +297,7 @@ contract Neurons is INeurons {
         uint256 last = (t - 1) / epoch;
         for (uint256 k = Math.ceilDiv(t0, epoch); k <= last; k = ((k >> 8) + 1) << 8) {
             uint256 word = _pendingBoundaries[k >> 8] >> (k & 255);
-            if (last - k < 255) word &= (1 << (last - k + 1)) - 1;
+            if (last - k < 255) word &= (uint256(1) << (last - k + 1)) - 1;
             while (word != 0) {
                 uint256 boundary = (k + Math.log2(word & (~word + 1))) * epoch;
                 _advance(value, slope, boundary - t0);
@@ -311,6 +317,8 @@ contract Neurons is INeurons {
 
     function _advance(int256[4] memory value, int256[4] memory slope, uint256 dt) private pure {
         for (uint256 i; i < 4; ++i) {
+            // dt is a time difference in seconds.
+            // forge-lint: disable-next-line(unsafe-typecast)
             value[i] += slope[i] * int256(dt);
         }
     }
