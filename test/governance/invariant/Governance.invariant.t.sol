@@ -59,6 +59,24 @@ contract GovernanceInvariantTest is GovernanceFixture {
         assertLe(total - all, count, "live total above sum beyond rounding");
     }
 
+    /// @dev Dissolve state machine: aging starts and dissolve times sit on epoch boundaries; a non-dissolving
+    /// neuron's delay is within the cap; a dissolving one is dissolved at most maxDelay (plus the rounding to the
+    /// epoch) ahead.
+    function invariant_neuronStatesWellFormed() public view {
+        uint32 count = neurons.neuronCount();
+        for (uint32 n = 1; n <= count; ++n) {
+            (,, INeurons.NeuronState memory s) = neurons.neuron(n);
+            assertEq(s.since % EPOCH, 0, "since off the epoch grid");
+            if (s.dissolving) {
+                assertEq(s.dissolveDelay, 0);
+                if (s.since > block.timestamp) assertLt(s.since - block.timestamp, MAX_DELAY + EPOCH);
+            } else {
+                assertLe(s.dissolveDelay, MAX_DELAY);
+                assertLe(s.since, block.timestamp + EPOCH);
+            }
+        }
+    }
+
     /// @dev Wait-for-quiet: period <= deadline - createdAt <= period + 2W.
     function invariant_deadlineWithinWaitForQuietBounds() public view {
         for (uint256 pid = 1; pid <= gov.proposalCount(); ++pid) {
