@@ -26,6 +26,7 @@ contract Neurons is INeurons {
     /// @inheritdoc INeurons
     address public immutable governance;
     IERC20 private immutable _token;
+    /// @inheritdoc INeurons
     IIdentityRegistry public immutable identityRegistry;
     uint256 private immutable _epoch;
     uint256 private immutable _maxDelay;

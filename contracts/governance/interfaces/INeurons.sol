@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IIdentityRegistry} from "../../token/interfaces/IIdentityRegistry.sol";
+
 /// @title INeurons
 /// @notice Neurons after DFINITY's NNS: stake tokens locked with a dissolve delay, aging while not dissolving.
 /// Keeps, without a loop over neurons, the aggregates from which the total voting power at any time follows, and
@@ -105,6 +107,8 @@ interface INeurons {
     function governance() external view returns (address);
     /// @notice The token staked in neurons.
     function stakeToken() external view returns (address);
+    /// @notice The registry that must verify a neuron's owner at {stake}.
+    function identityRegistry() external view returns (IIdentityRegistry);
     /// @notice Deployment-time horizons.
     function config() external view returns (Config memory);
     /// @notice Number of neurons; ids are 1..neuronCount.
