@@ -12,9 +12,12 @@ export default defineConfig({
       // Artifact folders (out/<File>.sol/) of the contracts the agents talk to.
       include: [
         'AccessManager.sol/*.json',
+        'Executor.sol/*.json',
+        'Governance.sol/*.json',
         'IdentityRegistry.sol/*.json',
         'SecurityToken.sol/*.json',
         'MpcCommittee.sol/*.json',
+        'Neurons.sol/*.json',
         'Oracle.sol/*.json',
         'OraclePriceFeed.sol/*.json',
         'Reputation.sol/*.json',
