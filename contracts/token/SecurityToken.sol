@@ -534,6 +534,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             address wallet = wallets[i];
             WalletRecord storage record = _wallets[wallet];
             if (record.systemHolder) revert WalletIsSystemHolder(wallet);
+            if (record.identity != id && balanceOf(wallet) != 0) revert WalletHoldsTokens(wallet, balanceOf(wallet));
             _wallets[wallet] = WalletRecord({
                 identity: id,
                 country: data.country,

@@ -934,6 +934,18 @@ contract SecurityTokenTest is TokenFixture {
         registry.unlinkWallet(alice);
     }
 
+    function test_syncIdentity_revertsWhenHolderChangesIdentity() public {
+        vm.startPrank(officer);
+        registry.unbindToken(address(token));
+        registry.unlinkWallet(alice);
+        vm.stopPrank();
+        _link(alice, bob);
+        vm.prank(officer);
+        registry.bindToken(address(token));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityListener.WalletHoldsTokens.selector, alice, 1000));
+        registry.sync(bobId);
+    }
+
     function test_identityBalanceOf_returnsZeroForUnknownIdentity() public view {
         assertEq(token.identityBalanceOf(99), 0);
     }

@@ -25,7 +25,8 @@ struct ComplianceConfig {
 /// @title ICompliance
 /// @notice Transfer rules of the security token. Built-in rules (country, category, max holders, max balance,
 /// lockup) are modules of the token, switched by a bitmask; `ITransferRule` contracts add more. The receiver must be
-/// a wallet of a verified identity (KYC valid, AML clear) or a registered system holder. Every refusal reverts with
+/// a wallet of a verified identity (KYC valid, AML clear) or a registered system holder; the sender's KYC is not
+/// checked (an investor whose KYC lapsed may sell, not buy). Every refusal reverts with
 /// the error of its rule naming the parties, and a dry run (`canTransfer`, ERC-1404) returns the same rule's code.
 interface ICompliance is IERC1404 {
     // ----------------------------------------------------------------------------------- Events
