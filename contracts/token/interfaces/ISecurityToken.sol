@@ -7,8 +7,8 @@ import {IIdentityListener} from "./IIdentityListener.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
-/// @notice Everything a transfer needs to know about one wallet, packed in one storage slot. The identity fields
-/// are a copy pushed by the identity registry (`IIdentityListener`); the others are the token's own.
+/// @notice Everything a transfer needs to know about one wallet (stored packed in one slot, see `PackedWallets`).
+/// The identity fields are a copy pushed by the identity registry (`IIdentityListener`); the others are the token's.
 /// @param identity Identity id in the registry (0: none).
 /// @param country Copy of the identity's country.
 /// @param category Copy of the identity's investor category.
