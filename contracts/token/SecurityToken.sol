@@ -495,6 +495,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         if (_indexOfRule(rule) < count) revert TransferRuleAlreadyAdded(address(rule));
         if (count == MAX_TRANSFER_RULES) revert TooManyTransferRules();
         _transferRules.push(rule);
+        // forge-lint: disable-next-line(unsafe-typecast) (count <= MAX_TRANSFER_RULES)
         _config.transferRuleCount = uint8(count + 1);
         emit TransferRuleAdded(address(rule));
     }
@@ -506,6 +507,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         if (index == count) revert TransferRuleNotFound(address(rule));
         _transferRules[index] = _transferRules[count - 1];
         _transferRules.pop();
+        // forge-lint: disable-next-line(unsafe-typecast) (count <= MAX_TRANSFER_RULES)
         _config.transferRuleCount = uint8(count - 1);
         emit TransferRuleRemoved(address(rule));
     }

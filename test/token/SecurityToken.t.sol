@@ -766,6 +766,32 @@ contract SecurityTokenTest is TokenFixture {
 
     // --------------------------------------------------------------------------- Compliance role
 
+    function test_setRules_emitsAndStores() public {
+        vm.expectEmit(address(token));
+        emit ICompliance.RulesSet(Restrictions.RULE_COUNTRY);
+        _setRules(Restrictions.RULE_COUNTRY);
+        assertEq(token.complianceConfig().rules, Restrictions.RULE_COUNTRY);
+    }
+
+    function test_setCountriesAllowed_emits() public {
+        uint16[] memory countries = new uint16[](1);
+        countries[0] = USA;
+        vm.expectEmit(address(token));
+        emit ICompliance.CountriesSet(countries, true);
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, true);
+    }
+
+    function test_addTransferRule_emitsAndCounts() public {
+        MockTransferRule rule = new MockTransferRule();
+        vm.expectEmit(address(token));
+        emit ICompliance.TransferRuleAdded(address(rule));
+        vm.prank(officer);
+        token.addTransferRule(rule);
+        assertEq(address(token.transferRules()[0]), address(rule));
+        assertEq(token.complianceConfig().transferRuleCount, 1);
+    }
+
     function test_setRules_revertsWhenUnknownBits() public {
         vm.expectRevert(abi.encodeWithSelector(ICompliance.InvalidRules.selector, uint8(1 << 5)));
         vm.prank(officer);

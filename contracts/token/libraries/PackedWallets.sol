@@ -26,6 +26,8 @@ library PackedWallets {
     uint256 private constant LOCKUP_SHIFT = 104;
     uint256 private constant LOCKUP_MASK = uint256(type(uint40).max) << LOCKUP_SHIFT;
 
+    // The getters truncate on purpose: each field is the low bits of its shifted word.
+    // forge-lint: disable-start(unsafe-typecast)
     function identity(PackedWallet wallet) internal pure returns (uint32) {
         return uint32(PackedWallet.unwrap(wallet));
     }
@@ -45,6 +47,8 @@ library PackedWallets {
     function lockupUntil(PackedWallet wallet) internal pure returns (uint40) {
         return uint40(PackedWallet.unwrap(wallet) >> LOCKUP_SHIFT);
     }
+
+    // forge-lint: disable-end(unsafe-typecast)
 
     /// @dev Whether `flag` (one of the flag constants) is set.
     function has(PackedWallet wallet, uint256 flag) internal pure returns (bool) {
