@@ -17,10 +17,12 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// @title SecurityToken
 /// @notice Compliant ERC-20 shares: identity-bound holders, built-in compliance rules, agent powers, documents.
 /// @dev Storage is laid out for the transfer path. A transfer between two single-wallet identities reads the packed
-/// `ComplianceConfig` (1 slot), the two `PackedWallet` records (1 slot each), one word of the country bitmap and the
-/// ERC-20 balances, and calls no other contract unless extra transfer rules are added. The identity fields of a
-/// record are copied from the registry when attestations change (`syncIdentity`); the identity balance is the wallet
-/// balance for single-wallet identities and is stored apart (`_sharedBalances`) only for identities with several.
+/// `ComplianceConfig` (1 slot), the two `PackedWallet` records (1 slot each) and the ERC-20 balances, and calls no
+/// other contract unless extra transfer rules are added. The identity fields of a record are copied from the registry
+/// when attestations change (`syncIdentity`), with whether the country is allowed; that bit holds until the country
+/// list changes (`countryEpoch`), after which the country bitmap is read until the identity is synced again. The
+/// identity balance is the wallet balance for single-wallet identities and is stored apart (`_sharedBalances`) only
+/// for identities with several.
 contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     using Restrictions for uint8;
 
@@ -180,7 +182,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             if (receiver.has(PackedWallets.AML_FLAGGED)) return Restrictions.RECEIVER_AML_FLAGGED;
             if (receiver.kycExpiry() <= block.timestamp) return Restrictions.RECEIVER_KYC_EXPIRED;
             uint8 rules = config.rules;
-            if (rules & Restrictions.RULE_COUNTRY != 0 && !_isCountryAllowed(receiver.country())) {
+            if (rules & Restrictions.RULE_COUNTRY != 0 && !_isCountryAllowedFor(config, receiver)) {
                 return Restrictions.COUNTRY_NOT_ALLOWED;
             }
             if (rules & Restrictions.RULE_CATEGORY != 0 && !_isCategoryAllowed(config, receiver.category())) {
@@ -241,6 +243,13 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             if (!rule.isTransferAllowed(address(this), move.from, move.to, move.value)) return rule;
         }
         return ITransferRule(address(0));
+    }
+
+    /// @dev The record's cached answer while the country list is unchanged since it was written, else the bitmap's.
+    function _isCountryAllowedFor(ComplianceConfig memory config, PackedWallet record) private view returns (bool) {
+        return record.countryEpoch() == config.countryEpoch
+            ? record.has(PackedWallets.COUNTRY_ALLOWED)
+            : _isCountryAllowed(record.country());
     }
 
     function _isCountryAllowed(uint16 country) private view returns (bool) {
@@ -480,6 +489,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             uint256 word = _countryWords[country >> 8];
             _countryWords[country >> 8] = allowed ? word | bit : word & ~bit;
         }
+        ++_config.countryEpoch;
         emit CountriesSet(countries, allowed);
     }
 
@@ -540,6 +550,8 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         _onlyRegistry();
         bool shared = wallets.length > 1;
         uint40 lockupUntil = _lockups[id];
+        bool countryAllowed = _isCountryAllowed(data.country);
+        uint24 countryEpoch = _config.countryEpoch;
         uint256 held;
         for (uint256 i; i < wallets.length; ++i) {
             address wallet = wallets[i];
@@ -557,7 +569,9 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
                     frozen: record.has(PackedWallets.FROZEN),
                     partiallyFrozen: record.has(PackedWallets.PARTIALLY_FROZEN),
                     systemHolder: false,
-                    sharedIdentity: shared
+                    sharedIdentity: shared,
+                    countryAllowed: countryAllowed,
+                    countryEpoch: countryEpoch
                 })
             );
             if (shared) held += balanceOf(wallet);

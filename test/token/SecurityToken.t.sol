@@ -226,6 +226,31 @@ contract SecurityTokenTest is TokenFixture {
         );
     }
 
+    function test_transfer_usesCachedCountryUntilListChanges() public {
+        WalletRecord memory record = token.walletRecord(bob);
+        assertTrue(record.countryAllowed);
+        assertEq(record.countryEpoch, token.complianceConfig().countryEpoch);
+
+        uint16[] memory countries = new uint16[](1);
+        countries[0] = FRANCE;
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, false);
+        assertEq(token.complianceConfig().countryEpoch, record.countryEpoch + 1);
+        registry.sync(bobId);
+        record = token.walletRecord(bob);
+        assertFalse(record.countryAllowed);
+        assertEq(record.countryEpoch, token.complianceConfig().countryEpoch);
+        vm.expectRevert(abi.encodeWithSelector(ICompliance.CountryNotAllowed.selector, bob, FRANCE));
+        vm.prank(alice);
+        token.transfer(bob, 1);
+
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, true);
+        vm.prank(alice);
+        token.transfer(bob, 1);
+        assertEq(token.balanceOf(bob), 1);
+    }
+
     function test_transfer_ignoresCountryWhenRuleOff() public {
         _verify(carol, USA, RETAIL);
         _setRules(Restrictions.RULE_ALL & ~Restrictions.RULE_COUNTRY);

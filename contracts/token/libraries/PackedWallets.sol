@@ -5,7 +5,7 @@ import {WalletRecord} from "../interfaces/ISecurityToken.sol";
 
 /// @dev A `WalletRecord` packed in one word, read with one SLOAD and decoded field by field on the transfer path
 /// (a memory struct copy costs more than the fields a transfer needs). Layout, low bits first: identity (32),
-/// country (16), category (8), flags (8), KYC expiry (40), lockup end (40).
+/// country (16), category (8), flags (8), KYC expiry (40), lockup end (40), country epoch (24).
 type PackedWallet is uint256;
 
 using PackedWallets for PackedWallet global;
@@ -18,6 +18,7 @@ library PackedWallets {
     uint256 internal constant PARTIALLY_FROZEN = 1 << 2;
     uint256 internal constant SYSTEM_HOLDER = 1 << 3;
     uint256 internal constant SHARED_IDENTITY = 1 << 4;
+    uint256 internal constant COUNTRY_ALLOWED = 1 << 5;
 
     uint256 private constant COUNTRY_SHIFT = 32;
     uint256 private constant CATEGORY_SHIFT = 48;
@@ -25,6 +26,7 @@ library PackedWallets {
     uint256 private constant KYC_SHIFT = 64;
     uint256 private constant LOCKUP_SHIFT = 104;
     uint256 private constant LOCKUP_MASK = uint256(type(uint40).max) << LOCKUP_SHIFT;
+    uint256 private constant EPOCH_SHIFT = 144;
 
     // The getters truncate on purpose: each field is the low bits of its shifted word.
     // forge-lint: disable-start(unsafe-typecast)
@@ -46,6 +48,10 @@ library PackedWallets {
 
     function lockupUntil(PackedWallet wallet) internal pure returns (uint40) {
         return uint40(PackedWallet.unwrap(wallet) >> LOCKUP_SHIFT);
+    }
+
+    function countryEpoch(PackedWallet wallet) internal pure returns (uint24) {
+        return uint24(PackedWallet.unwrap(wallet) >> EPOCH_SHIFT);
     }
 
     // forge-lint: disable-end(unsafe-typecast)
@@ -70,11 +76,12 @@ library PackedWallets {
     function pack(WalletRecord memory record) internal pure returns (PackedWallet) {
         uint256 flags = (record.amlFlagged ? AML_FLAGGED : 0) | (record.frozen ? FROZEN : 0)
             | (record.partiallyFrozen ? PARTIALLY_FROZEN : 0) | (record.systemHolder ? SYSTEM_HOLDER : 0)
-            | (record.sharedIdentity ? SHARED_IDENTITY : 0);
+            | (record.sharedIdentity ? SHARED_IDENTITY : 0) | (record.countryAllowed ? COUNTRY_ALLOWED : 0);
         return PackedWallet.wrap(
-            uint256(record.identity) | uint256(record.country) << COUNTRY_SHIFT | uint256(record.category)
-                << CATEGORY_SHIFT | flags << FLAGS_SHIFT | uint256(record.kycExpiry) << KYC_SHIFT
-                | uint256(record.lockupUntil) << LOCKUP_SHIFT
+            uint256(record.identity) | (uint256(record.country) << COUNTRY_SHIFT)
+                | (uint256(record.category) << CATEGORY_SHIFT) | (flags << FLAGS_SHIFT)
+                | (uint256(record.kycExpiry) << KYC_SHIFT) | (uint256(record.lockupUntil) << LOCKUP_SHIFT)
+                | (uint256(record.countryEpoch) << EPOCH_SHIFT)
         );
     }
 
@@ -89,7 +96,9 @@ library PackedWallets {
             frozen: wallet.has(FROZEN),
             partiallyFrozen: wallet.has(PARTIALLY_FROZEN),
             systemHolder: wallet.has(SYSTEM_HOLDER),
-            sharedIdentity: wallet.has(SHARED_IDENTITY)
+            sharedIdentity: wallet.has(SHARED_IDENTITY),
+            countryAllowed: wallet.has(COUNTRY_ALLOWED),
+            countryEpoch: wallet.countryEpoch()
         });
     }
 }
