@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IIdentityRegistry} from "../../../contracts/token/interfaces/IIdentityRegistry.sol";
-
-/// @notice Identity registry for governance tests: verification is set directly.
-contract TestIdentityRegistry is IIdentityRegistry {
+/// @notice Identity registry for governance unit tests: verification is set directly. Governance only calls
+/// `isVerified`, so this stands in for `IIdentityRegistry` (cast at construction).
+contract TestIdentityRegistry {
     mapping(address wallet => bool) public isVerified;
 
     function setVerified(address wallet, bool verified) external {
