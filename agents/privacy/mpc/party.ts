@@ -1,0 +1,369 @@
+/**
+ * One party of the three-party protocol: replicated secret sharing (party i holds shares i and
+ * i + 1 of x = x0 + x1 + x2) over Z_2^64 (`ring`) and over bits (`bool`, bit-sliced), with one-round
+ * multiplication from pairwise zero-sharings, conversions, comparisons and opening. In malicious
+ * mode every multiplication is recorded and verified (triple sacrifice with random bucketing,
+ * Furukawa-Lindell-Nof-Weinstein 2017) before anything is opened, and every opening is checked
+ * against a hash of the same share sent by the other party that holds it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { onesPlane, planeToRing, planeWords, toPlanes } from './bits.js';
+import { asBytes, asWords, type Link, MpcAbortError, type PartyId } from './link.js';
+import { createPrg, deriveSeed, type Prg } from './prg.js';
+import { bool, concat, type Kernel, ring, ringConst, type Words } from './ring.js';
+
+export type Mode = 'semi-honest' | 'malicious';
+
+/** A party's two shares of a vector: `a` = share i, `b` = share i + 1. */
+export type Share = { a: Words; b: Words };
+
+/** Statistical security of the multiplication check, in bits. */
+export const STATISTICAL_SECURITY = 40;
+
+export interface Party {
+  readonly id: PartyId;
+  readonly mode: Mode;
+  /** Shares of a public vector. */
+  constant(k: Kernel, value: Words): Share;
+  add(k: Kernel, x: Share, y: Share): Share;
+  sub(k: Kernel, x: Share, y: Share): Share;
+  addPublic(k: Kernel, x: Share, value: Words): Share;
+  /** Elementwise product with a public ring vector. */
+  mulPublic(x: Share, value: Words): Share;
+  /** Elementwise products x[j] * y[j] of several pairs, all in one round. */
+  mul(k: Kernel, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]>;
+  /** Bit decomposition: 64 planes (see bits.ts) of a ring vector of n elements. */
+  bits(x: Share, n: number): Promise<Share>;
+  /** One plane: [x < y] for each of n elements, as signed (default) or unsigned 64-bit integers. */
+  lt(x: Share, y: Share, n: number, options?: { signed?: boolean }): Promise<Share>;
+  /** One plane of k*W words: block j is [x == values[j]] for each of the n elements. */
+  eqPublic(x: Share, n: number, values: readonly bigint[]): Promise<Share>;
+  /** Ring vector (0 or 1) of a shared plane of n bits. */
+  bitToRing(plane: Share, n: number): Promise<Share>;
+  /** For each element, c ? x : y, for several (x, y) pairs of n elements under one plane c. */
+  select(c: Share, n: number, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]>;
+  /** Checks that the parties hold consistent copies of input shares (malicious mode). */
+  checkInputs(k: Kernel, inputs: readonly Share[]): Promise<void>;
+  /** Verifies all multiplications so far (malicious mode), then reveals x to every party. */
+  open(k: Kernel, x: Share): Promise<Words>;
+  /** Words sent and rounds so far, for benchmarks. */
+  readonly stats: { words: number; rounds: number; triples: number };
+}
+
+type Triple = { x: Share; y: Share; z: Share };
+
+export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
+  const id = link.id;
+  const next = createPrg({ seed: deriveSeed(link.seeds.next, 'stream') });
+  const prev = createPrg({ seed: deriveSeed(link.seeds.prev, 'stream') });
+  const pending: Record<Kernel['name'], Triple[]> = { ring: [], bool: [] };
+  const stats = { words: 0, rounds: 0, triples: 0 };
+
+  function send(to: 'next' | 'prev', words: Words) {
+    stats.words += words.length;
+    link.send(to, asBytes(words));
+  }
+  async function recv(from: 'next' | 'prev'): Promise<Words> {
+    return asWords(await link.recv(from));
+  }
+
+  const constant = (k: Kernel, value: Words): Share => {
+    const zero = new Uint32Array(value.length);
+    return { a: id === 0 ? value : zero, b: id === 2 ? value : zero };
+  };
+  const add = (k: Kernel, x: Share, y: Share): Share => ({ a: k.add(x.a, y.a), b: k.add(x.b, y.b) });
+  const sub = (k: Kernel, x: Share, y: Share): Share => ({ a: k.sub(x.a, y.a), b: k.sub(x.b, y.b) });
+  const addPublic = (k: Kernel, x: Share, value: Words): Share => add(k, x, constant(k, value));
+  const mulPublic = (x: Share, value: Words): Share => ({ a: ring.mul(x.a, value), b: ring.mul(x.b, value) });
+  const slice = (x: Share, from: number, to: number): Share => ({
+    a: x.a.subarray(from, to),
+    b: x.b.subarray(from, to),
+  });
+  const join = (parts: readonly Share[]): Share => ({
+    a: concat(parts.map((p) => p.a)),
+    b: concat(parts.map((p) => p.b)),
+  });
+  /** Shares of a vector whose share `owner` is `value` and the two others are zero. */
+  const single = (owner: number, value: { a: Words; b: Words }): Share => {
+    const zero = new Uint32Array(value.a.length);
+    return { a: id === owner ? value.a : zero, b: (id + 1) % 3 === owner ? value.b : zero };
+  };
+
+  /** Random sharing of `words` words: share i from the seed of (i - 1, i), share i + 1 from (i, i + 1). */
+  const random = (words: number): Share => ({ a: prev.words(words), b: next.words(words) });
+
+  /** One round: each party sends its product share to prev and gets share i + 1 from next. */
+  async function multiply(k: Kernel, x: Share, y: Share): Promise<Share> {
+    const z = k.mulShare(x.a, x.b, y.a, y.b, next.words(x.a.length), prev.words(x.a.length));
+    send('prev', z);
+    stats.rounds++;
+    const zNext = await recv('next');
+    if (zNext.length !== z.length) throw new MpcAbortError('product share of the wrong length');
+    return { a: z, b: zNext };
+  }
+
+  async function mul(k: Kernel, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]> {
+    const x = join(pairs.map((p) => p[0]));
+    const y = join(pairs.map((p) => p[1]));
+    const z = await multiply(k, x, y);
+    if (mode === 'malicious') {
+      pending[k.name].push({ x, y, z });
+      stats.triples += x.a.length / k.width;
+    }
+    const out: Share[] = [];
+    let offset = 0;
+    for (const [p] of pairs) {
+      out.push(slice(z, offset, offset + p.a.length));
+      offset += p.a.length;
+    }
+    return out;
+  }
+
+  const hash = (words: Words) => createHash('sha256').update(asBytes(words)).digest();
+  const digestWords = (words: Words) => new Uint32Array(new Uint8Array(hash(words)).buffer);
+
+  /** Reveals x; in malicious mode checks the share from prev against its hash from next. */
+  async function reveal(k: Kernel, x: Share): Promise<Words> {
+    send('next', x.a);
+    if (mode === 'malicious') send('prev', digestWords(x.b));
+    stats.rounds++;
+    const missing = await recv('prev');
+    if (missing.length !== x.a.length) throw new MpcAbortError('opened share of the wrong length');
+    if (mode === 'malicious') {
+      const digest = await recv('next');
+      if (!hash(missing).equals(Buffer.from(asBytes(digest)))) throw new MpcAbortError('inconsistent opening');
+    }
+    return k.add(k.add(x.a, x.b), missing);
+  }
+
+  /** Checks that x = 0 without revealing anything else: share i + 2 must equal -(share i + share i + 1). */
+  async function checkZero(k: Kernel, x: Share): Promise<void> {
+    send('prev', digestWords(x.b));
+    stats.rounds++;
+    const digest = await recv('next');
+    const expected = hash(k.sub(new Uint32Array(x.a.length), k.add(x.a, x.b)));
+    if (!expected.equals(Buffer.from(asBytes(digest)))) throw new MpcAbortError('multiplication check failed');
+  }
+
+  /** Common random seed: commit to a random value, then reveal it (two rounds). */
+  async function coinToss(): Promise<Uint8Array> {
+    const mine = randomBytes(32);
+    const commitment = createHash('sha256').update(mine).digest();
+    for (const to of ['next', 'prev'] as const) link.send(to, commitment);
+    const commitments = [await link.recv('next'), await link.recv('prev')];
+    for (const to of ['next', 'prev'] as const) link.send(to, mine);
+    const values = [await link.recv('next'), await link.recv('prev')];
+    stats.rounds += 2;
+    const byId = new Map<number, Uint8Array>([[id, mine]]);
+    values.forEach((value, i) => {
+      if (!createHash('sha256').update(value).digest().equals(commitments[i]!)) {
+        throw new MpcAbortError('coin toss opening does not match its commitment');
+      }
+      byId.set((id + 1 + i) % 3, value);
+    });
+    return deriveSeed(byId.get(0)!, 'coin', byId.get(1)!, byId.get(2)!);
+  }
+
+  /**
+   * Verifies the recorded multiplications (x, y, z) of one domain. N = number of elements (ring
+   * elements or 32-lane words). Makes N*B random triples with the same one-round protocol, permutes
+   * them with a common coin drawn afterwards, and puts them in N buckets of B: the first triple of a
+   * bucket checks circuit multiplication j, the B - 1 others check the first. A check of (x, y, z)
+   * with (a, b, c) opens rho = x - a, sigma = y - b and tests z - c - sigma a - rho b - rho sigma = 0,
+   * which equals the difference of the two additive errors, so it passes only if every triple in
+   * the bucket carries the same error; with a random permutation that happens with probability
+   * about N^-(B-1) (FLNW 2017, Araki et al. 2017), and B is chosen so that this is <= 2^-40.
+   */
+  async function verify(k: Kernel): Promise<void> {
+    const triples = pending[k.name];
+    if (triples.length === 0) return;
+    pending[k.name] = [];
+    const x = join(triples.map((t) => t.x));
+    const y = join(triples.map((t) => t.y));
+    const z = join(triples.map((t) => t.z));
+    const w = k.width;
+    const n = x.a.length / w;
+    const b = bucketSize(n);
+    const m = n * b;
+    const ra = random(m * w);
+    const rb = random(m * w);
+    const rc = await multiply(k, ra, rb);
+    const order = permutation(await coinToss(), m);
+    const [a, bb, c] = [ra, rb, rc].map((s) => ({ a: gather(s.a, order, w), b: gather(s.b, order, w) }));
+    // Left side of check p = j*B + s: circuit multiplication j when s = 0, else bucket head j*B.
+    const left = (src: Share, mine: Share): Share => {
+      const out = { a: new Uint32Array(m * w), b: new Uint32Array(m * w) };
+      for (let j = 0; j < n; j++) {
+        for (const [key, into] of [
+          ['a', out.a],
+          ['b', out.b],
+        ] as const) {
+          into.set(mine[key].subarray(j * w, (j + 1) * w), j * b * w);
+          const head = src[key].subarray(j * b * w, (j * b + 1) * w);
+          for (let s = 1; s < b; s++) into.set(head, (j * b + s) * w);
+        }
+      }
+      return out;
+    };
+    const lx = left(a!, x);
+    const ly = left(bb!, y);
+    const lz = left(c!, z);
+    const rho = sub(k, lx, a!);
+    const sigma = sub(k, ly, bb!);
+    const opened = await reveal(k, join([rho, sigma]));
+    const rhoPub = opened.subarray(0, m * w);
+    const sigmaPub = opened.subarray(m * w);
+    const mulShare = (s: Share, pub: Words): Share => ({ a: k.mul(s.a, pub), b: k.mul(s.b, pub) });
+    let t = sub(k, lz, c!);
+    t = sub(k, t, mulShare(a!, sigmaPub));
+    t = sub(k, t, mulShare(bb!, rhoPub));
+    t = sub(k, t, constant(k, k.mul(rhoPub, sigmaPub)));
+    await checkZero(k, t);
+  }
+
+  return {
+    id,
+    mode,
+    stats,
+    constant,
+    add,
+    sub,
+    addPublic,
+    mulPublic,
+    mul,
+
+    async bits(x, n) {
+      const w = planeWords(n);
+      const planes = { a: toPlanes(x.a, n), b: toPlanes(x.b, n) };
+      // x = x0 + x1 + x2 as three boolean sharings; a full-adder layer makes it s + 2c.
+      const [s0, s1, s2] = [0, 1, 2].map((owner) => single(owner, planes)) as [Share, Share, Share];
+      const low = 63 * w;
+      const [m] = await mul(bool, [
+        [slice(add(bool, s0, s2), 0, low), slice(add(bool, s1, s2), 0, low)],
+      ]);
+      const carry = add(bool, m!, slice(s2, 0, low));
+      const zeroPlane = { a: new Uint32Array(w), b: new Uint32Array(w) };
+      const c2 = join([zeroPlane, carry]);
+      const s = planes;
+      // Kogge-Stone parallel prefix: G[i] = carry out of bit i, P[i] = propagate over a span.
+      let [g] = (await mul(bool, [[s, c2]])) as [Share];
+      let p = add(bool, s, c2);
+      const p0 = p;
+      for (let d = 1; d < 64; d *= 2) {
+        const jobs: [Share, Share][] = [[slice(p, d * w, 64 * w), slice(g, 0, (64 - d) * w)]];
+        if (2 * d < 64) jobs.push([slice(p, 2 * d * w, 64 * w), slice(p, d * w, (64 - d) * w)]);
+        const [gp, pp] = await mul(bool, jobs);
+        g = join([slice(g, 0, d * w), add(bool, slice(g, d * w, 64 * w), gp!)]);
+        if (pp) p = join([slice(p, 0, 2 * d * w), pp]);
+      }
+      return add(bool, p0, join([zeroPlane, slice(g, 0, 63 * w)]));
+    },
+
+    async lt(x, y, n, options) {
+      const offset = ringConst(n, 1n << 63n);
+      const [u, v] = options?.signed === false ? [addPublic(ring, x, offset), addPublic(ring, y, offset)] : [x, y];
+      // Pad to whole words so that each of x, y, x - y has its own words in the planes.
+      const padded = planeWords(n) * 32;
+      const pad = (s: Share) => join([s, { a: new Uint32Array(2 * (padded - n)), b: new Uint32Array(2 * (padded - n)) }]);
+      const all = await this.bits(join([pad(u), pad(v), pad(sub(ring, u, v))]), 3 * padded);
+      const w = planeWords(n);
+      const top = 63 * 3 * w;
+      const [su, sv, sd] = [0, 1, 2].map((i) => slice(all, top + i * w, top + (i + 1) * w)) as [Share, Share, Share];
+      // Signed x < y: the sign of x - y, unless x and y have different signs (then the sign of x).
+      const [fix] = await mul(bool, [[add(bool, su, sv), add(bool, su, sd)]]);
+      return add(bool, sd, fix!);
+    },
+
+    async eqPublic(x, n, values) {
+      const w = planeWords(n);
+      const planes = await this.bits(x, n);
+      const k = values.length;
+      // Plane b of the batch is [bit b of x == bit b of values[j]] for each j, side by side.
+      const ones = onesPlane(n);
+      let level = join(
+        Array.from({ length: 64 }, (_, bit) =>
+          join(
+            values.map((value) => {
+              const plane = slice(planes, bit * w, (bit + 1) * w);
+              return (BigInt.asUintN(64, value) >> BigInt(bit)) & 1n ? plane : addPublic(bool, plane, ones);
+            }),
+          ),
+        ),
+      );
+      for (let count = 64; count > 1; count /= 2) {
+        const half = (count / 2) * k * w;
+        [level] = (await mul(bool, [[slice(level, 0, half), slice(level, half, 2 * half)]])) as [Share];
+      }
+      return level;
+    },
+
+    async bitToRing(plane, n) {
+      const unpacked = { a: planeToRing(plane.a, n), b: planeToRing(plane.b, n) };
+      const [b0, b1, b2] = [0, 1, 2].map((owner) => single(owner, unpacked)) as [Share, Share, Share];
+      const two = ringConst(n, 2n);
+      // a xor b = a + b - 2ab, twice.
+      const [m1] = await mul(ring, [[b0, b1]]);
+      const t = sub(ring, add(ring, b0, b1), mulPublic(m1!, two));
+      const [m2] = await mul(ring, [[t, b2]]);
+      return sub(ring, add(ring, t, b2), mulPublic(m2!, two));
+    },
+
+    async select(c, n, pairs) {
+      const cr = await this.bitToRing(c, n);
+      const products = await mul(
+        ring,
+        pairs.map(([x, y]) => [cr, sub(ring, x, y)] as const),
+      );
+      return products.map((p, i) => add(ring, pairs[i]![1], p));
+    },
+
+    async checkInputs(k, inputs) {
+      if (mode !== 'malicious' || inputs.length === 0) return;
+      // Share i + 1 is held by this party (as b) and by next (as a): compare hashes.
+      const shares = join(inputs);
+      link.send('next', hash(shares.b));
+      const digest = await link.recv('prev');
+      stats.rounds++;
+      if (!hash(shares.a).equals(Buffer.from(digest))) throw new MpcAbortError('inconsistent input shares');
+    },
+
+    async open(k, x) {
+      if (mode === 'malicious') {
+        await verify(ring);
+        await verify(bool);
+      }
+      return reveal(k, x);
+    },
+  };
+}
+
+/** Smallest bucket size B >= 2 with N^(B-1) >= 2^STATISTICAL_SECURITY. */
+export function bucketSize(n: number): number {
+  const bits = Math.log2(Math.max(n, 2));
+  return Math.max(2, 1 + Math.ceil(STATISTICAL_SECURITY / bits));
+}
+
+/** A permutation of 0..m-1 from a seed (Fisher-Yates with AES-CTR words). */
+function permutation(seed: Uint8Array, m: number): Uint32Array {
+  const out = new Uint32Array(m);
+  for (let i = 0; i < m; i++) out[i] = i;
+  const words = createPrg({ seed }).words(m);
+  for (let i = m - 1; i > 0; i--) {
+    const j = Math.floor((words[i]! / 4294967296) * (i + 1));
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return out;
+}
+
+function gather(src: Words, order: Uint32Array, width: number): Words {
+  const out = new Uint32Array(src.length);
+  if (width === 1) for (let i = 0; i < order.length; i++) out[i] = src[order[i]!]!;
+  else
+    for (let i = 0; i < order.length; i++) {
+      out[2 * i] = src[2 * order[i]!]!;
+      out[2 * i + 1] = src[2 * order[i]! + 1]!;
+    }
+  return out;
+}
