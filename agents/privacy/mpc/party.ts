@@ -25,6 +25,8 @@ export interface Party {
   readonly mode: Mode;
   /** Shares of a public vector. */
   constant(k: Kernel, value: Words): Share;
+  /** Shares of a uniformly random vector of `elements` elements (no communication). */
+  random(k: Kernel, elements: number): Share;
   add(k: Kernel, x: Share, y: Share): Share;
   sub(k: Kernel, x: Share, y: Share): Share;
   addPublic(k: Kernel, x: Share, value: Words): Share;
@@ -131,7 +133,8 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     if (missing.length !== x.a.length) throw new MpcAbortError('opened share of the wrong length');
     if (mode === 'malicious') {
       const digest = await recv('next');
-      if (!hash(missing).equals(Buffer.from(asBytes(digest)))) throw new MpcAbortError('inconsistent opening');
+      if (!hash(missing).equals(Buffer.from(asBytes(digest))))
+        throw new MpcAbortError('inconsistent opening');
     }
     return k.add(k.add(x.a, x.b), missing);
   }
@@ -142,7 +145,8 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     stats.rounds++;
     const digest = await recv('next');
     const expected = hash(k.sub(new Uint32Array(x.a.length), k.add(x.a, x.b)));
-    if (!expected.equals(Buffer.from(asBytes(digest)))) throw new MpcAbortError('multiplication check failed');
+    if (!expected.equals(Buffer.from(asBytes(digest))))
+      throw new MpcAbortError('multiplication check failed');
   }
 
   /** Common random seed: commit to a random value, then reveal it (two rounds). */
@@ -165,14 +169,15 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
   }
 
   /**
-   * Verifies the recorded multiplications (x, y, z) of one domain. N = number of elements (ring
-   * elements or 32-lane words). Makes N*B random triples with the same one-round protocol, permutes
-   * them with a common coin drawn afterwards, and puts them in N buckets of B: the first triple of a
-   * bucket checks circuit multiplication j, the B - 1 others check the first. A check of (x, y, z)
-   * with (a, b, c) opens rho = x - a, sigma = y - b and tests z - c - sigma a - rho b - rho sigma = 0,
-   * which equals the difference of the two additive errors, so it passes only if every triple in
-   * the bucket carries the same error; with a random permutation that happens with probability
-   * about N^-(B-1) (FLNW 2017, Araki et al. 2017), and B is chosen so that this is <= 2^-40.
+   * Verifies the recorded multiplications (x, y, z) of one domain, in chunks of at most
+   * VERIFY_CHUNK elements (ring elements or 32-lane words). For a chunk of N elements: make N*B
+   * random triples with the same one-round protocol, permute them with a common coin drawn
+   * afterwards and cut them into B slots of N; slot 0 checks the circuit, slots 1..B-1 check slot 0.
+   * A check of (x, y, z) with (a, b, c) opens rho = x - a, sigma = y - b and tests
+   * z - c - sigma a - rho b - rho sigma = 0, which is exactly the difference of the two additive
+   * errors: it passes only if every triple of a bucket carries the same error, which a random
+   * permutation allows with probability about N^-(B-1) (FLNW 2017, Araki et al. 2017); B is
+   * chosen so that this, summed over chunks, is <= 2^-STATISTICAL_SECURITY.
    */
   async function verify(k: Kernel): Promise<void> {
     const triples = pending[k.name];
@@ -182,43 +187,46 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     const y = join(triples.map((t) => t.y));
     const z = join(triples.map((t) => t.z));
     const w = k.width;
+    const total = x.a.length / w;
+    const chunks = Math.ceil(total / VERIFY_CHUNK);
+    const b = bucketSize(Math.min(total, VERIFY_CHUNK), chunks);
+    for (let from = 0; from < total; from += VERIFY_CHUNK) {
+      const to = Math.min(total, from + VERIFY_CHUNK);
+      const part = (s: Share) => slice(s, from * w, to * w);
+      await verifyChunk(k, part(x), part(y), part(z), b);
+    }
+  }
+
+  async function verifyChunk(k: Kernel, x: Share, y: Share, z: Share, b: number): Promise<void> {
+    const w = k.width;
     const n = x.a.length / w;
-    const b = bucketSize(n);
-    const m = n * b;
-    const ra = random(m * w);
-    const rb = random(m * w);
+    const ra = random(n * b * w);
+    const rb = random(n * b * w);
     const rc = await multiply(k, ra, rb);
-    const order = permutation(await coinToss(), m);
-    const [a, bb, c] = [ra, rb, rc].map((s) => ({ a: gather(s.a, order, w), b: gather(s.b, order, w) }));
-    // Left side of check p = j*B + s: circuit multiplication j when s = 0, else bucket head j*B.
-    const left = (src: Share, mine: Share): Share => {
-      const out = { a: new Uint32Array(m * w), b: new Uint32Array(m * w) };
-      for (let j = 0; j < n; j++) {
-        for (const [key, into] of [
-          ['a', out.a],
-          ['b', out.b],
-        ] as const) {
-          into.set(mine[key].subarray(j * w, (j + 1) * w), j * b * w);
-          const head = src[key].subarray(j * b * w, (j * b + 1) * w);
-          for (let s = 1; s < b; s++) into.set(head, (j * b + s) * w);
-        }
-      }
-      return out;
-    };
-    const lx = left(a!, x);
-    const ly = left(bb!, y);
-    const lz = left(c!, z);
-    const rho = sub(k, lx, a!);
-    const sigma = sub(k, ly, bb!);
-    const opened = await reveal(k, join([rho, sigma]));
-    const rhoPub = opened.subarray(0, m * w);
-    const sigmaPub = opened.subarray(m * w);
-    const mulShare = (s: Share, pub: Words): Share => ({ a: k.mul(s.a, pub), b: k.mul(s.b, pub) });
-    let t = sub(k, lz, c!);
-    t = sub(k, t, mulShare(a!, sigmaPub));
-    t = sub(k, t, mulShare(bb!, rhoPub));
-    t = sub(k, t, constant(k, k.mul(rhoPub, sigmaPub)));
-    await checkZero(k, t);
+    const order = permutation(await coinToss(), n * b);
+    const slots = Array.from({ length: b }, (_, s) => {
+      const pick = (src: Share) => ({
+        a: gather(src.a, order, s * n, n, w),
+        b: gather(src.b, order, s * n, n, w),
+      });
+      return { x: pick(ra), y: pick(rb), z: pick(rc) };
+    });
+    const head = slots[0]!;
+    const checks = slots.map((right, s) => ({ left: s === 0 ? { x, y, z } : head, right }));
+    const rhos = checks.map(({ left, right }) => sub(k, left.x, right.x));
+    const sigmas = checks.map(({ left, right }) => sub(k, left.y, right.y));
+    const opened = await reveal(k, join([...rhos, ...sigmas]));
+    const size = n * w;
+    const t = checks.map(({ left, right }, s) => {
+      const rho = opened.subarray(s * size, (s + 1) * size);
+      const sigma = opened.subarray((b + s) * size, (b + s + 1) * size);
+      const times = (v: Share, pub: Words): Share => ({ a: k.mul(v.a, pub), b: k.mul(v.b, pub) });
+      let d = sub(k, left.z, right.z);
+      d = sub(k, d, times(right.x, sigma));
+      d = sub(k, d, times(right.y, rho));
+      return sub(k, d, constant(k, k.mul(rho, sigma)));
+    });
+    await checkZero(k, join(t));
   }
 
   return {
@@ -226,6 +234,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     mode,
     stats,
     constant,
+    random: (k, elements) => random(elements * k.width),
     add,
     sub,
     addPublic,
@@ -238,9 +247,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
       // x = x0 + x1 + x2 as three boolean sharings; a full-adder layer makes it s + 2c.
       const [s0, s1, s2] = [0, 1, 2].map((owner) => single(owner, planes)) as [Share, Share, Share];
       const low = 63 * w;
-      const [m] = await mul(bool, [
-        [slice(add(bool, s0, s2), 0, low), slice(add(bool, s1, s2), 0, low)],
-      ]);
+      const [m] = await mul(bool, [[slice(add(bool, s0, s2), 0, low), slice(add(bool, s1, s2), 0, low)]]);
       const carry = add(bool, m!, slice(s2, 0, low));
       const zeroPlane = { a: new Uint32Array(w), b: new Uint32Array(w) };
       const c2 = join([zeroPlane, carry]);
@@ -261,14 +268,20 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
 
     async lt(x, y, n, options) {
       const offset = ringConst(n, 1n << 63n);
-      const [u, v] = options?.signed === false ? [addPublic(ring, x, offset), addPublic(ring, y, offset)] : [x, y];
+      const [u, v] =
+        options?.signed === false ? [addPublic(ring, x, offset), addPublic(ring, y, offset)] : [x, y];
       // Pad to whole words so that each of x, y, x - y has its own words in the planes.
       const padded = planeWords(n) * 32;
-      const pad = (s: Share) => join([s, { a: new Uint32Array(2 * (padded - n)), b: new Uint32Array(2 * (padded - n)) }]);
+      const pad = (s: Share) =>
+        join([s, { a: new Uint32Array(2 * (padded - n)), b: new Uint32Array(2 * (padded - n)) }]);
       const all = await this.bits(join([pad(u), pad(v), pad(sub(ring, u, v))]), 3 * padded);
       const w = planeWords(n);
       const top = 63 * 3 * w;
-      const [su, sv, sd] = [0, 1, 2].map((i) => slice(all, top + i * w, top + (i + 1) * w)) as [Share, Share, Share];
+      const [su, sv, sd] = [0, 1, 2].map((i) => slice(all, top + i * w, top + (i + 1) * w)) as [
+        Share,
+        Share,
+        Share,
+      ];
       // Signed x < y: the sign of x - y, unless x and y have different signs (then the sign of x).
       const [fix] = await mul(bool, [[add(bool, su, sv), add(bool, su, sd)]]);
       return add(bool, sd, fix!);
@@ -337,10 +350,13 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
   };
 }
 
-/** Smallest bucket size B >= 2 with N^(B-1) >= 2^STATISTICAL_SECURITY. */
-export function bucketSize(n: number): number {
+/** Elements (ring elements or words) verified together; bounds memory. */
+export const VERIFY_CHUNK = 1 << 20;
+
+/** Smallest bucket size B >= 2 with chunks * N^-(B-1) <= 2^-STATISTICAL_SECURITY. */
+export function bucketSize(n: number, chunks = 1): number {
   const bits = Math.log2(Math.max(n, 2));
-  return Math.max(2, 1 + Math.ceil(STATISTICAL_SECURITY / bits));
+  return Math.max(2, 1 + Math.ceil((STATISTICAL_SECURITY + Math.log2(chunks)) / bits));
 }
 
 /** A permutation of 0..m-1 from a seed (Fisher-Yates with AES-CTR words). */
@@ -357,13 +373,15 @@ function permutation(seed: Uint8Array, m: number): Uint32Array {
   return out;
 }
 
-function gather(src: Words, order: Uint32Array, width: number): Words {
-  const out = new Uint32Array(src.length);
-  if (width === 1) for (let i = 0; i < order.length; i++) out[i] = src[order[i]!]!;
+/** Elements order[from .. from + count) of src (elements of `width` words). */
+function gather(src: Words, order: Uint32Array, from: number, count: number, width: number): Words {
+  const out = new Uint32Array(count * width);
+  if (width === 1) for (let i = 0; i < count; i++) out[i] = src[order[from + i]!]!;
   else
-    for (let i = 0; i < order.length; i++) {
-      out[2 * i] = src[2 * order[i]!]!;
-      out[2 * i + 1] = src[2 * order[i]! + 1]!;
+    for (let i = 0; i < count; i++) {
+      const j = 2 * order[from + i]!;
+      out[2 * i] = src[j]!;
+      out[2 * i + 1] = src[j + 1]!;
     }
   return out;
 }

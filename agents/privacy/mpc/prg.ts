@@ -26,7 +26,11 @@ export function createPrg({ seed }: { seed: Uint8Array }): Prg {
 }
 
 /** A seed for one purpose derived from a secret: sha256(label, 0, each part). */
-export function deriveSeed(secret: Uint8Array, label: string, ...parts: readonly (string | Uint8Array)[]): Uint8Array {
+export function deriveSeed(
+  secret: Uint8Array,
+  label: string,
+  ...parts: readonly (string | Uint8Array)[]
+): Uint8Array {
   const hash = createHash('sha256').update(secret).update(label).update(Uint8Array.of(0));
   for (const part of parts) hash.update(part);
   return new Uint8Array(hash.digest());

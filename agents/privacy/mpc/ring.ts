@@ -102,7 +102,8 @@ export const bool: Kernel = {
   },
   mulShare(xa, xb, ya, yb, r, s) {
     const out = new Uint32Array(xa.length);
-    for (let i = 0; i < xa.length; i++) out[i] = (xa[i]! & (ya[i]! ^ yb[i]!)) ^ (xb[i]! & ya[i]!) ^ r[i]! ^ s[i]!;
+    for (let i = 0; i < xa.length; i++)
+      out[i] = (xa[i]! & (ya[i]! ^ yb[i]!)) ^ (xb[i]! & ya[i]!) ^ r[i]! ^ s[i]!;
     return out;
   },
 };
