@@ -76,10 +76,10 @@ export async function holderCapCheck(
   { balances, cap }: { balances: Share; cap: bigint },
 ): Promise<boolean> {
   const n = balances.a.length / 2;
-  const positive = await party.lt(party.constant(ring, new Uint32Array(2 * n)), balances, n);
+  const positive = await party.lt(party.constant(new Uint32Array(2 * n)), balances, n);
   const ones = await party.bitToRing(positive, n);
   const count = { a: blockSums(ones.a, 1, n), b: blockSums(ones.b, 1, n) };
-  const over = await party.lt(party.constant(ring, fromBigints([cap])), count, 1);
+  const over = await party.lt(party.constant(fromBigints([cap])), count, 1);
   return !planeToBools(await party.open(bool, over), 1)[0];
 }
 
@@ -89,14 +89,14 @@ export async function thresholdCheck(
   { balances, thresholds }: { balances: Share; thresholds: readonly bigint[] },
 ): Promise<boolean[]> {
   const n = balances.a.length / 2;
-  const below = await party.lt(balances, party.constant(ring, fromBigints(thresholds)), n);
+  const below = await party.lt(balances, party.constant(fromBigints(thresholds)), n);
   return planeToBools(await party.open(bool, below), n).map((b) => !b);
 }
 
 /** Shared maximum and its index (lowest index on ties), by a tournament of log2(n) rounds. */
 async function argmax(party: Party, values: Share, n: number): Promise<{ value: Share; index: Share }> {
   let value = values;
-  let index = party.constant(ring, fromBigints(Array.from({ length: n }, (_, i) => BigInt(i))));
+  let index = party.constant(fromBigints(Array.from({ length: n }, (_, i) => BigInt(i))));
   let count = n;
   while (count > 1) {
     const half = Math.floor(count / 2);
@@ -146,7 +146,7 @@ export async function sealedBidAuction(
   }
   const winner = Number(toBigints(await party.open(ring, best.index))[0]);
   // Take the winner out (its bid becomes the minimum) and find the best of the others.
-  const floor = party.constant(ring, fromBigints([-(1n << 63n)]));
+  const floor = party.constant(fromBigints([-(1n << 63n)]));
   const rest = join([elements(bids, 0, winner), floor, elements(bids, winner + 1, n)]);
   const second = await argmax(party, rest, n);
   const [price] = toBigints(await party.open(ring, second.value));

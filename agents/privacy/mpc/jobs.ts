@@ -39,7 +39,7 @@ function inputsOf(job: Job): Share[] {
 }
 
 export async function runJob(party: Party, job: Job): Promise<JobOutput> {
-  await party.checkInputs(ring, inputsOf(job));
+  await party.checkInputs(inputsOf(job));
   switch (job.kind) {
     case 'ballot':
       return { kind: 'ballot', totals: await ballotTally(party, job) };

@@ -109,8 +109,14 @@ export async function startLocalCommittee(options: LocalCommitteeOptions): Promi
     return new Promise((resolve, reject) => {
       const k = `${i}:${job.id}`;
       pending.set(k, {
-        resolve: (r) => (pending.delete(k), resolve(r)),
-        reject: (e) => (pending.delete(k), reject(e)),
+        resolve: (r) => {
+          pending.delete(k);
+          resolve(r);
+        },
+        reject: (e) => {
+          pending.delete(k);
+          reject(e);
+        },
       });
       processes[i]!.send({ type: 'job', job });
     });

@@ -20,11 +20,15 @@ export type Share = { a: Words; b: Words };
 /** Statistical security of the multiplication check, in bits. */
 export const STATISTICAL_SECURITY = 40;
 
+/**
+ * Operations that communicate must be awaited one after the other, in the same order on the
+ * three parties (messages are matched by order).
+ */
 export interface Party {
   readonly id: PartyId;
   readonly mode: Mode;
   /** Shares of a public vector. */
-  constant(k: Kernel, value: Words): Share;
+  constant(value: Words): Share;
   /** Shares of a uniformly random vector of `elements` elements (no communication). */
   random(k: Kernel, elements: number): Share;
   add(k: Kernel, x: Share, y: Share): Share;
@@ -45,7 +49,7 @@ export interface Party {
   /** For each element, c ? x : y, for several (x, y) pairs of n elements under one plane c. */
   select(c: Share, n: number, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]>;
   /** Checks that the parties hold consistent copies of input shares (malicious mode). */
-  checkInputs(k: Kernel, inputs: readonly Share[]): Promise<void>;
+  checkInputs(inputs: readonly Share[]): Promise<void>;
   /** Verifies all multiplications so far (malicious mode), then reveals x to every party. */
   open(k: Kernel, x: Share): Promise<Words>;
   /** Words sent and rounds so far, for benchmarks. */
@@ -69,13 +73,13 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     return asWords(await link.recv(from));
   }
 
-  const constant = (k: Kernel, value: Words): Share => {
+  const constant = (value: Words): Share => {
     const zero = new Uint32Array(value.length);
     return { a: id === 0 ? value : zero, b: id === 2 ? value : zero };
   };
   const add = (k: Kernel, x: Share, y: Share): Share => ({ a: k.add(x.a, y.a), b: k.add(x.b, y.b) });
   const sub = (k: Kernel, x: Share, y: Share): Share => ({ a: k.sub(x.a, y.a), b: k.sub(x.b, y.b) });
-  const addPublic = (k: Kernel, x: Share, value: Words): Share => add(k, x, constant(k, value));
+  const addPublic = (k: Kernel, x: Share, value: Words): Share => add(k, x, constant(value));
   const mulPublic = (x: Share, value: Words): Share => ({ a: ring.mul(x.a, value), b: ring.mul(x.b, value) });
   const slice = (x: Share, from: number, to: number): Share => ({
     a: x.a.subarray(from, to),
@@ -224,7 +228,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
       let d = sub(k, left.z, right.z);
       d = sub(k, d, times(right.x, sigma));
       d = sub(k, d, times(right.y, rho));
-      return sub(k, d, constant(k, k.mul(rho, sigma)));
+      return sub(k, d, constant(k.mul(rho, sigma)));
     });
     await checkZero(k, join(t));
   }
@@ -330,7 +334,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
       return products.map((p, i) => add(ring, pairs[i]![1], p));
     },
 
-    async checkInputs(k, inputs) {
+    async checkInputs(inputs) {
       if (mode !== 'malicious' || inputs.length === 0) return;
       // Share i + 1 is held by this party (as b) and by next (as a): compare hashes.
       const shares = join(inputs);
