@@ -52,7 +52,11 @@ export function runParties<T>(
 }
 
 /** Like runParties, but waits for all three and reports each outcome (result or error). */
-export function settleParties<T>(mode: Mode, f: (party: Party, id: number) => Promise<T>, options?: MemoryOptions) {
+export function settleParties<T>(
+  mode: Mode,
+  f: (party: Party, id: number) => Promise<T>,
+  options?: MemoryOptions,
+) {
   const links = createMemoryLinks(options);
   return Promise.allSettled(links.map((link, id) => f(createParty({ link, mode }), id)));
 }

@@ -21,7 +21,9 @@ const n = 8;
 async function view(mode: Mode, xs: bigint[], ys: bigint[], leak: boolean): Promise<Uint8Array> {
   const X = shareValues(xs);
   const Y = shareValues(ys);
-  const parts: Uint8Array[] = [X[OBSERVER]!.a, X[OBSERVER]!.b, Y[OBSERVER]!.a, Y[OBSERVER]!.b].map((w) => asBytes(w).slice());
+  const parts: Uint8Array[] = [X[OBSERVER]!.a, X[OBSERVER]!.b, Y[OBSERVER]!.a, Y[OBSERVER]!.b].map((w) =>
+    asBytes(w).slice(),
+  );
   await runParties(
     mode,
     async (p: Party, i) => {
