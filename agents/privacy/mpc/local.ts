@@ -36,7 +36,7 @@ export interface LocalCommittee {
   readonly processes: ChildProcess[];
   /** Shares the inputs, runs the job on the three nodes, returns their three results. */
   run(job: PlainJob): Promise<JobResult[]>;
-  /** Runs already-split jobs (one per node). */
+  /** Runs already-split jobs (one per node); rejects with the first node's error once all finished. */
   runSplit(jobs: readonly [Job, Job, Job]): Promise<JobResult[]>;
   /** Kills node i (SIGKILL), e.g. to simulate a crash. */
   kill(i: number): void;
@@ -126,7 +126,13 @@ export async function startLocalCommittee(options: LocalCommitteeOptions): Promi
 
   const committee: LocalCommittee = {
     processes,
-    runSplit: (jobs) => Promise.all(jobs.map((job, i) => runOn(i, job))),
+    // Waits for all three nodes (so that a retry never overlaps a node still on the old attempt).
+    async runSplit(jobs) {
+      const settled = await Promise.allSettled(jobs.map((job, i) => runOn(i, job)));
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      return settled.map((s) => (s as PromiseFulfilledResult<JobResult>).value);
+    },
     run: (job) => committee.runSplit(splitJob(job)),
     kill(i) {
       processes[i]!.kill('SIGKILL');
