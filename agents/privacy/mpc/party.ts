@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { onesPlane, planeToRing, planeWords, toPlanes } from './bits.js';
 import { asBytes, asWords, type Link, MpcAbortError, type PartyId } from './link.js';
-import { createPrg, deriveSeed, type Prg } from './prg.js';
+import { createPrg, deriveSeed } from './prg.js';
 import { bool, concat, type Kernel, ring, ringConst, type Words } from './ring.js';
 
 export type Mode = 'semi-honest' | 'malicious';

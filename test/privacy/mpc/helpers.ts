@@ -28,7 +28,12 @@ export function randomU64(): bigint {
 export function pairs(random: number): [bigint[], bigint[]] {
   const xs: bigint[] = [];
   const ys: bigint[] = [];
-  for (const x of EDGES) for (const y of EDGES) xs.push(x), ys.push(y);
+  for (const x of EDGES) {
+    for (const y of EDGES) {
+      xs.push(x);
+      ys.push(y);
+    }
+  }
   for (let i = 0; i < random; i++) {
     const x = randomU64();
     xs.push(x);
@@ -59,4 +64,11 @@ export function settleParties<T>(
 ) {
   const links = createMemoryLinks(options);
   return Promise.allSettled(links.map((link, id) => f(createParty({ link, mode }), id)));
+}
+
+/** Largest of a non-empty list of bigints. */
+export function maxOf(values: readonly bigint[]): bigint {
+  let max = values[0]!;
+  for (const v of values) if (v > max) max = v;
+  return max;
 }

@@ -9,7 +9,7 @@ import {
 } from '../../../agents/privacy/mpc/gadgets.js';
 import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
 import { reconstruct, shareValues } from '../../../agents/privacy/mpc/share.js';
-import { EDGES, MASK, MODES, pairs, randomU64, runParties, signed } from './helpers.js';
+import { EDGES, MASK, MODES, maxOf, pairs, randomU64, runParties, signed } from './helpers.js';
 
 const [xs, ys] = pairs(200);
 const n = xs.length;
@@ -136,10 +136,10 @@ describe.each(MODES)('gadgets (%s)', (mode) => {
       [42n],
     ];
     for (const bids of cases) {
-      const max = bids.reduce((m, b) => (b > m ? b : m));
+      const max = maxOf(bids);
       const winner = bids.indexOf(max);
       const rest = bids.filter((_, j) => j !== winner);
-      const second = rest.length === 0 ? -(1n << 63n) : rest.reduce((m, b) => (b > m ? b : m));
+      const second = rest.length === 0 ? -(1n << 63n) : maxOf(rest);
       const B = shareValues(bids);
       const [first] = await runParties(mode, (p, i) =>
         sealedBidAuction(p, { bids: B[i]!, pricing: 'first' }),
