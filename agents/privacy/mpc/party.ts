@@ -208,12 +208,13 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     const rb = random(n * b * w);
     const rc = await multiply(k, ra, rb);
     const order = permutation(await coinToss(), n * b);
+    // Interleave the six share vectors per element so that the permutation reads one cache line
+    // per triple, then cut the permuted triples into b slots of n.
+    const sources = [ra.a, ra.b, rb.a, rb.b, rc.a, rc.b];
+    const packed = interleave(sources, w);
     const slots = Array.from({ length: b }, (_, s) => {
-      const pick = (src: Share) => ({
-        a: gather(src.a, order, s * n, n, w),
-        b: gather(src.b, order, s * n, n, w),
-      });
-      return { x: pick(ra), y: pick(rb), z: pick(rc) };
+      const [xa, xb, ya, yb, za, zb] = unpack(packed, order, s * n, n, w, sources.length);
+      return { x: { a: xa!, b: xb! }, y: { a: ya!, b: yb! }, z: { a: za!, b: zb! } };
     });
     const head = slots[0]!;
     const checks = slots.map((right, s) => ({ left: s === 0 ? { x, y, z } : head, right }));
@@ -224,11 +225,10 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     const t = checks.map(({ left, right }, s) => {
       const rho = opened.subarray(s * size, (s + 1) * size);
       const sigma = opened.subarray((b + s) * size, (b + s + 1) * size);
-      const times = (v: Share, pub: Words): Share => ({ a: k.mul(v.a, pub), b: k.mul(v.b, pub) });
-      let d = sub(k, left.z, right.z);
-      d = sub(k, d, times(right.x, sigma));
-      d = sub(k, d, times(right.y, rho));
-      return sub(k, d, constant(k.mul(rho, sigma)));
+      return {
+        a: k.sacrifice(left.z.a, right.z.a, right.x.a, right.y.a, rho, sigma, id === 0),
+        b: k.sacrifice(left.z.b, right.z.b, right.x.b, right.y.b, rho, sigma, id === 2),
+      };
     });
     await checkZero(k, join(t));
   }
@@ -377,15 +377,38 @@ function permutation(seed: Uint8Array, m: number): Uint32Array {
   return out;
 }
 
-/** Elements order[from .. from + count) of src (elements of `width` words). */
-function gather(src: Words, order: Uint32Array, from: number, count: number, width: number): Words {
-  const out = new Uint32Array(count * width);
-  if (width === 1) for (let i = 0; i < count; i++) out[i] = src[order[from + i]!]!;
-  else
-    for (let i = 0; i < count; i++) {
-      const j = 2 * order[from + i]!;
-      out[2 * i] = src[j]!;
-      out[2 * i + 1] = src[j + 1]!;
+/** The vectors' elements (of `width` words) interleaved: element e of every vector, then e + 1. */
+function interleave(vectors: readonly Words[], width: number): Words {
+  const count = vectors.length;
+  const out = new Uint32Array(vectors[0]!.length * count);
+  vectors.forEach((v, j) => {
+    if (width === 1) for (let e = 0; e < v.length; e++) out[e * count + j] = v[e]!;
+    else
+      for (let e = 0; e < v.length / 2; e++) {
+        out[2 * (e * count + j)] = v[2 * e]!;
+        out[2 * (e * count + j) + 1] = v[2 * e + 1]!;
+      }
+  });
+  return out;
+}
+
+/** The vectors back, taking elements order[from .. from + n) of an interleaved array. */
+function unpack(
+  packed: Words,
+  order: Uint32Array,
+  from: number,
+  n: number,
+  width: number,
+  count: number,
+): Words[] {
+  const out = Array.from({ length: count }, () => new Uint32Array(n * width));
+  const stride = count * width;
+  for (let i = 0; i < n; i++) {
+    const base = order[from + i]! * stride;
+    for (let j = 0; j < count; j++) {
+      const into = out[j]!;
+      for (let q = 0; q < width; q++) into[i * width + q] = packed[base + j * width + q]!;
     }
+  }
   return out;
 }

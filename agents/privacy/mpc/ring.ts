@@ -21,6 +21,11 @@ export interface Kernel {
    * its part of a zero-sharing.
    */
   mulShare(xa: Words, xb: Words, ya: Words, yb: Words, r: Words, s: Words): Words;
+  /**
+   * One share of the sacrifice check z - c - sigma*a - rho*b - rho*sigma (the last, public term
+   * only when `withPublic`: it belongs to share 0), for public rho and sigma.
+   */
+  sacrifice(z: Words, c: Words, a: Words, b: Words, rho: Words, sigma: Words, withPublic: boolean): Words;
 }
 
 const TWO32 = 4294967296;
@@ -82,6 +87,27 @@ export const ring: Kernel = {
     }
     return out;
   },
+  sacrifice(z, c, a, b, rho, sigma, withPublic) {
+    // Sum of products, subtracted from z - c at the end: sigma*a + rho*b (+ rho*sigma).
+    const out = ring.sub(z, c);
+    const p = new Uint32Array(2);
+    const sum = new Uint32Array(2);
+    for (let i = 0; i < out.length; i += 2) {
+      mul64(sigma[i]!, sigma[i + 1]!, a[i]!, a[i + 1]!, sum, 0);
+      mul64(rho[i]!, rho[i + 1]!, b[i]!, b[i + 1]!, p, 0);
+      let lo = sum[0]! + p[0]!;
+      let hi = sum[1]! + p[1]! + (lo >= TWO32 ? 1 : 0);
+      if (withPublic) {
+        mul64(rho[i]!, rho[i + 1]!, sigma[i]!, sigma[i + 1]!, p, 0);
+        lo = (lo >>> 0) + p[0]!;
+        hi += p[1]! + (lo >= TWO32 ? 1 : 0);
+      }
+      const dl = out[i]! - (lo >>> 0);
+      out[i] = dl;
+      out[i + 1] = out[i + 1]! - hi - (dl < 0 ? 1 : 0);
+    }
+    return out;
+  },
 };
 
 function xor(x: Words, y: Words): Words {
@@ -104,6 +130,14 @@ export const bool: Kernel = {
     const out = new Uint32Array(xa.length);
     for (let i = 0; i < xa.length; i++)
       out[i] = (xa[i]! & (ya[i]! ^ yb[i]!)) ^ (xb[i]! & ya[i]!) ^ r[i]! ^ s[i]!;
+    return out;
+  },
+  sacrifice(z, c, a, b, rho, sigma, withPublic) {
+    const out = new Uint32Array(z.length);
+    const mask = withPublic ? 0xffffffff : 0;
+    for (let i = 0; i < z.length; i++) {
+      out[i] = z[i]! ^ c[i]! ^ (sigma[i]! & a[i]!) ^ (rho[i]! & b[i]!) ^ (rho[i]! & sigma[i]! & mask);
+    }
     return out;
   },
 };
