@@ -46,6 +46,7 @@ const PROTOCOL = 'stoa-mpc/1';
 const HANDSHAKE_MAX = 256;
 const TAG_BYTES = 16;
 const GCM_TAG = 16;
+const CLOSED_TAGS_KEPT = 10_000;
 
 type Inbox = {
   items: Uint8Array[];
@@ -58,6 +59,8 @@ type Connection = {
   pairSecret: Uint8Array;
   send(body: Uint8Array): void;
   inboxes: Map<string, Inbox>;
+  /** Bytes received and not yet read; a peer cannot run ahead by more than a couple of rounds. */
+  unread: number;
   closed: boolean;
 };
 
@@ -186,6 +189,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
         socket,
         pairSecret: keys.pair,
         inboxes: new Map(),
+        unread: 0,
         closed: false,
         send(body) {
           const cipher = createCipheriv('aes-256-gcm', keys.send, nonceOf(sendCounter++));
@@ -211,7 +215,11 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       const inbox = inboxOf(conn!, tag);
       const waiter = inbox.waiters.shift();
       if (waiter) waiter.resolve(data);
-      else inbox.items.push(data);
+      else {
+        conn!.unread += data.length;
+        if (conn!.unread > 2 * maxFrameBytes) return fail('too much unread data');
+        inbox.items.push(data);
+      }
     };
     const onHandshake = (body: Uint8Array) => {
       if (role === 'listener' && step === 0) {
@@ -346,7 +354,10 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
           if (conn.closed) return Promise.reject(new MpcTimeoutError(`lost peer ${conn.peer}`));
           const inbox = inboxOf(conn, tagHex);
           const item = inbox.items.shift();
-          if (item) return Promise.resolve(item);
+          if (item) {
+            conn.unread -= item.length;
+            return Promise.resolve(item);
+          }
           return new Promise((resolve, reject) => {
             const timer = setTimeout(() => {
               inbox.waiters.splice(inbox.waiters.indexOf(waiter), 1);
@@ -367,7 +378,13 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
         },
         close() {
           closedTags.add(tagHex);
-          for (const conn of bound.values()) conn.inboxes.delete(tagHex);
+          // Remember the most recent sessions only (late frames of older ones are then buffered
+          // until the unread limit drops the connection, which a correct peer never reaches).
+          if (closedTags.size > CLOSED_TAGS_KEPT) closedTags.delete(closedTags.values().next().value!);
+          for (const conn of bound.values()) {
+            for (const item of conn.inboxes.get(tagHex)?.items ?? []) conn.unread -= item.length;
+            conn.inboxes.delete(tagHex);
+          }
         },
       };
     },
