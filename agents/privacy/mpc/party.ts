@@ -380,15 +380,21 @@ function permutation(seed: Uint8Array, m: number): Uint32Array {
 /** The vectors' elements (of `width` words) interleaved: element e of every vector, then e + 1. */
 function interleave(vectors: readonly Words[], width: number): Words {
   const count = vectors.length;
+  const stride = count * width;
   const out = new Uint32Array(vectors[0]!.length * count);
-  vectors.forEach((v, j) => {
-    if (width === 1) for (let e = 0; e < v.length; e++) out[e * count + j] = v[e]!;
-    else
-      for (let e = 0; e < v.length / 2; e++) {
-        out[2 * (e * count + j)] = v[2 * e]!;
-        out[2 * (e * count + j) + 1] = v[2 * e + 1]!;
+  for (let j = 0; j < count; j++) {
+    const v = vectors[j]!;
+    const elements = v.length / width;
+    let into = j * width;
+    if (width === 1) {
+      for (let e = 0; e < elements; e++, into += stride) out[into] = v[e]!;
+    } else {
+      for (let e = 0; e < elements; e++, into += stride) {
+        out[into] = v[2 * e]!;
+        out[into + 1] = v[2 * e + 1]!;
       }
-  });
+    }
+  }
   return out;
 }
 
@@ -401,14 +407,25 @@ function unpack(
   width: number,
   count: number,
 ): Words[] {
-  const out = Array.from({ length: count }, () => new Uint32Array(n * width));
   const stride = count * width;
+  // Gather whole records first (one random read each), then split them sequentially.
+  const records = new Uint32Array(n * stride);
   for (let i = 0; i < n; i++) {
     const base = order[from + i]! * stride;
-    for (let j = 0; j < count; j++) {
-      const into = out[j]!;
-      for (let q = 0; q < width; q++) into[i * width + q] = packed[base + j * width + q]!;
-    }
+    const at = i * stride;
+    for (let q = 0; q < stride; q++) records[at + q] = packed[base + q]!;
   }
-  return out;
+  return Array.from({ length: count }, (_, j) => {
+    const out = new Uint32Array(n * width);
+    let at = j * width;
+    if (width === 1) {
+      for (let i = 0; i < n; i++, at += stride) out[i] = records[at]!;
+    } else {
+      for (let i = 0; i < n; i++, at += stride) {
+        out[2 * i] = records[at]!;
+        out[2 * i + 1] = records[at + 1]!;
+      }
+    }
+    return out;
+  });
 }
