@@ -47,13 +47,15 @@ describe.each(MODES)('operations (%s)', (mode) => {
     expect(product).toEqual(scaled);
   });
 
-  it('decomposes into bits', async () => {
+  it('decomposes into bits and extracts the sign bit', async () => {
     const X = shareValues(xs);
     const [planes] = await runParties(mode, async (p, i) => p.open(bool, await p.bits(X[i]!, n)));
     const w = planeWords(n);
     const bit = (b: number) => planeToBools(planes!.subarray(b * w, (b + 1) * w), n);
     for (const b of [0, 1, 31, 32, 62, 63])
       expect(bit(b)).toEqual(xs.map((x) => ((x >> BigInt(b)) & 1n) === 1n));
+    const [top] = await runParties(mode, async (p, i) => p.open(bool, await p.msb(X[i]!, n)));
+    expect(planeToBools(top!, n)).toEqual(bit(63));
   });
 
   it('compares signed and unsigned 64-bit values exactly', async () => {
