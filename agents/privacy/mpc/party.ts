@@ -386,7 +386,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
 }
 
 /** Elements (ring elements or words) verified together; bounds memory. */
-export const VERIFY_CHUNK = 1 << 20;
+export const VERIFY_CHUNK = 1 << 16;
 
 /** Smallest bucket size B >= 2 with chunks * N^-(B-1) <= 2^-STATISTICAL_SECURITY. */
 export function bucketSize(n: number, chunks = 1): number {
