@@ -39,19 +39,30 @@ function blockSums(x: Words, blocks: number, size: number): Words {
   return out;
 }
 
+/** Bits of a ballot choice: indices 0..2^bits - 1, of which 0..options - 1 are valid. */
+export function ballotChoiceBits(options: number): number {
+  return Math.max(1, Math.ceil(Math.log2(options)));
+}
+
 /**
- * Secret ballot: voter v's choice is a shared index in [0, options); the result is, for each
- * option j, the sum of the weights of the voters who chose j. A choice outside the range counts
- * for nothing (its one-hot row is all zero), so a malformed ballot cannot add weight.
+ * Secret ballot: voter v's choice is an index of ballotChoiceBits(options) bits, XOR-shared
+ * (`shareBits`), so it cannot be anything but a small index; an index >= options counts for
+ * nothing. The result is, for each option j, the sum of the weights of the voters who chose j.
  */
 export async function ballotTally(
   party: Party,
-  { choices, options, weights }: { choices: Share; options: number; weights: Weights },
+  {
+    choices,
+    voters,
+    options,
+    weights,
+  }: { choices: Share; voters: number; options: number; weights: Weights },
 ): Promise<bigint[]> {
-  const n = choices.a.length / 2;
+  const n = voters;
   const block = planeWords(n) * 32;
   const values = Array.from({ length: options }, (_, j) => BigInt(j));
-  const oneHot = await party.bitToRing(await party.eqPublic(choices, n, values), options * block);
+  const match = await party.matchPublic(choices, ballotChoiceBits(options), n, values);
+  const oneHot = await party.bitToRing(match, options * block);
   // Weights laid out like the one-hot rows: option j's block holds every voter's weight.
   const spread = (w: Words) => {
     const out = new Uint32Array(2 * options * block);

@@ -3,13 +3,20 @@
  * public parameters; all three nodes receive the same job id, kind and parameters. A result is
  * public (it is what gets signed and posted on chain).
  */
-import { ballotTally, holderCapCheck, sealedBidAuction, thresholdCheck, type Weights } from './gadgets.js';
+import {
+  ballotChoiceBits,
+  ballotTally,
+  holderCapCheck,
+  sealedBidAuction,
+  thresholdCheck,
+  type Weights,
+} from './gadgets.js';
 import type { Party, Share } from './party.js';
 import { bool, ring } from './ring.js';
-import { shareValues } from './share.js';
+import { shareBits, shareValues } from './share.js';
 
 export type Job = { id: string; attempt?: number } & (
-  | { kind: 'ballot'; options: number; choices: Share; weights: Weights }
+  | { kind: 'ballot'; options: number; voters: number; choices: Share; weights: Weights }
   | { kind: 'holder-cap'; balances: Share; cap: bigint }
   | { kind: 'threshold'; balances: Share; thresholds: bigint[] }
   | { kind: 'auction'; bids: Share; pricing: 'first' | 'second' }
@@ -101,11 +108,12 @@ export function splitJob(plain: PlainJob): [Job, Job, Job] {
   const per = (f: (i: number) => Job): [Job, Job, Job] => [f(0), f(1), f(2)];
   switch (plain.kind) {
     case 'ballot': {
-      const choices = shareValues(plain.choices);
+      const choices = shareBits(plain.choices, ballotChoiceBits(plain.options));
       const w = plain.weights;
       const secret = 'secret' in w ? shareValues(w.secret) : undefined;
       return per((i) => ({
         ...plain,
+        voters: plain.choices.length,
         choices: choices[i]!,
         weights: secret ? { secret: secret[i]! } : { public: (w as { public: bigint[] }).public },
       }));

@@ -46,6 +46,8 @@ export interface Party {
   lt(x: Share, y: Share, n: number, options?: { signed?: boolean }): Promise<Share>;
   /** One plane of k*W words: block j is [x == values[j]] for each of the n elements. */
   eqPublic(x: Share, n: number, values: readonly bigint[]): Promise<Share>;
+  /** Like eqPublic, for values given as `count` shared bit planes (bit-sliced, see bits.ts). */
+  matchPublic(planes: Share, count: number, n: number, values: readonly bigint[]): Promise<Share>;
   /** Ring vector (0 or 1) of a shared plane of n bits. */
   bitToRing(plane: Share, n: number): Promise<Share>;
   /** For each element, c ? x : y, for several (x, y) pairs of n elements under one plane c. */
@@ -323,23 +325,29 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     },
 
     async eqPublic(x, n, values) {
+      return this.matchPublic(await this.bits(x, n), 64, n, values);
+    },
+
+    async matchPublic(planes, count, n, values) {
       const w = planeWords(n);
-      const planes = await this.bits(x, n);
       const k = values.length;
-      // Plane b of the batch is [bit b of x == bit b of values[j]] for each j, side by side.
+      // Plane b of the batch is [bit b == bit b of values[j]] for each j, side by side; planes
+      // past `count` (up to a power of two) are public ones.
       const ones = onesPlane(n);
+      const width = 2 ** Math.ceil(Math.log2(Math.max(count, 1)));
       let level = join(
-        Array.from({ length: 64 }, (_, bit) =>
+        Array.from({ length: width }, (_, bit) =>
           join(
             values.map((value) => {
+              if (bit >= count) return constant(ones);
               const plane = slice(planes, bit * w, (bit + 1) * w);
               return (BigInt.asUintN(64, value) >> BigInt(bit)) & 1n ? plane : addPublic(bool, plane, ones);
             }),
           ),
         ),
       );
-      for (let count = 64; count > 1; count /= 2) {
-        const half = (count / 2) * k * w;
+      for (let c = width; c > 1; c /= 2) {
+        const half = (c / 2) * k * w;
         [level] = (await mul(bool, [[slice(level, 0, half), slice(level, half, 2 * half)]])) as [Share];
       }
       return level;

@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { planeToBools, planeWords } from '../../../agents/privacy/mpc/bits.js';
 import {
+  ballotChoiceBits,
   ballotTally,
   holderCapCheck,
   sealedBidAuction,
   thresholdCheck,
 } from '../../../agents/privacy/mpc/gadgets.js';
 import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
-import { reconstruct, shareValues } from '../../../agents/privacy/mpc/share.js';
+import { reconstruct, shareBits, shareValues } from '../../../agents/privacy/mpc/share.js';
 import { EDGES, MASK, MODES, maxOf, pairs, randomU64, runParties, signed } from './helpers.js';
 
 const [xs, ys] = pairs(200);
@@ -98,21 +99,27 @@ describe.each(MODES)('operations (%s)', (mode) => {
 describe.each(MODES)('gadgets (%s)', (mode) => {
   it('tallies a weighted secret ballot with public and with secret weights', async () => {
     const voters = 300;
-    const choices = Array.from({ length: voters }, (_, v) => BigInt(v % 11 === 0 ? 3 + (v % 5) : v % 3));
-    choices[1] = MASK; // out of range: counts for nothing
-    const weights = Array.from({ length: voters }, () => randomU64() >> 20n);
-    const expected = [0n, 1n, 2n].map((j) =>
-      choices.reduce((sum, c, v) => (c === j ? (sum + weights[v]!) & MASK : sum), 0n),
-    );
-    const C = shareValues(choices);
-    const W = shareValues(weights);
-    const pub = await runParties(mode, (p, i) =>
-      ballotTally(p, { choices: C[i]!, options: 3, weights: { public: weights } }),
-    );
-    const sec = await runParties(mode, (p, i) =>
-      ballotTally(p, { choices: C[i]!, options: 3, weights: { secret: W[i]! } }),
-    );
-    for (const result of [...pub, ...sec]) expect(result).toEqual(expected);
+    for (const options of [3, 5]) {
+      // Choices are indices of ballotChoiceBits(options) bits; the ones >= options count for nothing.
+      const range = 2 ** ballotChoiceBits(options);
+      const choices = Array.from({ length: voters }, (_, v) =>
+        BigInt(v % 11 === 0 ? range - 1 : v % options),
+      );
+      const weights = Array.from({ length: voters }, () => randomU64() >> 20n);
+      const expected = Array.from({ length: options }, (_, j) =>
+        choices.reduce((sum, c, v) => (c === BigInt(j) ? (sum + weights[v]!) & MASK : sum), 0n),
+      );
+      const C = shareBits(choices, ballotChoiceBits(options));
+      const W = shareValues(weights);
+      const pub = await runParties(mode, (p, i) =>
+        ballotTally(p, { choices: C[i]!, voters, options, weights: { public: weights } }),
+      );
+      const sec = await runParties(mode, (p, i) =>
+        ballotTally(p, { choices: C[i]!, voters, options, weights: { secret: W[i]! } }),
+      );
+      for (const result of [...pub, ...sec]) expect(result).toEqual(expected);
+    }
+    expect(() => shareBits([4n], 2)).toThrow(RangeError);
   });
 
   it('checks the holder cap and balance thresholds', async () => {
