@@ -27,14 +27,22 @@ function pick(x: Share, indices: readonly number[]): Share {
   return { a: take(x.a), b: take(x.b) };
 }
 
-/** Sums of consecutive blocks of `size` elements. */
+/** Sums of consecutive blocks of `size` elements (size < 2^21, so the high word stays exact). */
 function blockSums(x: Words, blocks: number, size: number): Words {
   const out = new Uint32Array(2 * blocks);
   for (let j = 0; j < blocks; j++) {
-    let sum: Words = out.subarray(2 * j, 2 * j + 2);
-    for (let v = 0; v < size; v++)
-      sum = ring.add(sum, x.subarray(2 * (j * size + v), 2 * (j * size + v) + 2));
-    out.set(sum, 2 * j);
+    let lo = 0;
+    let hi = 0;
+    for (let i = 2 * j * size; i < 2 * (j + 1) * size; i += 2) {
+      lo += x[i]!;
+      hi += x[i + 1]!;
+      if (lo >= 4294967296) {
+        lo -= 4294967296;
+        hi++;
+      }
+    }
+    out[2 * j] = lo;
+    out[2 * j + 1] = hi;
   }
   return out;
 }
