@@ -9,7 +9,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { Logger } from 'pino';
 import type { MpcNodeConfig } from './config.js';
 import { type Job, type JobOutput, runJob } from './jobs.js';
-import { MpcError } from './link.js';
+import { MpcAbortError, MpcError } from './link.js';
 import { createParty } from './party.js';
 import { createTcpMesh } from './tcp.js';
 
@@ -64,6 +64,7 @@ export async function createMpcNode({
       );
       return { id: job.id, attempt, output };
     } catch (error) {
+      session.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
       const known = error instanceof MpcError;
       jobLog.warn(
         { error_name: known ? error.name : 'Error', error: known ? error.message : String(error) },

@@ -14,7 +14,15 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { Logger } from 'pino';
-import { type Link, MpcError, MpcTimeoutError, type Neighbour, neighbourId, type PartyId } from './link.js';
+import {
+  type Link,
+  MpcAbortError,
+  MpcError,
+  MpcTimeoutError,
+  type Neighbour,
+  neighbourId,
+  type PartyId,
+} from './link.js';
 import { deriveSeed } from './prg.js';
 
 export type PeerAddress = { id: PartyId; host: string; port: number; publicKey: Uint8Array };
@@ -31,7 +39,17 @@ export type MeshOptions = {
 };
 
 /** A session: one computation's messages, tagged so that retries never mix with old messages. */
-export type Session = Link & { close(): void };
+export type Session = Link & {
+  /**
+   * Tells both peers that this node gave up on the session (so they stop at once instead of
+   * waiting for their timeout); their pending and next receives reject with the same kind.
+   */
+  giveUp(reason: 'abort' | 'timeout'): void;
+  close(): void;
+};
+
+/** Control messages are one byte long; protocol messages are whole 32-bit words. */
+const GAVE_UP = { abort: 1, timeout: 2 } as const;
 
 export interface Mesh {
   /** Resolves once both peers are connected and authenticated. */
@@ -354,27 +372,40 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
           if (conn.closed) return Promise.reject(new MpcTimeoutError(`lost peer ${conn.peer}`));
           const inbox = inboxOf(conn, tagHex);
           const item = inbox.items.shift();
-          if (item) {
-            conn.unread -= item.length;
-            return Promise.resolve(item);
-          }
-          return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => {
-              inbox.waiters.splice(inbox.waiters.indexOf(waiter), 1);
-              reject(new MpcTimeoutError(`node ${id}: no message from peer ${conn.peer} in ${timeoutMs} ms`));
-            }, timeoutMs);
-            const waiter = {
-              resolve: (d: Uint8Array) => {
-                clearTimeout(timer);
-                resolve(d);
-              },
-              reject: (e: Error) => {
-                clearTimeout(timer);
-                reject(e);
-              },
-            };
-            inbox.waiters.push(waiter);
+          const received = item
+            ? Promise.resolve(item)
+            : new Promise<Uint8Array>((resolve, reject) => {
+                const timer = setTimeout(() => {
+                  inbox.waiters.splice(inbox.waiters.indexOf(waiter), 1);
+                  reject(
+                    new MpcTimeoutError(`node ${id}: no message from peer ${conn.peer} in ${timeoutMs} ms`),
+                  );
+                }, timeoutMs);
+                const waiter = {
+                  resolve: (d: Uint8Array) => {
+                    clearTimeout(timer);
+                    resolve(d);
+                  },
+                  reject: (e: Error) => {
+                    clearTimeout(timer);
+                    reject(e);
+                  },
+                };
+                inbox.waiters.push(waiter);
+              });
+          if (item) conn.unread -= item.length;
+          return received.then((data) => {
+            if (data.length !== 1) return data;
+            // The peer gave up: keep the message so that every later receive fails the same way.
+            inbox.items.unshift(data);
+            conn.unread += data.length;
+            if (data[0] === GAVE_UP.abort) throw new MpcAbortError(`peer ${conn.peer} aborted`);
+            throw new MpcTimeoutError(`peer ${conn.peer} gave up`);
           });
+        },
+        giveUp(reason) {
+          for (const conn of bound.values())
+            if (!conn.closed) conn.send(Buffer.concat([tagBytes, Uint8Array.of(GAVE_UP[reason])]));
         },
         close() {
           closedTags.add(tagHex);

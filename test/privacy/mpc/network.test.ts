@@ -8,11 +8,11 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PartyId } from '../../../agents/privacy/mpc/link.js';
-import { MpcTimeoutError } from '../../../agents/privacy/mpc/link.js';
+import { MpcAbortError, MpcTimeoutError } from '../../../agents/privacy/mpc/link.js';
 import { createParty } from '../../../agents/privacy/mpc/party.js';
 import { ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
 import { shareValues } from '../../../agents/privacy/mpc/share.js';
-import { createTcpMesh, type Mesh } from '../../../agents/privacy/mpc/tcp.js';
+import { createTcpMesh, type Mesh, type Session } from '../../../agents/privacy/mpc/tcp.js';
 import { freePort } from '../../../agents/stack/services.js';
 
 const meshes: Mesh[] = [];
@@ -71,6 +71,19 @@ describe('tcp mesh', () => {
       }),
     );
     for (const o of out) expect(o).toEqual([15n, BigInt.asUintN(64, -24n), 1n << 63n]);
+  });
+
+  it('makes peers stop at once when a node gives up on a session', async () => {
+    const { meshes: m } = await startMeshes();
+    await Promise.all(m.map((mesh) => mesh.ready(10_000)));
+    const [s0, s1, s2] = m.map((mesh) => mesh.session('doomed', 60_000)) as [Session, Session, Session];
+    const waiting = s0.recv('next');
+    s1.giveUp('abort');
+    await expect(waiting).rejects.toBeInstanceOf(MpcAbortError);
+    await expect(s2.recv('prev')).rejects.toBeInstanceOf(MpcAbortError);
+    await expect(s0.recv('next')).rejects.toBeInstanceOf(MpcAbortError);
+    s2.giveUp('timeout');
+    await expect(s0.recv('prev')).rejects.toBeInstanceOf(MpcTimeoutError);
   });
 
   it('rejects garbage and oversized frames before the handshake and keeps running', async () => {
