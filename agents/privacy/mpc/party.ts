@@ -1,0 +1,470 @@
+/**
+ * One party of the three-party protocol: replicated secret sharing (party i holds shares i and
+ * i + 1 of x = x0 + x1 + x2) over Z_2^64 (`ring`) and over bits (`bool`, bit-sliced), with one-round
+ * multiplication from pairwise zero-sharings, conversions, comparisons and opening. In malicious
+ * mode every multiplication is recorded and verified (triple sacrifice with random bucketing,
+ * Furukawa-Lindell-Nof-Weinstein 2017) before anything is opened, and every opening is checked
+ * against a hash of the same share sent by the other party that holds it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { onesPlane, planeToRing, planeWords, toPlanes } from './bits.js';
+import { asBytes, asWords, type Link, MpcAbortError, type PartyId } from './link.js';
+import { createPrg, deriveSeed } from './prg.js';
+import { bool, concat, type Kernel, ring, ringConst, type Words } from './ring.js';
+
+export type Mode = 'semi-honest' | 'malicious';
+
+/** A party's two shares of a vector: `a` = share i, `b` = share i + 1. */
+export type Share = { a: Words; b: Words };
+
+/** Statistical security of the multiplication check, in bits. */
+export const STATISTICAL_SECURITY = 40;
+
+/**
+ * Operations that communicate must be awaited one after the other, in the same order on the
+ * three parties (messages are matched by order).
+ */
+export interface Party {
+  readonly id: PartyId;
+  readonly mode: Mode;
+  /** Shares of a public vector. */
+  constant(value: Words): Share;
+  /** Shares of a uniformly random vector of `elements` elements (no communication). */
+  random(k: Kernel, elements: number): Share;
+  add(k: Kernel, x: Share, y: Share): Share;
+  sub(k: Kernel, x: Share, y: Share): Share;
+  addPublic(k: Kernel, x: Share, value: Words): Share;
+  /** Elementwise product with a public ring vector. */
+  mulPublic(x: Share, value: Words): Share;
+  /** Elementwise products x[j] * y[j] of several pairs, all in one round. */
+  mul(k: Kernel, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]>;
+  /** Bit decomposition: 64 planes (see bits.ts) of a ring vector of n elements. */
+  bits(x: Share, n: number): Promise<Share>;
+  /** One plane: the top bit (sign) of each of n elements. */
+  msb(x: Share, n: number): Promise<Share>;
+  /** One plane: [x < y] for each of n elements, as signed (default) or unsigned 64-bit integers. */
+  lt(x: Share, y: Share, n: number, options?: { signed?: boolean }): Promise<Share>;
+  /** One plane of k*W words: block j is [x == values[j]] for each of the n elements. */
+  eqPublic(x: Share, n: number, values: readonly bigint[]): Promise<Share>;
+  /** Like eqPublic, for values given as `count` shared bit planes (bit-sliced, see bits.ts). */
+  matchPublic(planes: Share, count: number, n: number, values: readonly bigint[]): Promise<Share>;
+  /** Ring vector (0 or 1) of a shared plane of n bits. */
+  bitToRing(plane: Share, n: number): Promise<Share>;
+  /** For each element, c ? x : y, for several (x, y) pairs of n elements under one plane c. */
+  select(c: Share, n: number, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]>;
+  /** Checks that the parties hold consistent copies of input shares (malicious mode). */
+  checkInputs(inputs: readonly Share[]): Promise<void>;
+  /** Verifies all multiplications so far (malicious mode), then reveals x to every party. */
+  open(k: Kernel, x: Share): Promise<Words>;
+  /** Words sent and rounds so far, for benchmarks. */
+  readonly stats: { words: number; rounds: number; triples: number };
+}
+
+type Triple = { x: Share; y: Share; z: Share };
+
+export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
+  const id = link.id;
+  const next = createPrg({ seed: deriveSeed(link.seeds.next, 'stream') });
+  const prev = createPrg({ seed: deriveSeed(link.seeds.prev, 'stream') });
+  const pending: Record<Kernel['name'], Triple[]> = { ring: [], bool: [] };
+  const stats = { words: 0, rounds: 0, triples: 0 };
+
+  function send(to: 'next' | 'prev', words: Words) {
+    stats.words += words.length;
+    link.send(to, asBytes(words));
+  }
+  async function recv(from: 'next' | 'prev'): Promise<Words> {
+    return asWords(await link.recv(from));
+  }
+
+  const constant = (value: Words): Share => {
+    const zero = new Uint32Array(value.length);
+    return { a: id === 0 ? value : zero, b: id === 2 ? value : zero };
+  };
+  const add = (k: Kernel, x: Share, y: Share): Share => ({ a: k.add(x.a, y.a), b: k.add(x.b, y.b) });
+  const sub = (k: Kernel, x: Share, y: Share): Share => ({ a: k.sub(x.a, y.a), b: k.sub(x.b, y.b) });
+  const addPublic = (k: Kernel, x: Share, value: Words): Share => add(k, x, constant(value));
+  const mulPublic = (x: Share, value: Words): Share => ({ a: ring.mul(x.a, value), b: ring.mul(x.b, value) });
+  const slice = (x: Share, from: number, to: number): Share => ({
+    a: x.a.subarray(from, to),
+    b: x.b.subarray(from, to),
+  });
+  const join = (parts: readonly Share[]): Share => ({
+    a: concat(parts.map((p) => p.a)),
+    b: concat(parts.map((p) => p.b)),
+  });
+  /** Shares of a vector whose share `owner` is `value` and the two others are zero. */
+  const single = (owner: number, value: { a: Words; b: Words }): Share => {
+    const zero = new Uint32Array(value.a.length);
+    return { a: id === owner ? value.a : zero, b: (id + 1) % 3 === owner ? value.b : zero };
+  };
+
+  /** Random sharing of `words` words: share i from the seed of (i - 1, i), share i + 1 from (i, i + 1). */
+  const random = (words: number): Share => ({ a: prev.words(words), b: next.words(words) });
+
+  /** One round: each party sends its product share to prev and gets share i + 1 from next. */
+  async function multiply(k: Kernel, x: Share, y: Share): Promise<Share> {
+    const z = k.mulShare(x.a, x.b, y.a, y.b, next.words(x.a.length), prev.words(x.a.length));
+    send('prev', z);
+    stats.rounds++;
+    const zNext = await recv('next');
+    if (zNext.length !== z.length) throw new MpcAbortError('product share of the wrong length');
+    return { a: z, b: zNext };
+  }
+
+  async function mul(k: Kernel, pairs: readonly (readonly [Share, Share])[]): Promise<Share[]> {
+    const x = join(pairs.map((p) => p[0]));
+    const y = join(pairs.map((p) => p[1]));
+    const z = await multiply(k, x, y);
+    if (mode === 'malicious') {
+      pending[k.name].push({ x, y, z });
+      stats.triples += x.a.length / k.width;
+    }
+    const out: Share[] = [];
+    let offset = 0;
+    for (const [p] of pairs) {
+      out.push(slice(z, offset, offset + p.a.length));
+      offset += p.a.length;
+    }
+    return out;
+  }
+
+  const hash = (words: Words) => createHash('sha256').update(asBytes(words)).digest();
+  const digestWords = (words: Words) => new Uint32Array(new Uint8Array(hash(words)).buffer);
+
+  /** Reveals x; in malicious mode checks the share from prev against its hash from next. */
+  async function reveal(k: Kernel, x: Share): Promise<Words> {
+    send('next', x.a);
+    if (mode === 'malicious') send('prev', digestWords(x.b));
+    stats.rounds++;
+    const missing = await recv('prev');
+    if (missing.length !== x.a.length) throw new MpcAbortError('opened share of the wrong length');
+    if (mode === 'malicious') {
+      const digest = await recv('next');
+      if (!hash(missing).equals(Buffer.from(asBytes(digest))))
+        throw new MpcAbortError('inconsistent opening');
+    }
+    return k.add(k.add(x.a, x.b), missing);
+  }
+
+  /** Checks that x = 0 without revealing anything else: share i + 2 must equal -(share i + share i + 1). */
+  async function checkZero(k: Kernel, x: Share): Promise<void> {
+    send('prev', digestWords(x.b));
+    stats.rounds++;
+    const digest = await recv('next');
+    const expected = hash(k.sub(new Uint32Array(x.a.length), k.add(x.a, x.b)));
+    if (!expected.equals(Buffer.from(asBytes(digest))))
+      throw new MpcAbortError('multiplication check failed');
+  }
+
+  /** Common random seed: commit to a random value, then reveal it (two rounds). */
+  async function coinToss(): Promise<Uint8Array> {
+    const mine = randomBytes(32);
+    const commitment = createHash('sha256').update(mine).digest();
+    for (const to of ['next', 'prev'] as const) link.send(to, commitment);
+    const commitments = [await link.recv('next'), await link.recv('prev')];
+    for (const to of ['next', 'prev'] as const) link.send(to, mine);
+    const values = [await link.recv('next'), await link.recv('prev')];
+    stats.rounds += 2;
+    const byId = new Map<number, Uint8Array>([[id, mine]]);
+    values.forEach((value, i) => {
+      if (!createHash('sha256').update(value).digest().equals(commitments[i]!)) {
+        throw new MpcAbortError('coin toss opening does not match its commitment');
+      }
+      byId.set((id + 1 + i) % 3, value);
+    });
+    return deriveSeed(byId.get(0)!, 'coin', byId.get(1)!, byId.get(2)!);
+  }
+
+  /**
+   * Verifies the recorded multiplications (x, y, z) of one domain, in chunks of at most
+   * VERIFY_CHUNK elements (ring elements or 32-lane words). For a chunk of N elements: make N*B
+   * random triples with the same one-round protocol, permute them with a common coin drawn
+   * afterwards and cut them into B slots of N; slot 0 checks the circuit, slots 1..B-1 check slot 0.
+   * A check of (x, y, z) with (a, b, c) opens rho = x - a, sigma = y - b and tests
+   * z - c - sigma a - rho b - rho sigma = 0, which is exactly the difference of the two additive
+   * errors: it passes only if every triple of a bucket carries the same error, which a random
+   * permutation allows with probability about N^-(B-1) (FLNW 2017, Araki et al. 2017); B is
+   * chosen so that this, summed over chunks, is <= 2^-STATISTICAL_SECURITY.
+   */
+  async function verify(k: Kernel): Promise<void> {
+    const triples = pending[k.name];
+    if (triples.length === 0) return;
+    pending[k.name] = [];
+    const x = join(triples.map((t) => t.x));
+    const y = join(triples.map((t) => t.y));
+    const z = join(triples.map((t) => t.z));
+    const w = k.width;
+    const total = x.a.length / w;
+    const chunks = Math.ceil(total / VERIFY_CHUNK);
+    const b = bucketSize(Math.min(total, VERIFY_CHUNK), chunks);
+    for (let from = 0; from < total; from += VERIFY_CHUNK) {
+      const to = Math.min(total, from + VERIFY_CHUNK);
+      const part = (s: Share) => slice(s, from * w, to * w);
+      await verifyChunk(k, part(x), part(y), part(z), b);
+    }
+  }
+
+  async function verifyChunk(k: Kernel, x: Share, y: Share, z: Share, b: number): Promise<void> {
+    const w = k.width;
+    const n = x.a.length / w;
+    const ra = random(n * b * w);
+    const rb = random(n * b * w);
+    const rc = await multiply(k, ra, rb);
+    const order = permutation(await coinToss(), n * b);
+    // Interleave the six share vectors per element so that the permutation reads one cache line
+    // per triple, then cut the permuted triples into b slots of n.
+    const sources = [ra.a, ra.b, rb.a, rb.b, rc.a, rc.b];
+    const packed = interleave(sources, w);
+    const slots = Array.from({ length: b }, (_, s) => {
+      const [xa, xb, ya, yb, za, zb] = unpack(packed, order, s * n, n, w, sources.length);
+      return { x: { a: xa!, b: xb! }, y: { a: ya!, b: yb! }, z: { a: za!, b: zb! } };
+    });
+    const head = slots[0]!;
+    const checks = slots.map((right, s) => ({ left: s === 0 ? { x, y, z } : head, right }));
+    const rhos = checks.map(({ left, right }) => sub(k, left.x, right.x));
+    const sigmas = checks.map(({ left, right }) => sub(k, left.y, right.y));
+    const opened = await reveal(k, join([...rhos, ...sigmas]));
+    const size = n * w;
+    const t = checks.map(({ left, right }, s) => {
+      const rho = opened.subarray(s * size, (s + 1) * size);
+      const sigma = opened.subarray((b + s) * size, (b + s + 1) * size);
+      return {
+        a: k.sacrifice(left.z.a, right.z.a, right.x.a, right.y.a, rho, sigma, id === 0),
+        b: k.sacrifice(left.z.b, right.z.b, right.x.b, right.y.b, rho, sigma, id === 2),
+      };
+    });
+    await checkZero(k, join(t));
+  }
+
+  const zeroPlanes = (words: number): Share => ({ a: new Uint32Array(words), b: new Uint32Array(words) });
+
+  /**
+   * Bit planes of x as s + 2c: the three shares x0, x1, x2 are boolean-shared trivially (each is
+   * known to two parties) and one full-adder layer (one AND round) adds them up to two numbers.
+   */
+  async function carrySave(x: Share, n: number): Promise<{ s: Share; c2: Share; w: number }> {
+    const w = planeWords(n);
+    const planes = { a: toPlanes(x.a, n), b: toPlanes(x.b, n) };
+    const [s0, s1, s2] = [0, 1, 2].map((owner) => single(owner, planes)) as [Share, Share, Share];
+    const low = 63 * w;
+    const [m] = await mul(bool, [[slice(add(bool, s0, s2), 0, low), slice(add(bool, s1, s2), 0, low)]]);
+    // s0 ^ s1 ^ s2 = planes, since party i's own share is a and share i + 1 is b.
+    return { s: planes, c2: join([zeroPlanes(w), add(bool, m!, slice(s2, 0, low))]), w };
+  }
+
+  return {
+    id,
+    mode,
+    stats,
+    constant,
+    random: (k, elements) => random(elements * k.width),
+    add,
+    sub,
+    addPublic,
+    mulPublic,
+    mul,
+
+    async bits(x, n) {
+      const { s, c2, w } = await carrySave(x, n);
+      // Kogge-Stone parallel prefix: G[i] = carry out of bit i, P[i] = propagate over a span.
+      let [g] = (await mul(bool, [[s, c2]])) as [Share];
+      let p = add(bool, s, c2);
+      const p0 = p;
+      for (let d = 1; d < 64; d *= 2) {
+        const jobs: [Share, Share][] = [[slice(p, d * w, 64 * w), slice(g, 0, (64 - d) * w)]];
+        if (2 * d < 64) jobs.push([slice(p, 2 * d * w, 64 * w), slice(p, d * w, (64 - d) * w)]);
+        const [gp, pp] = await mul(bool, jobs);
+        g = join([slice(g, 0, d * w), add(bool, slice(g, d * w, 64 * w), gp!)]);
+        if (pp) p = join([slice(p, 0, 2 * d * w), pp]);
+      }
+      return add(bool, p0, join([zeroPlanes(w), slice(g, 0, 63 * w)]));
+    },
+
+    async msb(x, n) {
+      const { s, c2, w } = await carrySave(x, n);
+      // Carry into bit 63 by a binary tree of (generate, propagate) over bits 0..62; leaf 63 is
+      // (g = 0, p = 1) so the root's generate is that carry. ~190 ANDs instead of ~700.
+      const low = 63 * w;
+      const [gLow] = await mul(bool, [[slice(s, 0, low), slice(c2, 0, low)]]);
+      let g = join([gLow!, zeroPlanes(w)]);
+      let p = join([
+        add(bool, slice(s, 0, low), slice(c2, 0, low)),
+        constant(new Uint32Array(w).fill(0xffffffff)),
+      ]);
+      for (let count = 64; count > 1; count /= 2) {
+        const half = count / 2;
+        const planes = (v: Share, parity: number) =>
+          join(
+            Array.from({ length: half }, (_, i) => slice(v, (2 * i + parity) * w, (2 * i + parity + 1) * w)),
+          );
+        const [gHi, gLo, pHi, pLo] = [planes(g, 1), planes(g, 0), planes(p, 1), planes(p, 0)];
+        const jobs: [Share, Share][] = [[pHi, gLo]];
+        if (half > 1) jobs.push([pHi, pLo]);
+        const [gp, pp] = await mul(bool, jobs);
+        g = add(bool, gHi, gp!);
+        if (pp) p = pp;
+      }
+      return add(bool, add(bool, slice(s, low, 64 * w), slice(c2, low, 64 * w)), g);
+    },
+
+    async lt(x, y, n, options) {
+      const offset = ringConst(n, 1n << 63n);
+      const [u, v] =
+        options?.signed === false ? [addPublic(ring, x, offset), addPublic(ring, y, offset)] : [x, y];
+      // Pad to whole words so that each of x, y, x - y has its own words in the planes.
+      const padded = planeWords(n) * 32;
+      const pad = (s: Share) =>
+        join([s, { a: new Uint32Array(2 * (padded - n)), b: new Uint32Array(2 * (padded - n)) }]);
+      const signs = await this.msb(join([pad(u), pad(v), pad(sub(ring, u, v))]), 3 * padded);
+      const w = planeWords(n);
+      const [su, sv, sd] = [0, 1, 2].map((i) => slice(signs, i * w, (i + 1) * w)) as [Share, Share, Share];
+      // Signed x < y: the sign of x - y, unless x and y have different signs (then the sign of x).
+      const [fix] = await mul(bool, [[add(bool, su, sv), add(bool, su, sd)]]);
+      return add(bool, sd, fix!);
+    },
+
+    async eqPublic(x, n, values) {
+      return this.matchPublic(await this.bits(x, n), 64, n, values);
+    },
+
+    async matchPublic(planes, count, n, values) {
+      const w = planeWords(n);
+      const k = values.length;
+      // Plane b of the batch is [bit b == bit b of values[j]] for each j, side by side; planes
+      // past `count` (up to a power of two) are public ones.
+      const ones = onesPlane(n);
+      const width = 2 ** Math.ceil(Math.log2(Math.max(count, 1)));
+      let level = join(
+        Array.from({ length: width }, (_, bit) =>
+          join(
+            values.map((value) => {
+              if (bit >= count) return constant(ones);
+              const plane = slice(planes, bit * w, (bit + 1) * w);
+              return (BigInt.asUintN(64, value) >> BigInt(bit)) & 1n ? plane : addPublic(bool, plane, ones);
+            }),
+          ),
+        ),
+      );
+      for (let c = width; c > 1; c /= 2) {
+        const half = (c / 2) * k * w;
+        [level] = (await mul(bool, [[slice(level, 0, half), slice(level, half, 2 * half)]])) as [Share];
+      }
+      return level;
+    },
+
+    async bitToRing(plane, n) {
+      const unpacked = { a: planeToRing(plane.a, n), b: planeToRing(plane.b, n) };
+      const [b0, b1, b2] = [0, 1, 2].map((owner) => single(owner, unpacked)) as [Share, Share, Share];
+      const two = ringConst(n, 2n);
+      // a xor b = a + b - 2ab, twice.
+      const [m1] = await mul(ring, [[b0, b1]]);
+      const t = sub(ring, add(ring, b0, b1), mulPublic(m1!, two));
+      const [m2] = await mul(ring, [[t, b2]]);
+      return sub(ring, add(ring, t, b2), mulPublic(m2!, two));
+    },
+
+    async select(c, n, pairs) {
+      const cr = await this.bitToRing(c, n);
+      const products = await mul(
+        ring,
+        pairs.map(([x, y]) => [cr, sub(ring, x, y)] as const),
+      );
+      return products.map((p, i) => add(ring, pairs[i]![1], p));
+    },
+
+    async checkInputs(inputs) {
+      if (mode !== 'malicious' || inputs.length === 0) return;
+      // Share i + 1 is held by this party (as b) and by next (as a): compare hashes.
+      const shares = join(inputs);
+      link.send('next', hash(shares.b));
+      const digest = await link.recv('prev');
+      stats.rounds++;
+      if (!hash(shares.a).equals(Buffer.from(digest))) throw new MpcAbortError('inconsistent input shares');
+    },
+
+    async open(k, x) {
+      if (mode === 'malicious') {
+        await verify(ring);
+        await verify(bool);
+      }
+      return reveal(k, x);
+    },
+  };
+}
+
+/** Elements (ring elements or words) verified together; bounds memory. */
+export const VERIFY_CHUNK = 1 << 16;
+
+/** Smallest bucket size B >= 2 with chunks * N^-(B-1) <= 2^-STATISTICAL_SECURITY. */
+export function bucketSize(n: number, chunks = 1): number {
+  const bits = Math.log2(Math.max(n, 2));
+  return Math.max(2, 1 + Math.ceil((STATISTICAL_SECURITY + Math.log2(chunks)) / bits));
+}
+
+/** A permutation of 0..m-1 from a seed (Fisher-Yates with AES-CTR words). */
+function permutation(seed: Uint8Array, m: number): Uint32Array {
+  const out = new Uint32Array(m);
+  for (let i = 0; i < m; i++) out[i] = i;
+  const words = createPrg({ seed }).words(m);
+  for (let i = m - 1; i > 0; i--) {
+    const j = Math.floor((words[i]! / 4294967296) * (i + 1));
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return out;
+}
+
+/** The vectors' elements (of `width` words) interleaved: element e of every vector, then e + 1. */
+function interleave(vectors: readonly Words[], width: number): Words {
+  const count = vectors.length;
+  const stride = count * width;
+  const out = new Uint32Array(vectors[0]!.length * count);
+  for (let j = 0; j < count; j++) {
+    const v = vectors[j]!;
+    const elements = v.length / width;
+    let into = j * width;
+    if (width === 1) {
+      for (let e = 0; e < elements; e++, into += stride) out[into] = v[e]!;
+    } else {
+      for (let e = 0; e < elements; e++, into += stride) {
+        out[into] = v[2 * e]!;
+        out[into + 1] = v[2 * e + 1]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** The vectors back, taking elements order[from .. from + n) of an interleaved array. */
+function unpack(
+  packed: Words,
+  order: Uint32Array,
+  from: number,
+  n: number,
+  width: number,
+  count: number,
+): Words[] {
+  const stride = count * width;
+  // Gather whole records first (one random read each), then split them sequentially.
+  const records = new Uint32Array(n * stride);
+  for (let i = 0; i < n; i++) {
+    const base = order[from + i]! * stride;
+    const at = i * stride;
+    for (let q = 0; q < stride; q++) records[at + q] = packed[base + q]!;
+  }
+  return Array.from({ length: count }, (_, j) => {
+    const out = new Uint32Array(n * width);
+    let at = j * width;
+    if (width === 1) {
+      for (let i = 0; i < n; i++, at += stride) out[i] = records[at]!;
+    } else {
+      for (let i = 0; i < n; i++, at += stride) {
+        out[2 * i] = records[at]!;
+        out[2 * i + 1] = records[at + 1]!;
+      }
+    }
+    return out;
+  });
+}

@@ -1,0 +1,163 @@
+/** Every operation and gadget against plaintext, on edge and random values, in both modes. */
+import { describe, expect, it } from 'vitest';
+import { planeToBools, planeWords } from '../../../agents/privacy/mpc/bits.js';
+import {
+  ballotChoiceBits,
+  ballotTally,
+  holderCapCheck,
+  sealedBidAuction,
+  thresholdCheck,
+} from '../../../agents/privacy/mpc/gadgets.js';
+import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
+import { reconstruct, shareBits, shareValues } from '../../../agents/privacy/mpc/share.js';
+import { EDGES, MASK, MODES, maxOf, pairs, randomU64, runParties, signed } from './helpers.js';
+
+const [xs, ys] = pairs(200);
+const n = xs.length;
+
+describe('sharing', () => {
+  it('reconstructs edge and random values from any two parties', () => {
+    const values = [...EDGES, randomU64(), randomU64()];
+    const shares = shareValues(values.map((v) => signed(v)));
+    expect(reconstruct([shares[0], shares[1]])).toEqual(values);
+  });
+});
+
+describe.each(MODES)('operations (%s)', (mode) => {
+  it('adds, subtracts, multiplies by public values and multiplies shared values', async () => {
+    const X = shareValues(xs);
+    const Y = shareValues(ys);
+    const [out] = await runParties(mode, async (p, i) => {
+      const [product] = await p.mul(ring, [[X[i]!, Y[i]!]]);
+      const all = [
+        p.add(ring, X[i]!, Y[i]!),
+        p.sub(ring, X[i]!, Y[i]!),
+        p.mulPublic(X[i]!, fromBigints(ys)),
+        p.addPublic(ring, X[i]!, fromBigints(ys)),
+        product!,
+      ];
+      const opened: bigint[][] = [];
+      for (const s of all) opened.push(toBigints(await p.open(ring, s)));
+      return opened;
+    });
+    const [sum, difference, scaled, shifted, product] = out!;
+    expect(sum).toEqual(xs.map((x, j) => (x + ys[j]!) & MASK));
+    expect(difference).toEqual(xs.map((x, j) => (x - ys[j]!) & MASK));
+    expect(scaled).toEqual(xs.map((x, j) => (x * ys[j]!) & MASK));
+    expect(shifted).toEqual(sum);
+    expect(product).toEqual(scaled);
+  });
+
+  it('decomposes into bits and extracts the sign bit', async () => {
+    const X = shareValues(xs);
+    const [planes] = await runParties(mode, async (p, i) => p.open(bool, await p.bits(X[i]!, n)));
+    const w = planeWords(n);
+    const bit = (b: number) => planeToBools(planes!.subarray(b * w, (b + 1) * w), n);
+    for (const b of [0, 1, 31, 32, 62, 63])
+      expect(bit(b)).toEqual(xs.map((x) => ((x >> BigInt(b)) & 1n) === 1n));
+    const [top] = await runParties(mode, async (p, i) => p.open(bool, await p.msb(X[i]!, n)));
+    expect(planeToBools(top!, n)).toEqual(bit(63));
+  });
+
+  it('compares signed and unsigned 64-bit values exactly', async () => {
+    const X = shareValues(xs);
+    const Y = shareValues(ys);
+    const [out] = await runParties(mode, async (p, i) => {
+      const lt = await p.lt(X[i]!, Y[i]!, n);
+      const ltu = await p.lt(X[i]!, Y[i]!, n, { signed: false });
+      return [planeToBools(await p.open(bool, lt), n), planeToBools(await p.open(bool, ltu), n)];
+    });
+    expect(out![0]).toEqual(xs.map((x, j) => signed(x) < signed(ys[j]!)));
+    expect(out![1]).toEqual(xs.map((x, j) => x < ys[j]!));
+  });
+
+  it('tests equality with public values', async () => {
+    const X = shareValues(xs);
+    const targets = [0n, 1n, MASK, 1n << 63n, xs[150]!];
+    const [plane] = await runParties(mode, async (p, i) => p.open(bool, await p.eqPublic(X[i]!, n, targets)));
+    const w = planeWords(n);
+    targets.forEach((t, j) => {
+      expect(planeToBools(plane!.subarray(j * w, (j + 1) * w), n)).toEqual(xs.map((x) => x === t));
+    });
+  });
+
+  it('converts bits to ring values and selects', async () => {
+    const X = shareValues(xs);
+    const Y = shareValues(ys);
+    const [out] = await runParties(mode, async (p, i) => {
+      const c = await p.lt(X[i]!, Y[i]!, n);
+      const asRing = await p.bitToRing(c, n);
+      const [picked] = await p.select(c, n, [[X[i]!, Y[i]!]]);
+      return [toBigints(await p.open(ring, asRing)), toBigints(await p.open(ring, picked!))];
+    });
+    const less = xs.map((x, j) => signed(x) < signed(ys[j]!));
+    expect(out![0]).toEqual(less.map((l) => (l ? 1n : 0n)));
+    expect(out![1]).toEqual(xs.map((x, j) => (less[j] ? x : ys[j]!)));
+  });
+});
+
+describe.each(MODES)('gadgets (%s)', (mode) => {
+  it('tallies a weighted secret ballot with public and with secret weights', async () => {
+    const voters = 300;
+    for (const options of [3, 5]) {
+      // Choices are indices of ballotChoiceBits(options) bits; the ones >= options count for nothing.
+      const range = 2 ** ballotChoiceBits(options);
+      const choices = Array.from({ length: voters }, (_, v) =>
+        BigInt(v % 11 === 0 ? range - 1 : v % options),
+      );
+      const weights = Array.from({ length: voters }, () => randomU64() >> 20n);
+      const expected = Array.from({ length: options }, (_, j) =>
+        choices.reduce((sum, c, v) => (c === BigInt(j) ? (sum + weights[v]!) & MASK : sum), 0n),
+      );
+      const C = shareBits(choices, ballotChoiceBits(options));
+      const W = shareValues(weights);
+      const pub = await runParties(mode, (p, i) =>
+        ballotTally(p, { choices: C[i]!, voters, options, weights: { public: weights } }),
+      );
+      const sec = await runParties(mode, (p, i) =>
+        ballotTally(p, { choices: C[i]!, voters, options, weights: { secret: W[i]! } }),
+      );
+      for (const result of [...pub, ...sec]) expect(result).toEqual(expected);
+    }
+    expect(() => shareBits([4n], 2)).toThrow(RangeError);
+  });
+
+  it('checks the holder cap and balance thresholds', async () => {
+    const balances = [0n, 5n, -3n, 0n, 7n, 1n << 62n, -(1n << 63n), (1n << 63n) - 1n, 1n];
+    const positive = balances.filter((b) => b > 0n).length;
+    const B = shareValues(balances);
+    for (const cap of [positive - 1, positive, positive + 1]) {
+      const [within] = await runParties(mode, (p, i) =>
+        holderCapCheck(p, { balances: B[i]!, cap: BigInt(cap) }),
+      );
+      expect(within).toBe(positive <= cap);
+    }
+    const thresholds = balances.map((_, j) => [5n, 6n, -3n, 1n][j % 4]!);
+    const [meets] = await runParties(mode, (p, i) => thresholdCheck(p, { balances: B[i]!, thresholds }));
+    expect(meets).toEqual(balances.map((b, j) => b >= thresholds[j]!));
+  });
+
+  it('runs first- and second-price sealed-bid auctions', async () => {
+    const cases = [
+      [3n, 9n, -1n, 9n, 4n, 8n, 2n],
+      [-(1n << 63n), (1n << 63n) - 1n, 0n],
+      Array.from({ length: 37 }, () => signed(randomU64())),
+      [42n],
+    ];
+    for (const bids of cases) {
+      const max = maxOf(bids);
+      const winner = bids.indexOf(max);
+      const rest = bids.filter((_, j) => j !== winner);
+      const second = rest.length === 0 ? -(1n << 63n) : maxOf(rest);
+      const B = shareValues(bids);
+      const [first] = await runParties(mode, (p, i) =>
+        sealedBidAuction(p, { bids: B[i]!, pricing: 'first' }),
+      );
+      const [vickrey] = await runParties(mode, (p, i) =>
+        sealedBidAuction(p, { bids: B[i]!, pricing: 'second' }),
+      );
+      expect(first).toEqual({ winner, price: max });
+      expect(vickrey).toEqual({ winner, price: second });
+    }
+  });
+});
