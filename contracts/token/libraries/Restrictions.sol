@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Restrictions
+/// @notice Restriction codes (ERC-1404 `detectTransferRestriction`, `canTransfer`) and the bits of the built-in rules.
+/// Each code has one custom error that a refused transfer reverts with (see `ICompliance`).
+library Restrictions {
+    // ------------------------------------------------------------------------- Restriction codes
+
+    uint8 internal constant SUCCESS = 0;
+    /// @dev `TransfersPaused`.
+    uint8 internal constant PAUSED = 1;
+    /// @dev `SenderFrozen`.
+    uint8 internal constant SENDER_FROZEN = 2;
+    /// @dev `ReceiverFrozen`.
+    uint8 internal constant RECEIVER_FROZEN = 3;
+    /// @dev `ERC20InsufficientBalance` (dry run only: the transfer itself reverts in ERC20).
+    uint8 internal constant INSUFFICIENT_BALANCE = 4;
+    /// @dev `InsufficientUnfrozenBalance`.
+    uint8 internal constant INSUFFICIENT_UNFROZEN_BALANCE = 5;
+    /// @dev `SenderLocked`.
+    uint8 internal constant SENDER_LOCKED = 6;
+    /// @dev `ReceiverNotRegistered`.
+    uint8 internal constant RECEIVER_NOT_REGISTERED = 7;
+    /// @dev `ReceiverAmlFlagged`.
+    uint8 internal constant RECEIVER_AML_FLAGGED = 8;
+    /// @dev `ReceiverKycExpired`.
+    uint8 internal constant RECEIVER_KYC_EXPIRED = 9;
+    /// @dev `CountryNotAllowed`.
+    uint8 internal constant COUNTRY_NOT_ALLOWED = 10;
+    /// @dev `CategoryNotAllowed`.
+    uint8 internal constant CATEGORY_NOT_ALLOWED = 11;
+    /// @dev `MaxBalanceExceeded`.
+    uint8 internal constant MAX_BALANCE_EXCEEDED = 12;
+    /// @dev `MaxHoldersExceeded`.
+    uint8 internal constant MAX_HOLDERS_EXCEEDED = 13;
+    /// @dev `TransferRuleRefused`.
+    uint8 internal constant TRANSFER_RULE_REFUSED = 14;
+
+    // ------------------------------------------------------------------------------- Rule bits
+
+    /// @dev The receiver's country must be allowed.
+    uint8 internal constant RULE_COUNTRY = 1 << 0;
+    /// @dev The receiver's investor category must be allowed.
+    uint8 internal constant RULE_CATEGORY = 1 << 1;
+    /// @dev At most `maxHolders` identities hold a positive balance.
+    uint8 internal constant RULE_MAX_HOLDERS = 1 << 2;
+    /// @dev An identity holds at most `maxBalance` (all its wallets together).
+    uint8 internal constant RULE_MAX_BALANCE = 1 << 3;
+    /// @dev An identity cannot send before its lockup time.
+    uint8 internal constant RULE_LOCKUP = 1 << 4;
+    /// @dev Every rule bit.
+    uint8 internal constant RULE_ALL = (1 << 5) - 1;
+
+    /// @dev The message of restriction `code` (ERC-1404).
+    function message(uint8 code) internal pure returns (string memory) {
+        if (code == SUCCESS) return "Transfer allowed";
+        if (code == PAUSED) return "Transfers are paused";
+        if (code == SENDER_FROZEN) return "Sender wallet is frozen";
+        if (code == RECEIVER_FROZEN) return "Receiver wallet is frozen";
+        if (code == INSUFFICIENT_BALANCE) return "Sender balance is too low";
+        if (code == INSUFFICIENT_UNFROZEN_BALANCE) return "Sender unfrozen balance is too low";
+        if (code == SENDER_LOCKED) return "Sender identity is locked up";
+        if (code == RECEIVER_NOT_REGISTERED) return "Receiver has no identity";
+        if (code == RECEIVER_AML_FLAGGED) return "Receiver identity is AML flagged";
+        if (code == RECEIVER_KYC_EXPIRED) return "Receiver KYC is expired or revoked";
+        if (code == COUNTRY_NOT_ALLOWED) return "Receiver country is not allowed";
+        if (code == CATEGORY_NOT_ALLOWED) return "Receiver investor category is not allowed";
+        if (code == MAX_BALANCE_EXCEEDED) return "Receiver identity would exceed the maximum balance";
+        if (code == MAX_HOLDERS_EXCEEDED) return "Maximum number of holders reached";
+        if (code == TRANSFER_RULE_REFUSED) return "Refused by a transfer rule";
+        return "Unknown restriction code";
+    }
+}
