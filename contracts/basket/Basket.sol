@@ -5,6 +5,7 @@ import {IOraclePriceFeed} from "../oracle/interfaces/IOraclePriceFeed.sol";
 import {ICompliance} from "../token/interfaces/ICompliance.sol";
 import {ISecurityToken} from "../token/interfaces/ISecurityToken.sol";
 import {BasketConfig, Component, IBasket, Target} from "./interfaces/IBasket.sol";
+import {CodeStore} from "./libraries/CodeStore.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
@@ -15,8 +16,12 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// @title Basket
 /// @notice A collateralized, restricted ERC-20 of ERC-20 components (see `IBasket`).
 /// @dev Amounts are `quantity x unit x multiplier / (1e18 x naturalUnit)`: rounded up when the basket receives
-/// (issue, collateral required), down when it pays (redeem, NAV, units derived from balances). The hot path reads
-/// one slot per component plus one state slot.
+/// (issue, collateral required), down when it pays (redeem, NAV, units derived from balances).
+/// The component list (token, unit, flags: one word each) lives in a data contract (`CodeStore`) rather than in
+/// storage: the hot paths (issue, redeem, every transfer's eligibility check) read it with one code copy instead of
+/// one cold slot per component. Units change only when a rebalance starts or ends and on `reconcile`, which write a
+/// new list; bids leave the units alone (issue and redeem are closed meanwhile) and the units are re-derived from
+/// the balances when the rebalance ends.
 contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     using SafeERC20 for IERC20;
 
@@ -29,12 +34,13 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         Status status;
     }
 
-    /// @dev The running rebalance, one slot.
+    /// @dev The running rebalance, one slot; bit i of `auctioned` is set when component i got an auction.
     struct Rebalance {
         uint8 quoteIndex;
         uint32 startTime;
         uint32 deadline;
         uint8 pending;
+        uint16 auctioned;
     }
 
     /// @dev One component's auction.
@@ -46,15 +52,10 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint128 endPrice;
     }
 
-    /// @dev A priced bid: the component and quote, the price, what the quote side pays, the units after, and whether
-    /// it fills the auction.
+    /// @dev A priced bid: the price, what the quote side pays and whether it fills the auction.
     struct Trade {
-        address token;
-        address quote;
         uint256 price;
         uint256 quoteAmount;
-        uint256 unit;
-        uint256 quoteUnit;
         bool last;
     }
 
@@ -89,8 +90,9 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     // ----------------------------------------------------------------------------------- Storage
 
-    Component[] private _components;
     State private _state;
+    /// @dev The data contract holding the component list (`_storeComponents`).
+    address private _componentList;
     address private _manager;
     address private _feeRecipient;
     Rebalance private _rebalance;
@@ -110,6 +112,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         }
         if (config.manager == address(0) || config.feeRecipient == address(0)) revert ZeroAddress();
         if (config.feeRate > MAX_FEE_RATE) revert FeeRateTooHigh(config.feeRate, MAX_FEE_RATE);
+        Component[] memory list = new Component[](count);
         for (uint256 i; i < count; ++i) {
             address token = config.components[i];
             uint256 unit = config.units[i];
@@ -118,14 +121,19 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             }
             if (unit == 0) revert ZeroUnit(token);
             if (unit > type(uint88).max) revert UnitTooLarge(token, unit);
-            _components.push(Component({token: token, unit: uint88(unit), flags: _detectFlags(token)}));
+            // forge-lint: disable-next-line(unsafe-typecast) checked just above
+            list[i] = Component({token: token, unit: uint88(unit), flags: _detectFlags(token)});
         }
+        _storeComponents(list);
         naturalUnit = config.naturalUnit;
         _denominator = WAD * config.naturalUnit;
         priceFeed = feed;
         _state = State({
+            // forge-lint: disable-next-line(unsafe-typecast) 1e18 fits 64 bits
             multiplier: uint64(WAD),
+            // forge-lint: disable-next-line(unsafe-typecast) feeRate <= MAX_FEE_RATE
             feeRate: uint64(config.feeRate),
+            // forge-lint: disable-next-line(unsafe-typecast) seconds fit 32 bits until 2106
             lastAccrual: uint32(block.timestamp),
             status: Status.Active
         });
@@ -155,24 +163,64 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         _;
     }
 
+    // ---------------------------------------------------------------------------- Component list
+
+    /// @dev The component list: word i is `token << 96 | unit << 8 | flags`.
+    function _loadComponents() private view returns (Component[] memory list) {
+        bytes memory data = CodeStore.read(_componentList);
+        uint256 count = data.length >> 5;
+        list = new Component[](count);
+        for (uint256 i; i < count; ++i) {
+            uint256 word;
+            assembly ("memory-safe") {
+                word := mload(add(data, shl(5, add(i, 1))))
+            }
+            // forge-lint: disable-next-line(unsafe-typecast) unpacking the fields packed by `_storeComponents`
+            list[i] = Component({token: address(uint160(word >> 96)), unit: uint88(word >> 8), flags: uint8(word)});
+        }
+    }
+
+    /// @dev Writes `list` to a new data contract.
+    function _storeComponents(Component[] memory list) private {
+        uint256 count = list.length;
+        bytes memory data = new bytes(count << 5);
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            uint256 word =
+                uint256(uint160(component.token)) << 96 | uint256(component.unit) << 8 | uint256(component.flags);
+            assembly ("memory-safe") {
+                mstore(add(data, shl(5, add(i, 1))), word)
+            }
+        }
+        _componentList = CodeStore.write(data);
+    }
+
     // -------------------------------------------------------------------------------- Compliance
 
-    /// @dev Every credited account (transfer, mint, fee mint) must be eligible for every restricted component.
+    /// @dev Every credited account (transfer, `transferFrom`) must be eligible for every restricted component; the
+    /// basket's own mints check with the list they already loaded (`_mintEligible`).
     function _update(address from, address to, uint256 value) internal override {
-        if (to != address(0)) _requireEligible(to);
+        if (to != address(0)) _requireEligible(_loadComponents(), to);
         super._update(from, to, value);
     }
 
-    function _requireEligible(address account) private view {
-        address component = _refusingComponent(account);
+    /// @dev `_mint` to an account eligible for every restricted component of `list`.
+    function _mintEligible(Component[] memory list, address to, uint256 value) private {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _requireEligible(list, to);
+        ERC20._update(address(0), to, value);
+    }
+
+    function _requireEligible(Component[] memory list, address account) private view {
+        address component = _refusingComponent(list, account);
         if (component != address(0)) revert NotEligible(component, account);
     }
 
-    /// @dev The first restricted component that `account` cannot receive, or 0.
-    function _refusingComponent(address account) private view returns (address) {
-        uint256 count = _components.length;
+    /// @dev The first restricted component of `list` that `account` cannot receive, or 0.
+    function _refusingComponent(Component[] memory list, address account) private view returns (address) {
+        uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
+            Component memory component = list[i];
             if (component.flags & FLAG_RESTRICTED != 0 && !ICompliance(component.token).canReceive(account)) {
                 return component.token;
             }
@@ -182,7 +230,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     /// @inheritdoc IBasket
     function isEligible(address account) external view returns (bool) {
-        return _refusingComponent(account) == address(0);
+        return _refusingComponent(_loadComponents(), account) == address(0);
     }
 
     // ---------------------------------------------------------------------------------- Issuance
@@ -193,16 +241,17 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         Status current = _state.status;
         if (current == Status.Halted) revert IssuanceIsHalted();
         if (current == Status.Rebalancing) revert RebalanceActive();
-        _accrue();
-        _mint(to, quantity);
+        Component[] memory list = _loadComponents();
+        _accrue(list);
+        _mintEligible(list, to, quantity);
 
         uint256 multiplier = _state.multiplier;
         uint256 supply = totalSupply();
-        uint256 count = _components.length;
+        uint256 count = list.length;
         amounts = new uint256[](count);
         bool backed;
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
+            Component memory component = list[i];
             if (component.unit == 0) continue;
             backed = true;
             uint256 perUnit = uint256(component.unit) * multiplier;
@@ -220,15 +269,16 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     function redeem(uint256 quantity, address to) external nonReentrant returns (uint256[] memory amounts) {
         if (quantity == 0) revert ZeroQuantity();
         if (_state.status == Status.Rebalancing) revert RebalanceActive();
-        _requireEligible(to);
-        _accrue();
+        Component[] memory list = _loadComponents();
+        _requireEligible(list, to);
+        _accrue(list);
         _burn(msg.sender, quantity);
 
         uint256 multiplier = _state.multiplier;
-        uint256 count = _components.length;
+        uint256 count = list.length;
         amounts = new uint256[](count);
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
+            Component memory component = list[i];
             uint256 amount = Math.mulDiv(quantity, uint256(component.unit) * multiplier, _denominator);
             amounts[i] = amount;
             if (amount != 0) IERC20(component.token).safeTransfer(to, amount);
@@ -248,19 +298,20 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     /// @dev Component amounts for `quantity` after the fee that would accrue now.
     function _amounts(uint256 quantity, Math.Rounding rounding) private view returns (uint256[] memory amounts) {
+        Component[] memory list = _loadComponents();
         State memory state = _state;
         uint256 multiplier = state.multiplier;
         if (state.status != Status.Rebalancing) {
             (uint256 minted,) = _pendingFee(state);
-            if (minted != 0 && _refusingComponent(_feeRecipient) == address(0)) {
+            if (minted != 0 && _refusingComponent(list, _feeRecipient) == address(0)) {
                 uint256 supply = totalSupply();
                 multiplier = multiplier * supply / (supply + minted);
             }
         }
-        uint256 count = _components.length;
+        uint256 count = list.length;
         amounts = new uint256[](count);
         for (uint256 i; i < count; ++i) {
-            amounts[i] = Math.mulDiv(quantity, uint256(_components[i].unit) * multiplier, _denominator, rounding);
+            amounts[i] = Math.mulDiv(quantity, uint256(list[i].unit) * multiplier, _denominator, rounding);
         }
     }
 
@@ -280,7 +331,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// @inheritdoc IBasket
     function accrueFee() external nonReentrant returns (uint256) {
         if (_state.status == Status.Rebalancing) revert RebalanceActive();
-        return _accrue();
+        return _accrue(_loadComponents());
     }
 
     /// @inheritdoc IBasket
@@ -294,28 +345,31 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     function setFeeRate(uint256 rate) external onlyManager nonReentrant {
         if (_state.status == Status.Rebalancing) revert RebalanceActive();
         if (rate > MAX_FEE_RATE) revert FeeRateTooHigh(rate, MAX_FEE_RATE);
-        _accrue();
+        _accrue(_loadComponents());
+        // forge-lint: disable-next-line(unsafe-typecast) rate <= MAX_FEE_RATE
         _state.feeRate = uint64(rate);
         emit FeeRateSet(rate);
     }
 
     /// @dev Mints the pending fee (Set v2: `supply x share / (1 - share)`) and shrinks the multiplier so that
-    /// `unit x multiplier x supply` never grows. While the recipient is not eligible the fee is deferred (the time
-    /// keeps accruing) rather than blocking issue and redeem.
-    function _accrue() private returns (uint256 minted) {
+    /// `unit x multiplier x supply` never grows. While the recipient is not eligible for `list` the fee is deferred
+    /// (the time keeps accruing) rather than blocking issue and redeem.
+    function _accrue(Component[] memory list) private returns (uint256 minted) {
         State memory state = _state;
         if (state.lastAccrual == block.timestamp) return 0;
         uint256 share;
         (minted, share) = _pendingFee(state);
         address recipient = _feeRecipient;
-        if (minted != 0 && _refusingComponent(recipient) != address(0)) {
+        if (minted != 0 && _refusingComponent(list, recipient) != address(0)) {
             emit FeeDeferred(recipient);
             return 0;
         }
+        // forge-lint: disable-next-line(unsafe-typecast) seconds fit 32 bits until 2106
         _state.lastAccrual = uint32(block.timestamp);
         if (minted == 0) return 0;
         uint256 supply = totalSupply();
         uint256 multiplier = uint256(state.multiplier) * supply / (supply + minted);
+        // forge-lint: disable-next-line(unsafe-typecast) the multiplier only shrinks from 1e18
         _state.multiplier = uint64(multiplier);
         // The recipient's eligibility was checked above: mint without the check of `_update`.
         ERC20._update(address(0), recipient, minted);
@@ -345,62 +399,88 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         onlyManager
         nonReentrant
     {
-        Status current = _state.status;
-        if (current == Status.Rebalancing) revert RebalanceActive();
-        if (current == Status.Halted) revert BasketHalted();
-        uint256 count = _components.length;
-        if (targets.length != count) revert LengthMismatch(count, targets.length);
-        if (quoteIndex >= count) revert InvalidIndex(quoteIndex);
+        if (_state.status == Status.Rebalancing) revert RebalanceActive();
+        if (_state.status == Status.Halted) revert BasketHalted();
+        Component[] memory list = _loadComponents();
+        if (targets.length != list.length) revert LengthMismatch(list.length, targets.length);
+        if (quoteIndex >= list.length) revert InvalidIndex(quoteIndex);
         if (duration < MIN_AUCTION_DURATION || duration > MAX_AUCTION_DURATION) revert InvalidDuration(duration);
-        _accrue();
+        uint256[] memory goals = _targetUnits(targets, quoteIndex);
+        _accrue(list);
 
-        uint256 multiplier = _state.multiplier;
-        uint256 supply = totalSupply();
-        uint256[] memory folded = new uint256[](count);
-        uint256[] memory goals = new uint256[](count);
-        uint256 pending;
-        bool anyTarget;
-        for (uint256 i; i < count; ++i) {
-            bool opened;
-            (folded[i], opened) = _retarget(i, i == quoteIndex, targets[i], multiplier, supply);
-            goals[i] = targets[i].unit;
-            if (opened) ++pending;
-            if (i != quoteIndex && goals[i] != 0) anyTarget = true;
-        }
-        if (!anyTarget) revert NoTargetUnits();
+        (uint256[] memory folded, uint256 auctioned, uint256 pending) = _retargetAll(list, quoteIndex, targets);
+        _storeComponents(list);
+        // forge-lint: disable-next-line(unsafe-typecast) 1e18 fits 64 bits
         _state.multiplier = uint64(WAD);
         uint256 deadline = block.timestamp + duration;
-        emit RebalanceStarted(_components[quoteIndex].token, deadline, folded, goals);
+        emit RebalanceStarted(list[quoteIndex].token, deadline, folded, goals);
         if (pending == 0) {
             emit RebalanceEnded(true);
             return;
         }
+        // Indexes, counts and masks are below MAX_COMPONENTS = 16 bits; times fit 32 bits until 2106.
+        // forge-lint: disable-start(unsafe-typecast)
         _rebalance = Rebalance({
             quoteIndex: uint8(quoteIndex),
             startTime: uint32(block.timestamp),
             deadline: uint32(deadline),
-            pending: uint8(pending)
+            pending: uint8(pending),
+            auctioned: uint16(auctioned)
         });
+        // forge-lint: disable-end(unsafe-typecast)
         _state.status = Status.Rebalancing;
     }
 
-    /// @dev Folds the multiplier into component `index`'s unit and sets it to `target` when that needs no trade (no
-    /// supply, or the balance already meets it); otherwise opens its auction (the quote's unit stays folded).
-    function _retarget(uint256 index, bool isQuote, Target calldata target, uint256 multiplier, uint256 supply)
+    /// @dev The target units; some component other than the quote must have one.
+    function _targetUnits(Target[] calldata targets, uint256 quoteIndex) private pure returns (uint256[] memory goals) {
+        uint256 count = targets.length;
+        goals = new uint256[](count);
+        bool anyTarget;
+        for (uint256 i; i < count; ++i) {
+            goals[i] = targets[i].unit;
+            if (i != quoteIndex && goals[i] != 0) anyTarget = true;
+        }
+        if (!anyTarget) revert NoTargetUnits();
+    }
+
+    /// @dev Folds the multiplier into every unit of `list` and retargets each component; returns the folded units,
+    /// the mask of components that got an auction and their number.
+    function _retargetAll(Component[] memory list, uint256 quoteIndex, Target[] calldata targets)
         private
-        returns (uint256 folded, bool opened)
+        returns (uint256[] memory folded, uint256 auctioned, uint256 pending)
     {
-        Component storage component = _components[index];
-        address token = component.token;
-        if (target.unit > type(uint88).max) revert UnitTooLarge(token, target.unit);
-        folded = uint256(component.unit) * multiplier / WAD;
+        uint256 multiplier = _state.multiplier;
+        uint256 supply = totalSupply();
+        uint256 count = list.length;
+        folded = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            folded[i] = uint256(list[i].unit) * multiplier / WAD;
+            if (_retarget(list[i], i, i == quoteIndex, targets[i], folded[i], supply)) {
+                auctioned |= uint256(1) << i;
+                ++pending;
+            }
+        }
+    }
+
+    /// @dev Sets `component`'s unit to its `folded` unit, or to `target` when reaching it needs no trade (no supply,
+    /// or the balance already meets it); otherwise opens its auction. The quote keeps its folded unit.
+    function _retarget(
+        Component memory component,
+        uint256 index,
+        bool isQuote,
+        Target calldata target,
+        uint256 folded,
+        uint256 supply
+    ) private returns (bool opened) {
+        if (target.unit > type(uint88).max) revert UnitTooLarge(component.token, target.unit);
         uint256 unit = folded;
         if (supply == 0) {
             unit = target.unit;
         } else if (!isQuote && target.unit != folded) {
-            opened = _openAuction(index, token, folded, target, supply);
+            opened = _openAuction(index, component.token, folded, target, supply);
             if (!opened) unit = target.unit;
         }
+        // forge-lint: disable-next-line(unsafe-typecast) target checked above, folded <= the stored unit
         component.unit = uint88(unit);
     }
 
@@ -417,6 +497,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             endPrice == 0 || startPrice == 0 || (sell ? startPrice < endPrice : startPrice > endPrice)
                 || startPrice > type(uint128).max || endPrice > type(uint128).max
         ) revert InvalidPriceCurve(token, startPrice, endPrice);
+        // The target (by `_retarget`) and the prices (just above) were checked.
+        // forge-lint: disable-start(unsafe-typecast)
         Auction memory auction_ = Auction({
             target: uint88(target.unit),
             sell: sell,
@@ -424,6 +506,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             startPrice: uint128(startPrice),
             endPrice: uint128(endPrice)
         });
+        // forge-lint: disable-end(unsafe-typecast)
         opened = _remaining(auction_, IERC20(token).balanceOf(address(this)), supply) != 0;
         if (opened) _auctions[index] = auction_;
     }
@@ -437,55 +520,49 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (_state.status != Status.Rebalancing) revert NoRebalance();
         Rebalance memory rebalance = _rebalance;
         if (block.timestamp > rebalance.deadline) revert AuctionExpired(rebalance.deadline);
-        if (index >= _components.length) revert InvalidIndex(index);
+        Component[] memory list = _loadComponents();
+        if (index >= list.length) revert InvalidIndex(index);
         Auction memory auction_ = _auctions[index];
-        if (!auction_.running) revert NoAuction(_components[index].token);
+        address token = list[index].token;
+        if (!auction_.running) revert NoAuction(token);
         if (amount == 0) revert ZeroQuantity();
 
-        Trade memory trade = _trade(index, auction_, rebalance, amount);
+        Component memory quote = list[rebalance.quoteIndex];
+        Trade memory trade = _trade(list[index], quote, auction_, rebalance, amount);
         quoteAmount = trade.quoteAmount;
         if (auction_.sell ? quoteAmount > quoteLimit : quoteAmount < quoteLimit) {
             revert QuoteLimitExceeded(quoteAmount, quoteLimit);
         }
 
-        _components[index].unit = uint88(trade.unit);
-        _components[rebalance.quoteIndex].unit = uint88(trade.quoteUnit);
         bool completed;
         if (trade.last) {
             _auctions[index].running = false;
             completed = --rebalance.pending == 0;
             _rebalance.pending = rebalance.pending;
-            if (completed) _state.status = Status.Active;
         }
-        emit AuctionBid(
-            msg.sender, trade.token, auction_.sell, amount, quoteAmount, trade.price, trade.unit, trade.quoteUnit
-        );
-        if (completed) emit RebalanceEnded(true);
+        emit AuctionBid(msg.sender, token, auction_.sell, amount, quoteAmount, trade.price);
 
         if (auction_.sell) {
-            _pull(trade.quote, quoteAmount);
-            IERC20(trade.token).safeTransfer(msg.sender, amount);
+            _pull(quote.token, quoteAmount);
+            IERC20(token).safeTransfer(msg.sender, amount);
         } else {
-            _pull(trade.token, amount);
-            IERC20(trade.quote).safeTransfer(msg.sender, quoteAmount);
+            _pull(token, amount);
+            IERC20(quote.token).safeTransfer(msg.sender, quoteAmount);
         }
+        if (completed) _settleRebalance(list, rebalance, true);
     }
 
-    /// @dev Prices a bid of `amount` on component `index`'s running auction and checks that it fits the remaining
-    /// amount, the basket's quote balance and the bidder's eligibility for what it receives.
-    function _trade(uint256 index, Auction memory auction_, Rebalance memory rebalance, uint256 amount)
-        private
-        view
-        returns (Trade memory trade)
-    {
-        Component memory component = _components[index];
-        Component memory quote = _components[rebalance.quoteIndex];
-        trade.token = component.token;
-        trade.quote = quote.token;
-        uint256 supply = totalSupply();
+    /// @dev Prices a bid of `amount` on `component`'s running auction and checks that it fits the remaining amount,
+    /// the basket's quote balance and the bidder's eligibility for what it receives.
+    function _trade(
+        Component memory component,
+        Component memory quote,
+        Auction memory auction_,
+        Rebalance memory rebalance,
+        uint256 amount
+    ) private view returns (Trade memory trade) {
         uint256 balance = IERC20(component.token).balanceOf(address(this));
-        uint256 quoteBalance = IERC20(quote.token).balanceOf(address(this));
-        uint256 remaining = _remaining(auction_, balance, supply);
+        uint256 remaining = _remaining(auction_, balance, totalSupply());
         if (amount > remaining) revert BidTooLarge(component.token, amount, remaining);
         trade.last = amount == remaining;
         trade.price = _price(auction_, rebalance);
@@ -496,29 +573,42 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         }
         if (auction_.sell) {
             trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD, Math.Rounding.Ceil);
-            balance -= amount;
-            quoteBalance += trade.quoteAmount;
         } else {
             trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD);
+            uint256 quoteBalance = IERC20(quote.token).balanceOf(address(this));
             if (trade.quoteAmount > quoteBalance) revert InsufficientQuote(quoteBalance, trade.quoteAmount);
-            balance += amount;
-            quoteBalance -= trade.quoteAmount;
         }
-        trade.unit = _unitOf(balance, supply);
-        trade.quoteUnit = _unitOf(quoteBalance, supply);
     }
 
     /// @inheritdoc IBasket
-    function endRebalance() external {
+    function endRebalance() external nonReentrant {
         if (_state.status != Status.Rebalancing) revert NoRebalance();
-        uint256 deadline = _rebalance.deadline;
-        if (msg.sender != _manager && block.timestamp <= deadline) revert RebalanceNotExpired(deadline);
-        uint256 count = _components.length;
+        Rebalance memory rebalance = _rebalance;
+        if (msg.sender != _manager && block.timestamp <= rebalance.deadline) {
+            revert RebalanceNotExpired(rebalance.deadline);
+        }
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
             if (_auctions[i].running) _auctions[i].running = false;
         }
+        _settleRebalance(list, rebalance, false);
+    }
+
+    /// @dev Ends the rebalance: the units of the auctioned components and of the quote become what their balances
+    /// back (rounded down).
+    function _settleRebalance(Component[] memory list, Rebalance memory rebalance, bool completed) private {
+        uint256 supply = totalSupply();
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            if ((rebalance.auctioned >> i) & 1 == 0 && i != rebalance.quoteIndex) continue;
+            uint256 balance = IERC20(list[i].token).balanceOf(address(this));
+            // forge-lint: disable-next-line(unsafe-typecast) `_unitOf` caps to 88 bits
+            list[i].unit = uint88(_unitOf(balance, supply));
+        }
+        _storeComponents(list);
         _state.status = Status.Active;
-        emit RebalanceEnded(false);
+        emit RebalanceEnded(completed);
     }
 
     /// @dev What is left to trade for `auction_` to reach its target: the excess over the target's required balance
@@ -529,8 +619,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         return required > balance ? required - balance : 0;
     }
 
-    /// @dev The linear price between start and deadline, moved toward the bidders rounding down (in the basket's
-    /// favour when it sells, as the price falls; when it buys, as the price rises, the rise rounds down).
+    /// @dev The linear price between start and deadline, its move rounded down: in the basket's favour when it sells
+    /// (the price falls less), and when it buys (the price rises less).
     function _price(Auction memory auction_, Rebalance memory rebalance) private view returns (uint256) {
         uint256 elapsed = block.timestamp - rebalance.startTime;
         uint256 duration = uint256(rebalance.deadline) - rebalance.startTime;
@@ -552,17 +642,21 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint256 supply = totalSupply();
         if (supply == 0) return false;
         uint256 multiplier = _state.multiplier;
-        uint256 count = _components.length;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
+            Component memory component = list[i];
             (uint256 usable, uint256 balance) = _usable(component);
             if (usable >= _required(component, multiplier, supply)) continue;
             uint256 unit = Math.mulDiv(usable, _denominator, supply * multiplier);
-            _components[i].unit = uint88(unit);
-            impaired = true;
             emit ComponentImpaired(component.token, component.unit, unit, usable, balance);
+            // forge-lint: disable-next-line(unsafe-typecast) the cut unit is below the stored one
+            component.unit = uint88(unit);
+            impaired = true;
         }
-        if (impaired && current != Status.Halted) {
+        if (!impaired) return false;
+        _storeComponents(list);
+        if (current != Status.Halted) {
             _state.status = Status.Halted;
             emit IssuanceHalted();
         }
@@ -573,9 +667,10 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (_state.status != Status.Halted) revert NotHalted();
         uint256 multiplier = _state.multiplier;
         uint256 supply = totalSupply();
-        uint256 count = _components.length;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
+            Component memory component = list[i];
             (uint256 usable,) = _usable(component);
             uint256 required = _required(component, multiplier, supply);
             if (usable < required) revert StillImpaired(component.token, usable, required);
@@ -603,16 +698,17 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     /// @inheritdoc IBasket
     function components() external view returns (Component[] memory) {
-        return _components;
+        return _loadComponents();
     }
 
     /// @inheritdoc IBasket
     function units() external view returns (uint256[] memory result) {
         uint256 multiplier = _state.multiplier;
-        uint256 count = _components.length;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
         result = new uint256[](count);
         for (uint256 i; i < count; ++i) {
-            result[i] = uint256(_components[i].unit) * multiplier / WAD;
+            result[i] = uint256(list[i].unit) * multiplier / WAD;
         }
     }
 
@@ -657,7 +753,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         running = auction_.running && _state.status == Status.Rebalancing;
         if (running) {
             price = _price(auction_, _rebalance);
-            uint256 balance = IERC20(_components[index].token).balanceOf(address(this));
+            uint256 balance = IERC20(_loadComponents()[index].token).balanceOf(address(this));
             remaining = _remaining(auction_, balance, totalSupply());
         }
         return (auction_.target, auction_.sell, running, price, remaining);
@@ -667,27 +763,29 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     function collateral() external view returns (uint256[] memory usable, uint256[] memory required) {
         uint256 multiplier = _state.multiplier;
         uint256 supply = totalSupply();
-        uint256 count = _components.length;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
         usable = new uint256[](count);
         required = new uint256[](count);
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
-            (usable[i],) = _usable(component);
-            required[i] = _required(component, multiplier, supply);
+            (usable[i],) = _usable(list[i]);
+            required[i] = _required(list[i], multiplier, supply);
         }
     }
 
     /// @inheritdoc IBasket
     function navPerToken() external view returns (uint256 nav, uint256 updatedAt) {
         uint256 multiplier = _state.multiplier;
-        uint256 count = _components.length;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
         updatedAt = type(uint256).max;
         for (uint256 i; i < count; ++i) {
-            Component memory component = _components[i];
+            Component memory component = list[i];
             if (component.unit == 0) continue;
             (int256 value, uint256 priceTime) = priceFeed.price(component.token);
             if (value < 0) revert NegativePrice(component.token, value);
             uint256 scale = 10 ** IERC20Metadata(component.token).decimals();
+            // forge-lint: disable-next-line(unsafe-typecast) value >= 0 was checked
             nav += Math.mulDiv(uint256(component.unit) * multiplier, uint256(value), naturalUnit * scale);
             updatedAt = Math.min(updatedAt, priceTime);
         }

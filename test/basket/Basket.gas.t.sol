@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Basket} from "../../contracts/basket/Basket.sol";
+import {Target} from "../../contracts/basket/interfaces/IBasket.sol";
 import {BasketFixture} from "./BasketFixture.sol";
 
 /// @notice Gas of the basket's hot paths, area `basket`, with `forge test --isolate --match-test gas` (whole
@@ -64,5 +65,42 @@ contract BasketGasTest is BasketFixture {
         vm.warp(block.timestamp + 1 days);
         basket.accrueFee();
         vm.snapshotGasLastCall("basket", "accrue fee");
+    }
+
+    /// @dev A rebalance of the 10-share basket selling share 0 against share 9 (the quote): 1 -> 0 per token.
+    function _startRebalance(Basket basket) internal {
+        Target[] memory targets = new Target[](10);
+        for (uint256 i = 1; i < 9; ++i) {
+            targets[i].unit = 1;
+        }
+        targets[0] = Target({unit: 0, startPrice: 2e18, endPrice: 1e18});
+        vm.prank(basketManager);
+        basket.startRebalance(9, targets, 1 days);
+    }
+
+    function test_gas_startRebalance() public {
+        Basket basket = _prepare(10);
+        _startRebalance(basket);
+        vm.snapshotGasLastCall("basket", "start rebalance 10 components");
+    }
+
+    function test_gas_bidCompletingRebalance() public {
+        Basket basket = _prepare(10);
+        _startRebalance(basket);
+        vm.prank(issuer);
+        shares[9].mint(bob, 10);
+        vm.startPrank(bob);
+        shares[9].approve(address(basket), type(uint256).max);
+        basket.bid(0, 2, 4);
+        vm.stopPrank();
+        vm.snapshotGasLastCall("basket", "bid completing rebalance 10 components");
+    }
+
+    function test_gas_reconcile() public {
+        Basket basket = _prepare(10);
+        vm.prank(agent);
+        shares[0].freezePartialTokens(address(basket), 1);
+        basket.reconcile();
+        vm.snapshotGasLastCall("basket", "reconcile 10 components one cut");
     }
 }

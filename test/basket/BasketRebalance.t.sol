@@ -210,12 +210,14 @@ contract BasketRebalanceTest is BasketFixture {
         vm.warp(block.timestamp + DURATION / 2);
         uint256 price = 5e36;
         vm.expectEmit(address(basket));
-        emit IBasket.AuctionBid(bob, address(shares[0]), true, 400, 2000e18, price, 160, 1200e18);
+        emit IBasket.AuctionBid(bob, address(shares[0]), true, 400, 2000e18, price);
         vm.prank(bob);
         assertEq(basket.bid(0, 400, 2000e18), 2000e18);
         assertEq(shares[0].balanceOf(bob), 400);
         assertEq(plain.balanceOf(address(basket)), 12_000e18);
-        assertEq(basket.components()[0].unit, 160);
+        assertEq(basket.components()[0].unit, 200, "units settle when the rebalance ends");
+        (,,,, uint256 remaining) = basket.auction(0);
+        assertEq(remaining, 600);
         (,,, uint256 pending) = basket.rebalanceState();
         assertEq(pending, 2);
     }
@@ -225,7 +227,7 @@ contract BasketRebalanceTest is BasketFixture {
         vm.warp(block.timestamp + DURATION / 4);
         uint256 price = 4.5e36;
         vm.expectEmit(address(basket));
-        emit IBasket.AuctionBid(bob, address(shares[1]), false, 500, 2250e18, price, 150, 775e18);
+        emit IBasket.AuctionBid(bob, address(shares[1]), false, 500, 2250e18, price);
         vm.prank(bob);
         assertEq(basket.bid(1, 500, 2250e18), 2250e18);
         assertEq(shares[1].balanceOf(address(basket)), 1500);
@@ -334,7 +336,9 @@ contract BasketRebalanceTest is BasketFixture {
         assertEq(uint8(basket.status()), uint8(IBasket.Status.Active));
         (,, bool running,,) = basket.auction(0);
         assertFalse(running);
-        assertEq(basket.units()[0], 190);
+        assertEq(basket.units()[0], 190, "1,900 shares back 190 per token");
+        assertEq(basket.units()[1], 100, "untouched auction");
+        assertEq(basket.units()[2], 1060e18, "10,600 quote tokens");
     }
 
     function test_endRebalance_byAnyoneAfterDeadline() public {

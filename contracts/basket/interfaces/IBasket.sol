@@ -86,19 +86,13 @@ interface IBasket is IERC20Metadata {
     /// with the (multiplier-folded) current `units` and the `targets` (base units per natural unit, component order).
     event RebalanceStarted(address indexed quote, uint256 deadline, uint256[] units, uint256[] targets);
     /// @notice Emitted by `bid`: `bidder` bought (`sell`: the basket sold) or sold `amount` of `component` for
-    /// `quoteAmount` of the quote at `price`; `unit` and `quoteUnit` are the component's and quote's new units.
+    /// `quoteAmount` of the quote at `price`.
     event AuctionBid(
-        address indexed bidder,
-        address indexed component,
-        bool sell,
-        uint256 amount,
-        uint256 quoteAmount,
-        uint256 price,
-        uint256 unit,
-        uint256 quoteUnit
+        address indexed bidder, address indexed component, bool sell, uint256 amount, uint256 quoteAmount, uint256 price
     );
     /// @notice Emitted when a rebalance ends: `completed` when every auction reached its target, otherwise cut short
-    /// by the deadline or the manager.
+    /// by the deadline or the manager. The auctioned components' and the quote's units are then what their balances
+    /// back (`units()`).
     event RebalanceEnded(bool completed);
     /// @notice Emitted by `reconcile` when `component`'s unit is cut from `previousUnit` to `unit` because only
     /// `usable` of `balance` is usable (not frozen).
@@ -231,12 +225,13 @@ interface IBasket is IERC20Metadata {
     /// @notice Trades with the auction of component `index` at the current price: when the basket sells, the bidder
     /// gets `amount` of the component and pays `ceil(amount x price / 1e18)` of the quote, at most `quoteLimit`;
     /// when it buys, the bidder delivers `amount` and gets `floor(amount x price / 1e18)` of the quote, at least
-    /// `quoteLimit`. The bidder must be eligible for what it receives. Units follow the balances; the rebalance
-    /// completes when every auction is done.
+    /// `quoteLimit`. The bidder must be eligible for what it receives. The rebalance completes with the bid that
+    /// fills the last auction; the units change only then (or at `endRebalance`).
     /// @return quoteAmount The quote paid or received by the bidder.
     function bid(uint256 index, uint256 amount, uint256 quoteLimit) external returns (uint256 quoteAmount);
 
-    /// @notice Ends the running rebalance where it stands: the manager at any time, anyone after the deadline.
+    /// @notice Ends the running rebalance where it stands: the manager at any time, anyone after the deadline. The
+    /// auctioned components' and the quote's units become what their balances back, rounded down.
     function endRebalance() external;
 
     // ------------------------------------------------------------------------------- Impairment

@@ -7,6 +7,10 @@ pragma solidity 0.8.30;
 library CodeStore {
     /// @notice Thrown by `write` when the data contract could not be created.
     error CodeStoreFailed();
+    /// @notice Thrown by `write` when `length` bytes (plus the STOP byte) exceed the code size limit (EIP-170).
+    error DataTooLarge(uint256 length);
+
+    uint256 private constant MAX_CODE_SIZE = 24_576;
 
     /// @dev `PUSH2 size, DUP1, PUSH1 10, RETURNDATASIZE, CODECOPY, RETURNDATASIZE, RETURN, STOP`: returns the code
     /// from byte 10 on (the STOP byte, then the data).
@@ -14,6 +18,8 @@ library CodeStore {
 
     /// @dev Stores `data`; returns the data contract.
     function write(bytes memory data) internal returns (address pointer) {
+        if (data.length >= MAX_CODE_SIZE) revert DataTooLarge(data.length);
+        // forge-lint: disable-next-line(unsafe-typecast) data.length + 1 <= MAX_CODE_SIZE
         bytes memory initCode = abi.encodePacked(hex"61", uint16(data.length + 1), bytes8(HEADER_TAIL), data);
         assembly ("memory-safe") {
             pointer := create(0, add(initCode, 0x20), mload(initCode))
