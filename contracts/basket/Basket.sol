@@ -549,6 +549,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             _pull(token, amount);
             IERC20(quote.token).safeTransfer(msg.sender, quoteAmount);
         }
+        // The last bid settles after its transfers: the units are read from the balances they leave (every entry
+        // point is non-reentrant, and issue and redeem stay closed until the settlement).
         if (completed) _settleRebalance(list, rebalance, true);
     }
 

@@ -255,6 +255,40 @@ contract BasketRebalanceTest is BasketFixture {
         assertEq(shares[0].balanceOf(address(basket)), 1100);
     }
 
+    function testFuzz_bid_fillingEveryAuctionReachesTheTargets(
+        uint256 sellTarget,
+        uint256 buyTarget,
+        uint256 elapsed,
+        uint256 firstFill
+    ) public {
+        sellTarget = bound(sellTarget, 0, 199);
+        buyTarget = bound(buyTarget, 101, 250);
+        Target[] memory targets = _targets();
+        targets[0].unit = sellTarget;
+        targets[1].unit = buyTarget;
+        _start(targets);
+        vm.warp(block.timestamp + bound(elapsed, 0, DURATION));
+        (,,,, uint256 toSell) = basket.auction(0);
+        (,,,, uint256 toBuy) = basket.auction(1);
+        assertEq(toSell, (200 - sellTarget) * 10);
+        assertEq(toBuy, (buyTarget - 100) * 10);
+        firstFill = bound(firstFill, 1, toSell);
+
+        vm.startPrank(bob);
+        basket.bid(0, firstFill, type(uint256).max);
+        if (firstFill < toSell) basket.bid(0, toSell - firstFill, type(uint256).max);
+        basket.bid(1, toBuy, 0);
+        vm.stopPrank();
+
+        assertEq(uint8(basket.status()), uint8(IBasket.Status.Active));
+        assertEq(basket.units()[0], sellTarget);
+        assertEq(basket.units()[1], buyTarget);
+        (uint256[] memory usable, uint256[] memory required) = basket.collateral();
+        for (uint256 i; i < 3; ++i) {
+            assertGe(usable[i], required[i]);
+        }
+    }
+
     function test_bid_revertsWithoutRebalance() public {
         vm.expectRevert(IBasket.NoRebalance.selector);
         basket.bid(0, 1, 0);
