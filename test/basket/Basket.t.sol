@@ -197,6 +197,13 @@ contract BasketTest is BasketFixture {
         basket.issue(ONE, stranger);
     }
 
+    function test_issue_revertsToZeroAddress() public {
+        _fund(basket, alice, ONE);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InvalidReceiver.selector, address(0)));
+        basket.issue(ONE, address(0));
+    }
+
     function test_issue_revertsWhenBasketIsNotSystemHolder() public {
         Basket unregistered = Basket(address(factory.createBasket(_defaultConfig())));
         _fund(unregistered, alice, ONE);
@@ -366,6 +373,19 @@ contract BasketTest is BasketFixture {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IBasket.NotEligible.selector, address(shares[0]), stranger));
         basket.transferFrom(alice, stranger, 1);
+    }
+
+    function test_transfer_unrestrictedBasketAcceptsAnyWallet() public {
+        address[] memory components = new address[](1);
+        components[0] = address(plain);
+        uint256[] memory units = new uint256[](1);
+        units[0] = 1e18;
+        Basket open = _create(components, units, ONE);
+        _issue(open, alice, ONE);
+        assertTrue(open.isEligible(stranger));
+        vm.prank(alice);
+        open.transfer(stranger, ONE);
+        assertEq(open.balanceOf(stranger), ONE);
     }
 
     function test_isEligible_requiresEveryRestrictedComponent() public {

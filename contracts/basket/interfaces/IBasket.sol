@@ -24,7 +24,7 @@ struct BasketConfig {
     uint256 feeRate;
 }
 
-/// @notice One component as stored: one slot.
+/// @notice One component as stored: one 32-byte word of the component list.
 /// @param token The component ERC-20.
 /// @param unit Base units per natural unit of the basket, before the fee multiplier (`positionMultiplier`).
 /// @param flags `FLAG_RESTRICTED` (answers `canReceive`), `FLAG_FREEZABLE` (answers `isFrozen`/`getFrozenTokens`).
@@ -45,10 +45,10 @@ struct Target {
 }
 
 /// @title IBasket
-/// @notice A collateralized ERC-20 of ERC-20 components after Set Protocol: `issue` pulls each component's amount
-/// (rounded up) and mints, `redeem` burns and returns each component's amount (rounded down). The basket holds at
-/// least `unit x positionMultiplier / 1e18 x totalSupply / naturalUnit` of every component (collateralization, checked
-/// on issue rather than exact equality).
+/// @notice A collateralized ERC-20 of ERC-20 components after Set Protocol: `issue` mints and pulls each component's
+/// amount (rounded up), `redeem` burns and returns each component's amount (rounded down). The basket holds at least
+/// `unit x positionMultiplier / 1e18 x totalSupply / naturalUnit` of every component (collateralization, checked on
+/// issue rather than exact equality).
 /// The basket token is restricted: every recipient (transfer, mint, fee mint, redeem) must be able to receive every
 /// restricted component (`ICompliance.canReceive`); the basket itself must be a system holder of each restricted
 /// component. A streaming fee is minted to the fee recipient on every issue and redeem (Set v2 formula) and the
