@@ -477,19 +477,24 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (supply == 0) {
             unit = target.unit;
         } else if (!isQuote && target.unit != folded) {
-            opened = _openAuction(index, component.token, folded, target, supply);
-            if (!opened) unit = target.unit;
+            uint256 settled;
+            (opened, settled) = _openAuction(index, component, folded, target, supply);
+            if (!opened) unit = settled;
         }
         // forge-lint: disable-next-line(unsafe-typecast) target checked above, folded <= the stored unit
         component.unit = uint88(unit);
     }
 
-    /// @dev Opens component `index`'s auction unless its balance already meets the target (the caller then makes the
-    /// target its unit: the balance backs it).
-    function _openAuction(uint256 index, address token, uint256 unit, Target calldata target, uint256 supply)
-        private
-        returns (bool opened)
-    {
+    /// @dev Opens `component`'s auction (index `index`) unless its usable balance already meets the target; then
+    /// returns the unit to settle at instead: the target, or less if the usable balance backs less.
+    function _openAuction(
+        uint256 index,
+        Component memory component,
+        uint256 unit,
+        Target calldata target,
+        uint256 supply
+    ) private returns (bool opened, uint256 settled) {
+        address token = component.token;
         bool sell = target.unit < unit;
         uint256 startPrice = target.startPrice;
         uint256 endPrice = target.endPrice;
@@ -507,8 +512,10 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             endPrice: uint128(endPrice)
         });
         // forge-lint: disable-end(unsafe-typecast)
-        opened = _remaining(auction_, IERC20(token).balanceOf(address(this)), supply) != 0;
+        (uint256 usable,) = _usable(component);
+        opened = _remaining(auction_, usable, supply) != 0;
         if (opened) _auctions[index] = auction_;
+        else settled = Math.min(target.unit, _unitOf(usable, supply));
     }
 
     /// @inheritdoc IBasket
@@ -563,8 +570,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         Rebalance memory rebalance,
         uint256 amount
     ) private view returns (Trade memory trade) {
-        uint256 balance = IERC20(component.token).balanceOf(address(this));
-        uint256 remaining = _remaining(auction_, balance, totalSupply());
+        (uint256 usable,) = _usable(component);
+        uint256 remaining = _remaining(auction_, usable, totalSupply());
         if (amount > remaining) revert BidTooLarge(component.token, amount, remaining);
         trade.last = amount == remaining;
         trade.price = _price(auction_, rebalance);
@@ -577,8 +584,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD, Math.Rounding.Ceil);
         } else {
             trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD);
-            uint256 quoteBalance = IERC20(quote.token).balanceOf(address(this));
-            if (trade.quoteAmount > quoteBalance) revert InsufficientQuote(quoteBalance, trade.quoteAmount);
+            (uint256 quoteUsable,) = _usable(quote);
+            if (trade.quoteAmount > quoteUsable) revert InsufficientQuote(quoteUsable, trade.quoteAmount);
         }
     }
 
@@ -597,28 +604,28 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         _settleRebalance(list, rebalance, false);
     }
 
-    /// @dev Ends the rebalance: the units of the auctioned components and of the quote become what their balances
-    /// back (rounded down).
+    /// @dev Ends the rebalance: the units of the auctioned components and of the quote become what their usable
+    /// balances back (rounded down).
     function _settleRebalance(Component[] memory list, Rebalance memory rebalance, bool completed) private {
         uint256 supply = totalSupply();
         uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
             if ((rebalance.auctioned >> i) & 1 == 0 && i != rebalance.quoteIndex) continue;
-            uint256 balance = IERC20(list[i].token).balanceOf(address(this));
+            (uint256 usable,) = _usable(list[i]);
             // forge-lint: disable-next-line(unsafe-typecast) `_unitOf` caps to 88 bits
-            list[i].unit = uint88(_unitOf(balance, supply));
+            list[i].unit = uint88(_unitOf(usable, supply));
         }
         _storeComponents(list);
         _state.status = Status.Active;
         emit RebalanceEnded(completed);
     }
 
-    /// @dev What is left to trade for `auction_` to reach its target: the excess over the target's required balance
-    /// (rounded up) when the basket sells, the shortfall when it buys.
-    function _remaining(Auction memory auction_, uint256 balance, uint256 supply) private view returns (uint256) {
+    /// @dev What is left to trade for `auction_` to reach its target: the excess of the `usable` balance over the
+    /// target's required balance (rounded up) when the basket sells, the shortfall when it buys.
+    function _remaining(Auction memory auction_, uint256 usable, uint256 supply) private view returns (uint256) {
         uint256 required = Math.mulDiv(auction_.target, supply, naturalUnit, Math.Rounding.Ceil);
-        if (auction_.sell) return balance > required ? balance - required : 0;
-        return required > balance ? required - balance : 0;
+        if (auction_.sell) return usable > required ? usable - required : 0;
+        return required > usable ? required - usable : 0;
     }
 
     /// @dev The linear price between start and deadline, its move rounded down: in the basket's favour when it sells
@@ -755,8 +762,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         running = auction_.running && _state.status == Status.Rebalancing;
         if (running) {
             price = _price(auction_, _rebalance);
-            uint256 balance = IERC20(_loadComponents()[index].token).balanceOf(address(this));
-            remaining = _remaining(auction_, balance, totalSupply());
+            (uint256 usable,) = _usable(_loadComponents()[index]);
+            remaining = _remaining(auction_, usable, totalSupply());
         }
         return (auction_.target, auction_.sell, running, price, remaining);
     }

@@ -121,6 +121,25 @@ contract BasketRebalanceTest is BasketFixture {
         assertFalse(running);
     }
 
+    function test_startRebalance_auctionsOnlyTheUsableBalance() public {
+        vm.prank(agent);
+        shares[0].freezePartialTokens(address(basket), 500);
+        basket.reconcile();
+        vm.prank(basketManager);
+        basket.resumeIssuance();
+        Target[] memory targets = _targets();
+        targets[0].unit = 0;
+        _start(targets);
+        (,,,, uint256 remaining) = basket.auction(0);
+        assertEq(remaining, 1500, "the 500 frozen shares are not offered");
+        vm.prank(bob);
+        basket.bid(0, 1500, type(uint256).max);
+        vm.prank(basketManager);
+        basket.endRebalance();
+        assertEq(basket.units()[0], 0);
+        assertEq(shares[0].balanceOf(address(basket)), 500);
+    }
+
     function test_startRebalance_revertsForNonManager() public {
         vm.expectRevert(abi.encodeWithSelector(IBasket.NotManager.selector, address(this)));
         basket.startRebalance(2, _targets(), DURATION);

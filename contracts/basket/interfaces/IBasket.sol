@@ -91,8 +91,8 @@ interface IBasket is IERC20Metadata {
         address indexed bidder, address indexed component, bool sell, uint256 amount, uint256 quoteAmount, uint256 price
     );
     /// @notice Emitted when a rebalance ends: `completed` when every auction reached its target, otherwise cut short
-    /// by the deadline or the manager. The auctioned components' and the quote's units are then what their balances
-    /// back (`units()`).
+    /// by the deadline or the manager. The auctioned components' and the quote's units are then what their usable
+    /// balances back (`units()`).
     event RebalanceEnded(bool completed);
     /// @notice Emitted by `reconcile` when `component`'s unit is cut from `previousUnit` to `unit` because only
     /// `usable` of `balance` is usable (not frozen).
@@ -170,7 +170,7 @@ interface IBasket is IERC20Metadata {
     /// @notice Thrown by `bid` when the quote amount `quoteAmount` is beyond the bidder's `limit` (above it when the
     /// basket sells, below it when it buys).
     error QuoteLimitExceeded(uint256 quoteAmount, uint256 limit);
-    /// @notice Thrown by `bid` when the basket holds only `balance` of the quote and would pay `quoteAmount`.
+    /// @notice Thrown by `bid` when the basket holds only `balance` of the quote (usable) and would pay `quoteAmount`.
     error InsufficientQuote(uint256 balance, uint256 quoteAmount);
     /// @notice Thrown by `endRebalance` when a caller other than the manager ends it before `deadline`.
     error RebalanceNotExpired(uint256 deadline);
@@ -231,7 +231,7 @@ interface IBasket is IERC20Metadata {
     function bid(uint256 index, uint256 amount, uint256 quoteLimit) external returns (uint256 quoteAmount);
 
     /// @notice Ends the running rebalance where it stands: the manager at any time, anyone after the deadline. The
-    /// auctioned components' and the quote's units become what their balances back, rounded down.
+    /// auctioned components' and the quote's units become what their usable balances back, rounded down.
     function endRebalance() external;
 
     // ------------------------------------------------------------------------------- Impairment
