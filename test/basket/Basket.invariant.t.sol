@@ -2,37 +2,53 @@
 pragma solidity 0.8.30;
 
 import {Basket} from "../../contracts/basket/Basket.sol";
-import {IBasket} from "../../contracts/basket/interfaces/IBasket.sol";
+import {IBasket, Target} from "../../contracts/basket/interfaces/IBasket.sol";
 import {BasketFixture} from "./BasketFixture.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 
 /// @notice Invariants of the default basket under random issues, redemptions, transfers (to eligible and ineligible
-/// wallets), time, fee accruals and impairments (the agent freezing part of the basket's shares, then reconcile and
-/// resume). The test contract is its own handler; handlers bound their inputs and only call what may succeed, or
-/// expect the exact refusal, so `fail_on_revert = true` stays meaningful.
+/// wallets), time, fee accruals, impairments (the agent freezing part of the basket's shares, then reconcile and
+/// resume) and rebalances (random targets for the two shares against the plain ERC-20, partial bids, early ends).
+/// The test contract is its own handler; handlers bound their inputs and only call what may succeed, or expect the
+/// exact refusal, so `fail_on_revert = true` stays meaningful.
 contract BasketInvariantTest is BasketFixture {
     uint256 internal constant COMPONENTS = 3;
+    uint256 internal constant QUOTE = 2;
+    /// @dev Auction prices: 0.01 to 0.03 plain tokens per share, WAD-scaled.
+    uint256 internal constant LOW = 0.01e36;
+    uint256 internal constant HIGH = 0.03e36;
 
     Basket internal basket;
     address[4] internal holders;
 
-    /// @dev Ghost sums over the run, per component: pulled by issues, paid out by redemptions.
+    address internal bidder = makeAddr("bidder");
+
+    /// @dev Ghost sums over the run, per component: pulled by issues, paid out by redemptions, and the auctions'
+    /// flows into and out of the basket.
     uint256[COMPONENTS] internal paidIn;
     uint256[COMPONENTS] internal paidOut;
+    uint256[COMPONENTS] internal auctionIn;
+    uint256[COMPONENTS] internal auctionOut;
+    bool internal rebalanced;
 
     function setUp() public override {
         super.setUp();
         basket = _createDefault();
         holders = [alice, bob, carol, stranger];
+        _verify(bidder);
 
-        bytes4[] memory selectors = new bytes4[](6);
+        bytes4[] memory selectors = new bytes4[](9);
         selectors[0] = this.issue.selector;
         selectors[1] = this.redeem.selector;
         selectors[2] = this.transfer.selector;
         selectors[3] = this.warp.selector;
         selectors[4] = this.accrue.selector;
         selectors[5] = this.impair.selector;
+        selectors[6] = this.startRebalance.selector;
+        selectors[7] = this.bid.selector;
+        selectors[8] = this.endRebalance.selector;
         targetSelector(StdInvariant.FuzzSelector({addr: address(this), selectors: selectors}));
         targetContract(address(this));
     }
@@ -51,6 +67,7 @@ contract BasketInvariantTest is BasketFixture {
     }
 
     function redeem(uint256 seed, uint256 quantity) external {
+        if (basket.status() == IBasket.Status.Rebalancing) return;
         address holder = holders[seed % 3];
         uint256 balance = basket.balanceOf(holder);
         if (balance == 0) return;
@@ -81,11 +98,13 @@ contract BasketInvariantTest is BasketFixture {
     }
 
     function accrue() external {
+        if (basket.status() == IBasket.Status.Rebalancing) return;
         basket.accrueFee();
     }
 
     /// @dev The agent freezes part of the basket's unfrozen share 0; reconcile cuts the unit, the manager resumes.
     function impair(uint256 amount) external {
+        if (basket.status() == IBasket.Status.Rebalancing) return;
         uint256 balance = shares[0].balanceOf(address(basket));
         uint256 frozen = shares[0].getFrozenTokens(address(basket));
         if (balance == frozen) return;
@@ -98,16 +117,78 @@ contract BasketInvariantTest is BasketFixture {
         }
     }
 
+    /// @dev New targets for the two shares (up to twice their unit, share 1 never 0) against the plain ERC-20.
+    function startRebalance(uint256 seed0, uint256 seed1) external {
+        if (basket.status() != IBasket.Status.Active || basket.totalSupply() == 0) return;
+        basket.accrueFee();
+        uint256[] memory folded = basket.units();
+        Target[] memory targets = new Target[](COMPONENTS);
+        targets[0] = _target(folded[0], bound(seed0, 0, 2 * folded[0] + 1));
+        targets[1] = _target(folded[1], bound(seed1, 1, 2 * folded[1] + 1));
+        vm.prank(basketManager);
+        basket.startRebalance(QUOTE, targets, 1 days);
+        rebalanced = true;
+    }
+
+    function _target(uint256 unit, uint256 target) internal pure returns (Target memory) {
+        return target < unit
+            ? Target({unit: target, startPrice: HIGH, endPrice: LOW})
+            : Target({unit: target, startPrice: LOW, endPrice: HIGH});
+    }
+
+    /// @dev A partial or full bid on one of the two shares' auctions, within what the basket's quote can pay.
+    function bid(uint256 seed, uint256 amount) external {
+        if (basket.status() != IBasket.Status.Rebalancing) return;
+        (,, uint256 deadline,) = basket.rebalanceState();
+        if (block.timestamp > deadline) return;
+        uint256 index = seed % 2;
+        (, bool sell, bool running, uint256 price, uint256 remaining) = basket.auction(index);
+        if (!running) return;
+        if (!sell) remaining = Math.min(remaining, plain.balanceOf(address(basket)) * 1e18 / price);
+        if (remaining == 0) return;
+        amount = bound(amount, 1, remaining);
+        address share = address(shares[index]);
+        if (sell) {
+            uint256 cost = Math.mulDiv(amount, price, 1e18, Math.Rounding.Ceil);
+            plain.mint(bidder, cost);
+            vm.startPrank(bidder);
+            plain.approve(address(basket), cost);
+            basket.bid(index, amount, cost);
+            vm.stopPrank();
+            auctionOut[index] += amount;
+            auctionIn[QUOTE] += cost;
+        } else {
+            _mintComponent(share, bidder, amount);
+            vm.startPrank(bidder);
+            shares[index].approve(address(basket), amount);
+            uint256 proceeds = basket.bid(index, amount, 0);
+            vm.stopPrank();
+            auctionIn[index] += amount;
+            auctionOut[QUOTE] += proceeds;
+        }
+    }
+
+    function endRebalance() external {
+        if (basket.status() != IBasket.Status.Rebalancing) return;
+        vm.prank(basketManager);
+        basket.endRebalance();
+    }
+
     // -------------------------------------------------------------------------------- Invariants
 
+    /// @dev Units settle when a rebalance ends (bids move balances, not units; issue and redeem wait), so the check
+    /// applies whenever no rebalance runs.
     function invariant_collateralized() public view {
+        if (basket.status() == IBasket.Status.Rebalancing) return;
         (uint256[] memory usable, uint256[] memory required) = basket.collateral();
         for (uint256 i; i < COMPONENTS; ++i) {
             assertGe(usable[i], required[i], "usable >= unit x multiplier x supply / natural unit");
         }
     }
 
+    /// @dev Until a rebalance changes the composition, redemptions never return more than issues pulled.
     function invariant_redemptionsNeverExceedIssues() public view {
+        if (rebalanced) return;
         for (uint256 i; i < COMPONENTS; ++i) {
             assertLe(paidOut[i], paidIn[i], "paid out <= paid in");
         }
@@ -116,7 +197,9 @@ contract BasketInvariantTest is BasketFixture {
     function invariant_componentBalancesMatchTheFlows() public view {
         address[] memory components = _tokens(basket);
         for (uint256 i; i < COMPONENTS; ++i) {
-            assertEq(IERC20(components[i]).balanceOf(address(basket)), paidIn[i] - paidOut[i]);
+            assertEq(
+                IERC20(components[i]).balanceOf(address(basket)), paidIn[i] + auctionIn[i] - paidOut[i] - auctionOut[i]
+            );
         }
     }
 

@@ -297,7 +297,8 @@ interface IBasket is IERC20Metadata {
     function isEligible(address account) external view returns (bool);
 
     /// @notice Each component's usable balance (balance minus frozen tokens; 0 if the basket's wallet is frozen) and
-    /// the amount the supply requires, in component order. `reconcile` cuts where usable < required.
+    /// the amount the supply requires, in component order. `reconcile` cuts where usable < required. During a
+    /// rebalance the units are those of its start (they settle when it ends), so usable < required is expected there.
     function collateral() external view returns (uint256[] memory usable, uint256[] memory required);
 
     /// @notice Net asset value of one basket token (1e18 base units) in the price feed's unit: the sum of each
