@@ -1,0 +1,803 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IOraclePriceFeed} from "../oracle/interfaces/IOraclePriceFeed.sol";
+import {ICompliance} from "../token/interfaces/ICompliance.sol";
+import {ISecurityToken} from "../token/interfaces/ISecurityToken.sol";
+import {BasketConfig, Component, IBasket, Target} from "./interfaces/IBasket.sol";
+import {CodeStore} from "./libraries/CodeStore.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/// @title Basket
+/// @notice A collateralized, restricted ERC-20 of ERC-20 components (see `IBasket`).
+/// @dev Amounts are `quantity x unit x multiplier / (1e18 x naturalUnit)`: rounded up when the basket receives
+/// (issue, collateral required), down when it pays (redeem, NAV, units derived from balances).
+/// The component list (token, unit, flags: one word each) lives in a data contract (`CodeStore`) rather than in
+/// storage: the hot paths (issue, redeem, every transfer's eligibility check) read it with one code copy instead of
+/// one cold slot per component. Units change only when a rebalance starts or ends and on `reconcile`, which write a
+/// new list; bids leave the units alone (issue and redeem are closed meanwhile) and the units are re-derived from
+/// the balances when the rebalance ends.
+contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
+    using SafeERC20 for IERC20;
+
+    /// @dev What issue and redeem read, one slot: the fee multiplier of the units, the annual fee rate, the last
+    /// accrual time and the status.
+    struct State {
+        uint64 multiplier;
+        uint64 feeRate;
+        uint32 lastAccrual;
+        Status status;
+    }
+
+    /// @dev The running rebalance, one slot; bit i of `auctioned` is set when component i got an auction.
+    struct Rebalance {
+        uint8 quoteIndex;
+        uint32 startTime;
+        uint32 deadline;
+        uint8 pending;
+        uint16 auctioned;
+    }
+
+    /// @dev One component's auction.
+    struct Auction {
+        uint88 target;
+        bool sell;
+        bool running;
+        uint128 startPrice;
+        uint128 endPrice;
+    }
+
+    /// @dev A priced bid: the price, what the quote side pays and whether it fills the auction.
+    struct Trade {
+        uint256 price;
+        uint256 quoteAmount;
+        bool last;
+    }
+
+    // --------------------------------------------------------------------------------- Constants
+
+    /// @inheritdoc IBasket
+    uint256 public constant MAX_COMPONENTS = 16;
+    /// @inheritdoc IBasket
+    uint256 public constant MAX_FEE_RATE = 0.5e18;
+    /// @inheritdoc IBasket
+    uint256 public constant MIN_AUCTION_DURATION = 1 hours;
+    /// @inheritdoc IBasket
+    uint256 public constant MAX_AUCTION_DURATION = 30 days;
+
+    /// @dev The component answers `ICompliance.canReceive`.
+    uint8 internal constant FLAG_RESTRICTED = 1;
+    /// @dev The component answers `ISecurityToken.isFrozen` and `getFrozenTokens`.
+    uint8 internal constant FLAG_FREEZABLE = 2;
+
+    uint256 private constant WAD = 1e18;
+    uint256 private constant YEAR = 365 days;
+    uint256 private constant MAX_NATURAL_UNIT = 1e18;
+
+    // -------------------------------------------------------------------------------- Immutables
+
+    /// @inheritdoc IBasket
+    uint256 public immutable naturalUnit;
+    /// @inheritdoc IBasket
+    IOraclePriceFeed public immutable priceFeed;
+    /// @dev `WAD x naturalUnit`: the denominator of every amount.
+    uint256 private immutable _denominator;
+
+    // ----------------------------------------------------------------------------------- Storage
+
+    State private _state;
+    /// @dev The data contract holding the component list (`_storeComponents`).
+    address private _componentList;
+    address private _manager;
+    address private _feeRecipient;
+    Rebalance private _rebalance;
+    mapping(uint256 index => Auction) private _auctions;
+
+    // ------------------------------------------------------------------------------- Constructor
+
+    /// @param config Name, symbol, components, units, natural unit, manager and fee settings.
+    /// @param feed The price feed NAV is read from.
+    constructor(BasketConfig memory config, IOraclePriceFeed feed) ERC20(config.name, config.symbol) {
+        uint256 count = config.components.length;
+        if (count == 0) revert NoComponents();
+        if (count > MAX_COMPONENTS) revert TooManyComponents(count, MAX_COMPONENTS);
+        if (config.units.length != count) revert LengthMismatch(count, config.units.length);
+        if (config.naturalUnit == 0 || config.naturalUnit > MAX_NATURAL_UNIT) {
+            revert InvalidNaturalUnit(config.naturalUnit);
+        }
+        if (config.manager == address(0) || config.feeRecipient == address(0)) revert ZeroAddress();
+        if (config.feeRate > MAX_FEE_RATE) revert FeeRateTooHigh(config.feeRate, MAX_FEE_RATE);
+        Component[] memory list = new Component[](count);
+        for (uint256 i; i < count; ++i) {
+            address token = config.components[i];
+            uint256 unit = config.units[i];
+            for (uint256 j; j < i; ++j) {
+                if (config.components[j] == token) revert DuplicateComponent(token);
+            }
+            if (unit == 0) revert ZeroUnit(token);
+            if (unit > type(uint88).max) revert UnitTooLarge(token, unit);
+            // forge-lint: disable-next-line(unsafe-typecast) checked just above
+            list[i] = Component({token: token, unit: uint88(unit), flags: _detectFlags(token)});
+        }
+        _storeComponents(list);
+        naturalUnit = config.naturalUnit;
+        _denominator = WAD * config.naturalUnit;
+        priceFeed = feed;
+        _state = State({
+            // forge-lint: disable-next-line(unsafe-typecast) 1e18 fits 64 bits
+            multiplier: uint64(WAD),
+            // forge-lint: disable-next-line(unsafe-typecast) feeRate <= MAX_FEE_RATE
+            feeRate: uint64(config.feeRate),
+            // forge-lint: disable-next-line(unsafe-typecast) seconds fit 32 bits until 2106
+            lastAccrual: uint32(block.timestamp),
+            status: Status.Active
+        });
+        _manager = config.manager;
+        _feeRecipient = config.feeRecipient;
+    }
+
+    /// @dev What `token` answers, probed once: compliance dry runs, freeze views.
+    function _detectFlags(address token) private view returns (uint8 flags) {
+        if (token.code.length == 0) revert InvalidComponent(token);
+        if (_answers(token, abi.encodeCall(ICompliance.canReceive, (address(this))))) flags |= FLAG_RESTRICTED;
+        if (
+            _answers(token, abi.encodeCall(ISecurityToken.isFrozen, (address(this))))
+                && _answers(token, abi.encodeCall(ISecurityToken.getFrozenTokens, (address(this))))
+        ) flags |= FLAG_FREEZABLE;
+    }
+
+    function _answers(address token, bytes memory data) private view returns (bool) {
+        (bool success, bytes memory result) = token.staticcall(data);
+        return success && result.length >= 32;
+    }
+
+    // --------------------------------------------------------------------------------- Modifiers
+
+    modifier onlyManager() {
+        if (msg.sender != _manager) revert NotManager(msg.sender);
+        _;
+    }
+
+    // ---------------------------------------------------------------------------- Component list
+
+    /// @dev The component list: word i is `token << 96 | unit << 8 | flags`.
+    function _loadComponents() private view returns (Component[] memory list) {
+        bytes memory data = CodeStore.read(_componentList);
+        uint256 count = data.length >> 5;
+        list = new Component[](count);
+        for (uint256 i; i < count; ++i) {
+            uint256 word;
+            assembly ("memory-safe") {
+                word := mload(add(data, shl(5, add(i, 1))))
+            }
+            // forge-lint: disable-next-line(unsafe-typecast) unpacking the fields packed by `_storeComponents`
+            list[i] = Component({token: address(uint160(word >> 96)), unit: uint88(word >> 8), flags: uint8(word)});
+        }
+    }
+
+    /// @dev Writes `list` to a new data contract.
+    function _storeComponents(Component[] memory list) private {
+        uint256 count = list.length;
+        bytes memory data = new bytes(count << 5);
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            uint256 word =
+                uint256(uint160(component.token)) << 96 | uint256(component.unit) << 8 | uint256(component.flags);
+            assembly ("memory-safe") {
+                mstore(add(data, shl(5, add(i, 1))), word)
+            }
+        }
+        _componentList = CodeStore.write(data);
+    }
+
+    // -------------------------------------------------------------------------------- Compliance
+
+    /// @dev Every credited account (transfer, `transferFrom`) must be eligible for every restricted component; the
+    /// basket's own mints check with the list they already loaded (`_mintEligible`).
+    function _update(address from, address to, uint256 value) internal override {
+        if (to != address(0)) _requireEligible(_loadComponents(), to);
+        super._update(from, to, value);
+    }
+
+    /// @dev `_mint` to an account eligible for every restricted component of `list`.
+    function _mintEligible(Component[] memory list, address to, uint256 value) private {
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        _requireEligible(list, to);
+        ERC20._update(address(0), to, value);
+    }
+
+    function _requireEligible(Component[] memory list, address account) private view {
+        address component = _refusingComponent(list, account);
+        if (component != address(0)) revert NotEligible(component, account);
+    }
+
+    /// @dev The first restricted component of `list` that `account` cannot receive, or 0.
+    function _refusingComponent(Component[] memory list, address account) private view returns (address) {
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            if (component.flags & FLAG_RESTRICTED != 0 && !ICompliance(component.token).canReceive(account)) {
+                return component.token;
+            }
+        }
+        return address(0);
+    }
+
+    /// @inheritdoc IBasket
+    function isEligible(address account) external view returns (bool) {
+        return _refusingComponent(_loadComponents(), account) == address(0);
+    }
+
+    // ---------------------------------------------------------------------------------- Issuance
+
+    /// @inheritdoc IBasket
+    function issue(uint256 quantity, address to) external nonReentrant returns (uint256[] memory amounts) {
+        if (quantity == 0) revert ZeroQuantity();
+        Status current = _state.status;
+        if (current == Status.Halted) revert IssuanceIsHalted();
+        if (current == Status.Rebalancing) revert RebalanceActive();
+        Component[] memory list = _loadComponents();
+        _accrue(list);
+        _mintEligible(list, to, quantity);
+
+        uint256 multiplier = _state.multiplier;
+        uint256 supply = totalSupply();
+        uint256 count = list.length;
+        amounts = new uint256[](count);
+        bool backed;
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            if (component.unit == 0) continue;
+            backed = true;
+            uint256 perUnit = uint256(component.unit) * multiplier;
+            uint256 amount = Math.mulDiv(quantity, perUnit, _denominator, Math.Rounding.Ceil);
+            amounts[i] = amount;
+            uint256 balance = _pull(component.token, amount);
+            uint256 required = Math.mulDiv(supply, perUnit, _denominator, Math.Rounding.Ceil);
+            if (balance < required) revert Undercollateralized(component.token, balance, required);
+        }
+        if (!backed) revert EmptyBasket();
+        emit Issued(msg.sender, to, quantity, amounts);
+    }
+
+    /// @inheritdoc IBasket
+    function redeem(uint256 quantity, address to) external nonReentrant returns (uint256[] memory amounts) {
+        if (quantity == 0) revert ZeroQuantity();
+        if (_state.status == Status.Rebalancing) revert RebalanceActive();
+        Component[] memory list = _loadComponents();
+        _requireEligible(list, to);
+        _accrue(list);
+        _burn(msg.sender, quantity);
+
+        uint256 multiplier = _state.multiplier;
+        uint256 count = list.length;
+        amounts = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            uint256 amount = Math.mulDiv(quantity, uint256(component.unit) * multiplier, _denominator);
+            amounts[i] = amount;
+            if (amount != 0) IERC20(component.token).safeTransfer(to, amount);
+        }
+        emit Redeemed(msg.sender, to, quantity, amounts);
+    }
+
+    /// @inheritdoc IBasket
+    function previewIssue(uint256 quantity) external view returns (uint256[] memory) {
+        return _amounts(quantity, Math.Rounding.Ceil);
+    }
+
+    /// @inheritdoc IBasket
+    function previewRedeem(uint256 quantity) external view returns (uint256[] memory) {
+        return _amounts(quantity, Math.Rounding.Floor);
+    }
+
+    /// @dev Component amounts for `quantity` after the fee that would accrue now.
+    function _amounts(uint256 quantity, Math.Rounding rounding) private view returns (uint256[] memory amounts) {
+        Component[] memory list = _loadComponents();
+        State memory state = _state;
+        uint256 multiplier = state.multiplier;
+        if (state.status != Status.Rebalancing) {
+            (uint256 minted,) = _pendingFee(state);
+            if (minted != 0 && _refusingComponent(list, _feeRecipient) == address(0)) {
+                uint256 supply = totalSupply();
+                multiplier = multiplier * supply / (supply + minted);
+            }
+        }
+        uint256 count = list.length;
+        amounts = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            amounts[i] = Math.mulDiv(quantity, uint256(list[i].unit) * multiplier, _denominator, rounding);
+        }
+    }
+
+    /// @dev Pulls `amount` of `token` from the caller; returns the basket's balance after, which must have grown by
+    /// `amount` exactly.
+    function _pull(address token, uint256 amount) private returns (uint256 balance) {
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        balance = IERC20(token).balanceOf(address(this));
+        if (balance < before + amount) {
+            revert TransferShortfall(token, amount, balance > before ? balance - before : 0);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- Fees
+
+    /// @inheritdoc IBasket
+    function accrueFee() external nonReentrant returns (uint256) {
+        if (_state.status == Status.Rebalancing) revert RebalanceActive();
+        return _accrue(_loadComponents());
+    }
+
+    /// @inheritdoc IBasket
+    function setFeeRecipient(address recipient) external onlyManager {
+        if (recipient == address(0)) revert ZeroAddress();
+        _feeRecipient = recipient;
+        emit FeeRecipientSet(recipient);
+    }
+
+    /// @inheritdoc IBasket
+    function setFeeRate(uint256 rate) external onlyManager nonReentrant {
+        if (_state.status == Status.Rebalancing) revert RebalanceActive();
+        if (rate > MAX_FEE_RATE) revert FeeRateTooHigh(rate, MAX_FEE_RATE);
+        _accrue(_loadComponents());
+        // forge-lint: disable-next-line(unsafe-typecast) rate <= MAX_FEE_RATE
+        _state.feeRate = uint64(rate);
+        emit FeeRateSet(rate);
+    }
+
+    /// @dev Mints the pending fee (Set v2: `supply x share / (1 - share)`) and shrinks the multiplier so that
+    /// `unit x multiplier x supply` never grows. While the recipient is not eligible for `list` the fee is deferred
+    /// (the time keeps accruing) rather than blocking issue and redeem.
+    function _accrue(Component[] memory list) private returns (uint256 minted) {
+        State memory state = _state;
+        if (state.lastAccrual == block.timestamp) return 0;
+        uint256 share;
+        (minted, share) = _pendingFee(state);
+        address recipient = _feeRecipient;
+        if (minted != 0 && _refusingComponent(list, recipient) != address(0)) {
+            emit FeeDeferred(recipient);
+            return 0;
+        }
+        // forge-lint: disable-next-line(unsafe-typecast) seconds fit 32 bits until 2106
+        _state.lastAccrual = uint32(block.timestamp);
+        if (minted == 0) return 0;
+        uint256 supply = totalSupply();
+        uint256 multiplier = uint256(state.multiplier) * supply / (supply + minted);
+        // forge-lint: disable-next-line(unsafe-typecast) the multiplier only shrinks from 1e18
+        _state.multiplier = uint64(multiplier);
+        // The recipient's eligibility was checked above: mint without the check of `_update`.
+        ERC20._update(address(0), recipient, minted);
+        emit FeeAccrued(recipient, minted, share, multiplier);
+    }
+
+    /// @dev The fee since `state.lastAccrual` (at most a year of it): its share of the supply after minting (WAD,
+    /// rounded down) and the basket base units to mint (rounded down).
+    function _pendingFee(State memory state) private view returns (uint256 minted, uint256 share) {
+        uint256 elapsed = Math.min(block.timestamp - state.lastAccrual, YEAR);
+        share = uint256(state.feeRate) * elapsed / YEAR;
+        minted = Math.mulDiv(totalSupply(), share, WAD - share);
+    }
+
+    /// @inheritdoc IBasket
+    function setManager(address newManager) external onlyManager {
+        if (newManager == address(0)) revert ZeroAddress();
+        _manager = newManager;
+        emit ManagerSet(newManager);
+    }
+
+    // ------------------------------------------------------------------------------- Rebalancing
+
+    /// @inheritdoc IBasket
+    function startRebalance(uint256 quoteIndex, Target[] calldata targets, uint256 duration)
+        external
+        onlyManager
+        nonReentrant
+    {
+        if (_state.status == Status.Rebalancing) revert RebalanceActive();
+        if (_state.status == Status.Halted) revert BasketHalted();
+        Component[] memory list = _loadComponents();
+        if (targets.length != list.length) revert LengthMismatch(list.length, targets.length);
+        if (quoteIndex >= list.length) revert InvalidIndex(quoteIndex);
+        if (duration < MIN_AUCTION_DURATION || duration > MAX_AUCTION_DURATION) revert InvalidDuration(duration);
+        uint256[] memory goals = _targetUnits(targets, quoteIndex);
+        _accrue(list);
+
+        (uint256[] memory folded, uint256 auctioned, uint256 pending) = _retargetAll(list, quoteIndex, targets);
+        _storeComponents(list);
+        // forge-lint: disable-next-line(unsafe-typecast) 1e18 fits 64 bits
+        _state.multiplier = uint64(WAD);
+        uint256 deadline = block.timestamp + duration;
+        emit RebalanceStarted(list[quoteIndex].token, deadline, folded, goals);
+        if (pending == 0) {
+            emit RebalanceEnded(true);
+            return;
+        }
+        // Indexes, counts and masks are below MAX_COMPONENTS = 16 bits; times fit 32 bits until 2106.
+        // forge-lint: disable-start(unsafe-typecast)
+        _rebalance = Rebalance({
+            quoteIndex: uint8(quoteIndex),
+            startTime: uint32(block.timestamp),
+            deadline: uint32(deadline),
+            pending: uint8(pending),
+            auctioned: uint16(auctioned)
+        });
+        // forge-lint: disable-end(unsafe-typecast)
+        _state.status = Status.Rebalancing;
+    }
+
+    /// @dev The target units; some component other than the quote must have one.
+    function _targetUnits(Target[] calldata targets, uint256 quoteIndex) private pure returns (uint256[] memory goals) {
+        uint256 count = targets.length;
+        goals = new uint256[](count);
+        bool anyTarget;
+        for (uint256 i; i < count; ++i) {
+            goals[i] = targets[i].unit;
+            if (i != quoteIndex && goals[i] != 0) anyTarget = true;
+        }
+        if (!anyTarget) revert NoTargetUnits();
+    }
+
+    /// @dev Folds the multiplier into every unit of `list` and retargets each component; returns the folded units,
+    /// the mask of components that got an auction and their number.
+    function _retargetAll(Component[] memory list, uint256 quoteIndex, Target[] calldata targets)
+        private
+        returns (uint256[] memory folded, uint256 auctioned, uint256 pending)
+    {
+        uint256 multiplier = _state.multiplier;
+        uint256 supply = totalSupply();
+        uint256 count = list.length;
+        folded = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            folded[i] = uint256(list[i].unit) * multiplier / WAD;
+            if (_retarget(list[i], i, i == quoteIndex, targets[i], folded[i], supply)) {
+                auctioned |= uint256(1) << i;
+                ++pending;
+            }
+        }
+    }
+
+    /// @dev Sets `component`'s unit to its `folded` unit, or to `target` when reaching it needs no trade (no supply,
+    /// or the balance already meets it); otherwise opens its auction. The quote keeps its folded unit.
+    function _retarget(
+        Component memory component,
+        uint256 index,
+        bool isQuote,
+        Target calldata target,
+        uint256 folded,
+        uint256 supply
+    ) private returns (bool opened) {
+        if (target.unit > type(uint88).max) revert UnitTooLarge(component.token, target.unit);
+        uint256 unit = folded;
+        if (supply == 0) {
+            unit = target.unit;
+        } else if (!isQuote && target.unit != folded) {
+            uint256 settled;
+            (opened, settled) = _openAuction(index, component, folded, target, supply);
+            if (!opened) unit = settled;
+        }
+        // forge-lint: disable-next-line(unsafe-typecast) target checked above, folded <= the stored unit
+        component.unit = uint88(unit);
+    }
+
+    /// @dev Opens `component`'s auction (index `index`) unless its usable balance already meets the target; then
+    /// returns the unit to settle at instead: the target, or less if the usable balance backs less.
+    function _openAuction(
+        uint256 index,
+        Component memory component,
+        uint256 unit,
+        Target calldata target,
+        uint256 supply
+    ) private returns (bool opened, uint256 settled) {
+        address token = component.token;
+        bool sell = target.unit < unit;
+        uint256 startPrice = target.startPrice;
+        uint256 endPrice = target.endPrice;
+        if (
+            endPrice == 0 || startPrice == 0 || (sell ? startPrice < endPrice : startPrice > endPrice)
+                || startPrice > type(uint128).max || endPrice > type(uint128).max
+        ) revert InvalidPriceCurve(token, startPrice, endPrice);
+        // The target (by `_retarget`) and the prices (just above) were checked.
+        // forge-lint: disable-start(unsafe-typecast)
+        Auction memory auction_ = Auction({
+            target: uint88(target.unit),
+            sell: sell,
+            running: true,
+            startPrice: uint128(startPrice),
+            endPrice: uint128(endPrice)
+        });
+        // forge-lint: disable-end(unsafe-typecast)
+        (uint256 usable,) = _usable(component);
+        opened = _remaining(auction_, usable, supply) != 0;
+        if (opened) _auctions[index] = auction_;
+        else settled = Math.min(target.unit, _unitOf(usable, supply));
+    }
+
+    /// @inheritdoc IBasket
+    function bid(uint256 index, uint256 amount, uint256 quoteLimit)
+        external
+        nonReentrant
+        returns (uint256 quoteAmount)
+    {
+        if (_state.status != Status.Rebalancing) revert NoRebalance();
+        Rebalance memory rebalance = _rebalance;
+        if (block.timestamp > rebalance.deadline) revert AuctionExpired(rebalance.deadline);
+        Component[] memory list = _loadComponents();
+        if (index >= list.length) revert InvalidIndex(index);
+        Auction memory auction_ = _auctions[index];
+        address token = list[index].token;
+        if (!auction_.running) revert NoAuction(token);
+        if (amount == 0) revert ZeroQuantity();
+
+        Component memory quote = list[rebalance.quoteIndex];
+        Trade memory trade = _trade(list[index], quote, auction_, rebalance, amount);
+        quoteAmount = trade.quoteAmount;
+        if (auction_.sell ? quoteAmount > quoteLimit : quoteAmount < quoteLimit) {
+            revert QuoteLimitExceeded(quoteAmount, quoteLimit);
+        }
+
+        bool completed;
+        if (trade.last) {
+            _auctions[index].running = false;
+            completed = --rebalance.pending == 0;
+            _rebalance.pending = rebalance.pending;
+        }
+        emit AuctionBid(msg.sender, token, auction_.sell, amount, quoteAmount, trade.price);
+
+        if (auction_.sell) {
+            _pull(quote.token, quoteAmount);
+            IERC20(token).safeTransfer(msg.sender, amount);
+        } else {
+            _pull(token, amount);
+            IERC20(quote.token).safeTransfer(msg.sender, quoteAmount);
+        }
+        // The last bid settles after its transfers: the units are read from the balances they leave (every entry
+        // point is non-reentrant, and issue and redeem stay closed until the settlement).
+        if (completed) _settleRebalance(list, rebalance, true);
+    }
+
+    /// @dev Prices a bid of `amount` on `component`'s running auction and checks that it fits the remaining amount,
+    /// the basket's quote balance and the bidder's eligibility for what it receives.
+    function _trade(
+        Component memory component,
+        Component memory quote,
+        Auction memory auction_,
+        Rebalance memory rebalance,
+        uint256 amount
+    ) private view returns (Trade memory trade) {
+        (uint256 usable,) = _usable(component);
+        uint256 remaining = _remaining(auction_, usable, totalSupply());
+        if (amount > remaining) revert BidTooLarge(component.token, amount, remaining);
+        trade.last = amount == remaining;
+        trade.price = _price(auction_, rebalance);
+
+        Component memory received = auction_.sell ? component : quote;
+        if (received.flags & FLAG_RESTRICTED != 0 && !ICompliance(received.token).canReceive(msg.sender)) {
+            revert NotEligible(received.token, msg.sender);
+        }
+        if (auction_.sell) {
+            trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD, Math.Rounding.Ceil);
+        } else {
+            trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD);
+            (uint256 quoteUsable,) = _usable(quote);
+            if (trade.quoteAmount > quoteUsable) revert InsufficientQuote(quoteUsable, trade.quoteAmount);
+        }
+    }
+
+    /// @inheritdoc IBasket
+    function endRebalance() external nonReentrant {
+        if (_state.status != Status.Rebalancing) revert NoRebalance();
+        Rebalance memory rebalance = _rebalance;
+        if (msg.sender != _manager && block.timestamp <= rebalance.deadline) {
+            revert RebalanceNotExpired(rebalance.deadline);
+        }
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            if (_auctions[i].running) _auctions[i].running = false;
+        }
+        _settleRebalance(list, rebalance, false);
+    }
+
+    /// @dev Ends the rebalance: the units of the auctioned components and of the quote become what their usable
+    /// balances back (rounded down).
+    function _settleRebalance(Component[] memory list, Rebalance memory rebalance, bool completed) private {
+        uint256 supply = totalSupply();
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            if ((rebalance.auctioned >> i) & 1 == 0 && i != rebalance.quoteIndex) continue;
+            (uint256 usable,) = _usable(list[i]);
+            // forge-lint: disable-next-line(unsafe-typecast) `_unitOf` caps to 88 bits
+            list[i].unit = uint88(_unitOf(usable, supply));
+        }
+        _storeComponents(list);
+        _state.status = Status.Active;
+        emit RebalanceEnded(completed);
+    }
+
+    /// @dev What is left to trade for `auction_` to reach its target: the excess of the `usable` balance over the
+    /// target's required balance (rounded up) when the basket sells, the shortfall when it buys.
+    function _remaining(Auction memory auction_, uint256 usable, uint256 supply) private view returns (uint256) {
+        uint256 required = Math.mulDiv(auction_.target, supply, naturalUnit, Math.Rounding.Ceil);
+        if (auction_.sell) return usable > required ? usable - required : 0;
+        return required > usable ? required - usable : 0;
+    }
+
+    /// @dev The linear price between start and deadline, its move rounded down: in the basket's favour when it sells
+    /// (the price falls less), and when it buys (the price rises less).
+    function _price(Auction memory auction_, Rebalance memory rebalance) private view returns (uint256) {
+        uint256 elapsed = block.timestamp - rebalance.startTime;
+        uint256 duration = uint256(rebalance.deadline) - rebalance.startTime;
+        if (auction_.sell) return auction_.startPrice - (auction_.startPrice - auction_.endPrice) * elapsed / duration;
+        return auction_.startPrice + (auction_.endPrice - auction_.startPrice) * elapsed / duration;
+    }
+
+    /// @dev The unit `balance` backs for `supply`, rounded down, capped to 88 bits.
+    function _unitOf(uint256 balance, uint256 supply) private view returns (uint256) {
+        return Math.min(Math.mulDiv(balance, naturalUnit, supply), type(uint88).max);
+    }
+
+    // -------------------------------------------------------------------------------- Impairment
+
+    /// @inheritdoc IBasket
+    function reconcile() external nonReentrant returns (bool impaired) {
+        Status current = _state.status;
+        if (current == Status.Rebalancing) revert RebalanceActive();
+        uint256 supply = totalSupply();
+        if (supply == 0) return false;
+        uint256 multiplier = _state.multiplier;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            (uint256 usable, uint256 balance) = _usable(component);
+            if (usable >= _required(component, multiplier, supply)) continue;
+            uint256 unit = Math.mulDiv(usable, _denominator, supply * multiplier);
+            emit ComponentImpaired(component.token, component.unit, unit, usable, balance);
+            // forge-lint: disable-next-line(unsafe-typecast) the cut unit is below the stored one
+            component.unit = uint88(unit);
+            impaired = true;
+        }
+        if (!impaired) return false;
+        _storeComponents(list);
+        if (current != Status.Halted) {
+            _state.status = Status.Halted;
+            emit IssuanceHalted();
+        }
+    }
+
+    /// @inheritdoc IBasket
+    function resumeIssuance() external onlyManager {
+        if (_state.status != Status.Halted) revert NotHalted();
+        uint256 multiplier = _state.multiplier;
+        uint256 supply = totalSupply();
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            (uint256 usable,) = _usable(component);
+            uint256 required = _required(component, multiplier, supply);
+            if (usable < required) revert StillImpaired(component.token, usable, required);
+        }
+        _state.status = Status.Active;
+        emit IssuanceResumed();
+    }
+
+    /// @dev The balance of `component` and the part of it the basket can send (not frozen).
+    function _usable(Component memory component) private view returns (uint256 usable, uint256 balance) {
+        balance = IERC20(component.token).balanceOf(address(this));
+        if (component.flags & FLAG_FREEZABLE == 0) return (balance, balance);
+        ISecurityToken token = ISecurityToken(component.token);
+        if (token.isFrozen(address(this))) return (0, balance);
+        uint256 frozen = token.getFrozenTokens(address(this));
+        usable = balance > frozen ? balance - frozen : 0;
+    }
+
+    /// @dev The balance of `component` that `supply` requires, rounded up.
+    function _required(Component memory component, uint256 multiplier, uint256 supply) private view returns (uint256) {
+        return Math.mulDiv(supply, uint256(component.unit) * multiplier, _denominator, Math.Rounding.Ceil);
+    }
+
+    // ------------------------------------------------------------------------------------- Views
+
+    /// @inheritdoc IBasket
+    function components() external view returns (Component[] memory) {
+        return _loadComponents();
+    }
+
+    /// @inheritdoc IBasket
+    function units() external view returns (uint256[] memory result) {
+        uint256 multiplier = _state.multiplier;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
+        result = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            result[i] = uint256(list[i].unit) * multiplier / WAD;
+        }
+    }
+
+    /// @inheritdoc IBasket
+    function positionMultiplier() external view returns (uint256) {
+        return _state.multiplier;
+    }
+
+    /// @inheritdoc IBasket
+    function manager() external view returns (address) {
+        return _manager;
+    }
+
+    /// @inheritdoc IBasket
+    function status() external view returns (Status) {
+        return _state.status;
+    }
+
+    /// @inheritdoc IBasket
+    function feeState() external view returns (address recipient, uint256 rate, uint256 lastAccrual) {
+        State memory state = _state;
+        return (_feeRecipient, state.feeRate, state.lastAccrual);
+    }
+
+    /// @inheritdoc IBasket
+    function rebalanceState()
+        external
+        view
+        returns (uint256 quoteIndex, uint256 startTime, uint256 deadline, uint256 pending)
+    {
+        Rebalance memory rebalance = _rebalance;
+        return (rebalance.quoteIndex, rebalance.startTime, rebalance.deadline, rebalance.pending);
+    }
+
+    /// @inheritdoc IBasket
+    function auction(uint256 index)
+        external
+        view
+        returns (uint256 target, bool sell, bool running, uint256 price, uint256 remaining)
+    {
+        Auction memory auction_ = _auctions[index];
+        running = auction_.running && _state.status == Status.Rebalancing;
+        if (running) {
+            price = _price(auction_, _rebalance);
+            (uint256 usable,) = _usable(_loadComponents()[index]);
+            remaining = _remaining(auction_, usable, totalSupply());
+        }
+        return (auction_.target, auction_.sell, running, price, remaining);
+    }
+
+    /// @inheritdoc IBasket
+    function collateral() external view returns (uint256[] memory usable, uint256[] memory required) {
+        uint256 multiplier = _state.multiplier;
+        uint256 supply = totalSupply();
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
+        usable = new uint256[](count);
+        required = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            (usable[i],) = _usable(list[i]);
+            required[i] = _required(list[i], multiplier, supply);
+        }
+    }
+
+    /// @inheritdoc IBasket
+    function navPerToken() external view returns (uint256 nav, uint256 updatedAt) {
+        uint256 multiplier = _state.multiplier;
+        Component[] memory list = _loadComponents();
+        uint256 count = list.length;
+        updatedAt = type(uint256).max;
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            if (component.unit == 0) continue;
+            (int256 value, uint256 priceTime) = priceFeed.price(component.token);
+            if (value < 0) revert NegativePrice(component.token, value);
+            uint256 scale = 10 ** IERC20Metadata(component.token).decimals();
+            // forge-lint: disable-next-line(unsafe-typecast) value >= 0 was checked
+            nav += Math.mulDiv(uint256(component.unit) * multiplier, uint256(value), naturalUnit * scale);
+            updatedAt = Math.min(updatedAt, priceTime);
+        }
+        if (updatedAt == type(uint256).max) updatedAt = 0;
+    }
+}

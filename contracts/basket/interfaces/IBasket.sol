@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IOraclePriceFeed} from "../../oracle/interfaces/IOraclePriceFeed.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+
+/// @notice Everything a basket is created with (see `IBasketFactory.createBasket`).
+/// @param name ERC-20 name of the basket token.
+/// @param symbol ERC-20 symbol of the basket token.
+/// @param components ERC-20 components (security tokens included), distinct, at most `MAX_COMPONENTS`.
+/// @param units Amount of each component, in its base units, per `naturalUnit` base units of the basket; none zero.
+/// @param naturalUnit Basket base units the units refer to (1 .. 1e18); lets 0-decimal shares back fractions.
+/// @param manager Sets fees, starts rebalances, resumes issuance after an impairment (governance, later).
+/// @param feeRecipient Receives the streaming fee, minted in basket tokens.
+/// @param feeRate Annual streaming fee, WAD (1e18 = 100%), at most `MAX_FEE_RATE`.
+struct BasketConfig {
+    string name;
+    string symbol;
+    address[] components;
+    uint256[] units;
+    uint256 naturalUnit;
+    address manager;
+    address feeRecipient;
+    uint256 feeRate;
+}
+
+/// @notice One component as stored: one 32-byte word of the component list.
+/// @param token The component ERC-20.
+/// @param unit Base units per natural unit of the basket, before the fee multiplier (`positionMultiplier`).
+/// @param flags `FLAG_RESTRICTED` (answers `canReceive`), `FLAG_FREEZABLE` (answers `isFrozen`/`getFrozenTokens`).
+struct Component {
+    address token;
+    uint88 unit;
+    uint8 flags;
+}
+
+/// @notice A manager's target for one component when starting a rebalance.
+/// @param unit Target base units per natural unit.
+/// @param startPrice Auction price at the start: quote base units per component base unit, WAD-scaled.
+/// @param endPrice Auction price at the deadline, same scale. Sells fall (start >= end), buys rise (start <= end).
+struct Target {
+    uint256 unit;
+    uint256 startPrice;
+    uint256 endPrice;
+}
+
+/// @title IBasket
+/// @notice A collateralized ERC-20 of ERC-20 components after Set Protocol: `issue` mints and pulls each component's
+/// amount (rounded up), `redeem` burns and returns each component's amount (rounded down). The basket holds at least
+/// `unit x positionMultiplier / 1e18 x totalSupply / naturalUnit` of every component (collateralization, checked on
+/// issue rather than exact equality).
+/// The basket token is restricted: every recipient (transfer, mint, fee mint, redeem) must be able to receive every
+/// restricted component (`ICompliance.canReceive`); the basket itself must be a system holder of each restricted
+/// component. A streaming fee is minted to the fee recipient on every issue and redeem (Set v2 formula) and the
+/// units shrink by the position multiplier. The manager rebalances to target units through one linear Dutch auction
+/// per component against a quote component; issue and redeem wait meanwhile. If a component's agent freezes or
+/// seizes the basket's holdings, `reconcile` cuts that component's unit to the usable balance and halts issuance
+/// until the manager resumes it.
+interface IBasket is IERC20Metadata {
+    /// @notice Lifecycle of the basket.
+    enum Status {
+        Active, // issue and redeem open
+        Halted, // impaired: redeem open, issue closed until `resumeIssuance`
+        Rebalancing // auction running: issue, redeem and fee accrual closed
+    }
+
+    // ----------------------------------------------------------------------------------- Events
+
+    /// @notice Emitted by `issue` when `caller` paid `amounts` (in component order) and `to` got `quantity`.
+    event Issued(address indexed caller, address indexed to, uint256 quantity, uint256[] amounts);
+    /// @notice Emitted by `redeem` when `holder` burnt `quantity` and `to` got `amounts` (in component order).
+    event Redeemed(address indexed holder, address indexed to, uint256 quantity, uint256[] amounts);
+    /// @notice Emitted when `minted` basket tokens of fee (share `feeShare`, WAD, of the supply after the mint) went to
+    /// `recipient` and the position multiplier became `multiplier`.
+    event FeeAccrued(address indexed recipient, uint256 minted, uint256 feeShare, uint256 multiplier);
+    /// @notice Emitted when a fee is due but `recipient` cannot hold basket tokens: nothing is minted and the time
+    /// keeps accruing until the recipient is eligible again (or the manager names another).
+    event FeeDeferred(address indexed recipient);
+    /// @notice Emitted when the manager hands the role to `manager`.
+    event ManagerSet(address indexed manager);
+    /// @notice Emitted when the manager sets the fee recipient.
+    event FeeRecipientSet(address indexed recipient);
+    /// @notice Emitted when the manager sets the annual fee rate.
+    event FeeRateSet(uint256 rate);
+    /// @notice Emitted when the manager starts a rebalance against quote component `quote`, ending by `deadline`,
+    /// with the (multiplier-folded) current `units` and the `targets` (base units per natural unit, component order).
+    event RebalanceStarted(address indexed quote, uint256 deadline, uint256[] units, uint256[] targets);
+    /// @notice Emitted by `bid`: `bidder` bought (`sell`: the basket sold) or sold `amount` of `component` for
+    /// `quoteAmount` of the quote at `price`.
+    event AuctionBid(
+        address indexed bidder, address indexed component, bool sell, uint256 amount, uint256 quoteAmount, uint256 price
+    );
+    /// @notice Emitted when a rebalance ends: `completed` when every auction reached its target, otherwise cut short
+    /// by the deadline or the manager. The auctioned components' and the quote's units are then what their usable
+    /// balances back (`units()`).
+    event RebalanceEnded(bool completed);
+    /// @notice Emitted by `reconcile` when `component`'s unit is cut from `previousUnit` to `unit` because only
+    /// `usable` of `balance` is usable (not frozen).
+    event ComponentImpaired(
+        address indexed component, uint256 previousUnit, uint256 unit, uint256 usable, uint256 balance
+    );
+    /// @notice Emitted by `reconcile` when it halts issuance.
+    event IssuanceHalted();
+    /// @notice Emitted by `resumeIssuance`.
+    event IssuanceResumed();
+
+    // ----------------------------------------------------------------------------------- Errors
+
+    /// @notice Thrown at creation when there are no components.
+    error NoComponents();
+    /// @notice Thrown at creation when there are `count` components, more than `max`.
+    error TooManyComponents(uint256 count, uint256 max);
+    /// @notice Thrown at creation when `components` and `units` have different lengths.
+    error LengthMismatch(uint256 length, uint256 otherLength);
+    /// @notice Thrown at creation when `component` is listed twice.
+    error DuplicateComponent(address component);
+    /// @notice Thrown at creation when `component` is not a contract.
+    error InvalidComponent(address component);
+    /// @notice Thrown at creation when `component` has unit 0.
+    error ZeroUnit(address component);
+    /// @notice Thrown at creation when `unit` of `component` does not fit 88 bits.
+    error UnitTooLarge(address component, uint256 unit);
+    /// @notice Thrown at creation when the natural unit is 0 or above 1e18.
+    error InvalidNaturalUnit(uint256 naturalUnit);
+    /// @notice Thrown when a manager or fee recipient would be the zero address.
+    error ZeroAddress();
+    /// @notice Thrown when the annual fee `rate` is above `max`.
+    error FeeRateTooHigh(uint256 rate, uint256 max);
+    /// @notice Thrown when `caller`, not the manager, calls a manager function.
+    error NotManager(address caller);
+    /// @notice Thrown by `issue` and `redeem` with a zero quantity, and by `bid` with a zero amount.
+    error ZeroQuantity();
+    /// @notice Thrown when `account` would receive basket tokens or components but cannot receive `component`.
+    error NotEligible(address component, address account);
+    /// @notice Thrown by `issue` while issuance is halted after an impairment.
+    error IssuanceIsHalted();
+    /// @notice Thrown by `issue`, `redeem`, fee accrual, fee changes, `reconcile` and `startRebalance` while a
+    /// rebalance runs.
+    error RebalanceActive();
+    /// @notice Thrown by `issue` when every unit is zero (nothing would back the tokens).
+    error EmptyBasket();
+    /// @notice Thrown by `issue` and `bid` when the basket received `received` of `component` instead of `expected`
+    /// (fee-on-transfer or rebasing tokens).
+    error TransferShortfall(address component, uint256 expected, uint256 received);
+    /// @notice Thrown by `issue` when the basket would hold `balance` of `component`, less than `required`.
+    error Undercollateralized(address component, uint256 balance, uint256 required);
+    /// @notice Thrown by `resumeIssuance` when not halted.
+    error NotHalted();
+    /// @notice Thrown by `resumeIssuance` when only `usable` of `component` backs the `required` amount.
+    error StillImpaired(address component, uint256 usable, uint256 required);
+    /// @notice Thrown by `startRebalance` when issuance is halted.
+    error BasketHalted();
+    /// @notice Thrown by `startRebalance` when `index` is not a component index.
+    error InvalidIndex(uint256 index);
+    /// @notice Thrown by `startRebalance` when `duration` is outside `MIN_AUCTION_DURATION .. MAX_AUCTION_DURATION`.
+    error InvalidDuration(uint256 duration);
+    /// @notice Thrown by `startRebalance` when `component`'s price curve does not move in the bidders' favour or
+    /// starts at zero.
+    error InvalidPriceCurve(address component, uint256 startPrice, uint256 endPrice);
+    /// @notice Thrown by `startRebalance` when no component but the quote has a nonzero target.
+    error NoTargetUnits();
+    /// @notice Thrown by `bid` and `endRebalance` when no rebalance runs.
+    error NoRebalance();
+    /// @notice Thrown by `bid` after the deadline.
+    error AuctionExpired(uint256 deadline);
+    /// @notice Thrown by `bid` when `component` has no auction (at target, or the quote).
+    error NoAuction(address component);
+    /// @notice Thrown by `bid` when `amount` of `component` exceeds the `remaining` amount of its auction.
+    error BidTooLarge(address component, uint256 amount, uint256 remaining);
+    /// @notice Thrown by `bid` when the quote amount `quoteAmount` is beyond the bidder's `limit` (above it when the
+    /// basket sells, below it when it buys).
+    error QuoteLimitExceeded(uint256 quoteAmount, uint256 limit);
+    /// @notice Thrown by `bid` when the basket holds only `balance` of the quote (usable) and would pay `quoteAmount`.
+    error InsufficientQuote(uint256 balance, uint256 quoteAmount);
+    /// @notice Thrown by `endRebalance` when a caller other than the manager ends it before `deadline`.
+    error RebalanceNotExpired(uint256 deadline);
+    /// @notice Thrown by `navPerToken` when the feed gives `component` the negative price `value`.
+    error NegativePrice(address component, int256 value);
+
+    // -------------------------------------------------------------------------------- Issuance
+
+    /// @notice Accrues the fee, pulls `ceil(quantity x unit x multiplier / (1e18 x naturalUnit))` of each component
+    /// from the caller (approved beforehand), then mints `quantity` basket base units to `to` (eligible for every
+    /// component). Refuses while halted or rebalancing, transfer shortfalls and undercollateralization.
+    /// @return amounts What was pulled of each component, in component order.
+    function issue(uint256 quantity, address to) external returns (uint256[] memory amounts);
+
+    /// @notice Checks that `to` is eligible for every component, accrues the fee, burns `quantity` of the caller's
+    /// basket tokens and sends `floor(quantity x unit x multiplier / (1e18 x naturalUnit))` of each component to `to`.
+    /// Open while halted; refused while rebalancing.
+    /// @return amounts What was sent of each component, in component order.
+    function redeem(uint256 quantity, address to) external returns (uint256[] memory amounts);
+
+    /// @notice What `issue(quantity, ...)` would pull now (fee accrual included).
+    function previewIssue(uint256 quantity) external view returns (uint256[] memory amounts);
+
+    /// @notice What `redeem(quantity, ...)` would return now (fee accrual included).
+    function previewRedeem(uint256 quantity) external view returns (uint256[] memory amounts);
+
+    // ------------------------------------------------------------------------------------- Fees
+
+    /// @notice Mints the fee accrued since the last accrual (at most one year of it) to the fee recipient and scales
+    /// the position multiplier by `supply / (supply + minted)`; no-op in the accrual's block. Deferred (`FeeDeferred`)
+    /// while the recipient is not eligible. Refused while rebalancing (the time then accrues at the next call).
+    /// @return minted Basket base units minted.
+    function accrueFee() external returns (uint256 minted);
+
+    /// @notice Manager only: sets the fee recipient. The fee pending since the last accrual goes to the new one.
+    function setFeeRecipient(address recipient) external;
+
+    /// @notice Manager only: accrues at the old rate, then sets the annual `rate` (WAD, at most `MAX_FEE_RATE`).
+    function setFeeRate(uint256 rate) external;
+
+    /// @notice Manager only: hands the manager role to `manager`.
+    function setManager(address manager) external;
+
+    // ------------------------------------------------------------------------------ Rebalancing
+
+    /// @notice Manager only: accrues the fee, folds the multiplier into the units and starts one linear Dutch auction
+    /// per component whose target differs from its unit, against component `quoteIndex` (whose own target is
+    /// ignored: it absorbs the proceeds). Issue and redeem wait until the rebalance ends. With no supply, the
+    /// targets (the quote's included) become the units at once.
+    function startRebalance(uint256 quoteIndex, Target[] calldata targets, uint256 duration) external;
+
+    /// @notice Trades with the auction of component `index` at the current price: when the basket sells, the bidder
+    /// gets `amount` of the component and pays `ceil(amount x price / 1e18)` of the quote, at most `quoteLimit`;
+    /// when it buys, the bidder delivers `amount` and gets `floor(amount x price / 1e18)` of the quote, at least
+    /// `quoteLimit`. The bidder must be eligible for what it receives. The rebalance completes with the bid that
+    /// fills the last auction; the units change only then (or at `endRebalance`).
+    /// @return quoteAmount The quote paid or received by the bidder.
+    function bid(uint256 index, uint256 amount, uint256 quoteLimit) external returns (uint256 quoteAmount);
+
+    /// @notice Ends the running rebalance where it stands: the manager at any time, anyone after the deadline. The
+    /// auctioned components' and the quote's units become what their usable balances back, rounded down.
+    function endRebalance() external;
+
+    // ------------------------------------------------------------------------------- Impairment
+
+    /// @notice Cuts every component's unit to what its usable balance (balance minus frozen tokens, zero when the
+    /// basket's wallet is frozen) backs, pro rata to the supply; halts issuance if any unit was cut. Anyone may call.
+    /// @return impaired Whether a unit was cut.
+    function reconcile() external returns (bool impaired);
+
+    /// @notice Manager only: reopens issuance after an impairment, once every unit is backed by usable balances.
+    function resumeIssuance() external;
+
+    // ------------------------------------------------------------------------------------ Views
+
+    /// @notice The most components a basket holds.
+    function MAX_COMPONENTS() external view returns (uint256);
+
+    /// @notice The highest annual fee rate (WAD).
+    function MAX_FEE_RATE() external view returns (uint256);
+
+    /// @notice Bounds of a rebalance's duration.
+    function MIN_AUCTION_DURATION() external view returns (uint256);
+    function MAX_AUCTION_DURATION() external view returns (uint256);
+
+    /// @notice Basket base units the units refer to (immutable).
+    function naturalUnit() external view returns (uint256);
+
+    /// @notice The price feed NAV is read from (immutable).
+    function priceFeed() external view returns (IOraclePriceFeed);
+
+    /// @notice The components as stored, in order.
+    function components() external view returns (Component[] memory);
+
+    /// @notice Effective units (`unit x positionMultiplier / 1e18`, rounded down), in component order.
+    function units() external view returns (uint256[] memory);
+
+    /// @notice The fee multiplier of the units (WAD), 1e18 after creation and after each rebalance start.
+    function positionMultiplier() external view returns (uint256);
+
+    /// @notice The manager.
+    function manager() external view returns (address);
+
+    /// @notice The lifecycle status.
+    function status() external view returns (Status);
+
+    /// @notice The fee recipient, annual rate (WAD) and last accrual time.
+    function feeState() external view returns (address recipient, uint256 rate, uint256 lastAccrual);
+
+    /// @notice The running rebalance's quote index, start, deadline and number of auctions not done.
+    function rebalanceState()
+        external
+        view
+        returns (uint256 quoteIndex, uint256 startTime, uint256 deadline, uint256 pending);
+
+    /// @notice Component `index`'s auction: target unit, whether the basket sells (else buys), whether it runs, and
+    /// its current price and remaining amount (0 when not running).
+    function auction(uint256 index)
+        external
+        view
+        returns (uint256 target, bool sell, bool running, uint256 price, uint256 remaining);
+
+    /// @notice Whether `account` may hold basket tokens: it can receive every restricted component.
+    function isEligible(address account) external view returns (bool);
+
+    /// @notice Each component's usable balance (balance minus frozen tokens; 0 if the basket's wallet is frozen) and
+    /// the amount the supply requires, in component order. `reconcile` cuts where usable < required. During a
+    /// rebalance the units are those of its start (they settle when it ends), so usable < required is expected there.
+    function collateral() external view returns (uint256[] memory usable, uint256[] memory required);
+
+    /// @notice Net asset value of one basket token (1e18 base units) in the price feed's unit: the sum of each
+    /// component's effective unit times its price per whole token (10^decimals base units), with the oldest price
+    /// time. Reverts with the feed's `UnknownAsset` for an unpriced component and `NegativePrice` for a negative one.
+    function navPerToken() external view returns (uint256 nav, uint256 updatedAt);
+}
