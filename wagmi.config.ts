@@ -12,6 +12,8 @@ export default defineConfig({
       // Artifact folders (out/<File>.sol/) of the contracts the agents talk to.
       include: [
         'AccessManager.sol/*.json',
+        'Basket.sol/*.json',
+        'BasketFactory.sol/*.json',
         'Executor.sol/*.json',
         'Governance.sol/*.json',
         'IdentityRegistry.sol/*.json',
