@@ -94,6 +94,7 @@ export function createAgent({
   let sweepTask: ScheduledTask | undefined;
   let sender: TxSender | undefined;
   let fatal: unknown;
+  let ingesting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -249,7 +250,7 @@ export function createAgent({
     if (role.sweep && config.sweep.enabled) {
       sweepTask = cron.schedule(config.sweep.cron, sweep, { noOverlap: true, name: `${role.name}-sweep` });
     }
-    ingestor.run(signal).then(
+    ingesting = ingestor.run(signal).then(
       () => undefined,
       (error) => {
         logger.fatal({ err_message: shortMessage(error) }, 'ingestion stopped');
@@ -264,6 +265,7 @@ export function createAgent({
     stopping ??= (async () => {
       logger.info({ grace_ms: config.shutdown_grace_ms }, 'agent stopping');
       controller.abort();
+      await ingesting;
       await sweepTask?.destroy();
       await queue?.close(config.shutdown_grace_ms);
       await http?.close();
