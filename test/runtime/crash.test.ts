@@ -43,7 +43,7 @@ describe('crash safety of the ack-emitter agent process', () => {
     await stack?.stop();
   });
 
-  it('loses no event and acts at most once on chain across 5 SIGKILLs', async () => {
+  it('loses no event and acts at most once on chain across 5 SIGKILLs', { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stoa-crash-'));
     const configFile = join(dir, 'agent.json');
     const raw = rawConfig({
@@ -72,11 +72,9 @@ describe('crash safety of the ack-emitter agent process', () => {
     onTestFailed(() => console.log(output.join('').slice(-20_000)));
     for (; kills < 5; kills++) {
       const child = spawnAgent(configFile, output);
-      console.log('spawn', kills, Date.now() % 100000);
       const before = await acks();
       await waitFor(async () => (await acks()) > before, { what: 'the agent to act', intervalMs: 50 });
       await new Promise((r) => setTimeout(r, Math.random() * 1_000));
-      console.log('kill', kills, Date.now() % 100000);
       child.kill('SIGKILL');
       await exited(child);
     }
@@ -84,7 +82,6 @@ describe('crash safety of the ack-emitter agent process', () => {
     await stack.clients.test.mine({ blocks: 2 });
 
     const last = spawnAgent(configFile, output);
-    console.log('last', Date.now() % 100000);
     const pings = Number(await emitterView(stack.clients, stack.emitter, 'pingCount'));
     await waitFor(async () => (await acks()) === pings, {
       what: `all ${pings} pings acked`,
