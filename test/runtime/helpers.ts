@@ -105,7 +105,7 @@ export function rawConfig(args: {
     sweep: { enabled: false },
     sender: { poll_interval_ms: 50, action_lock_ms: 2_000, confirmations: 1 },
     http: { port: 0 },
-    log: { level: 'warn' },
+    log: { level: 'error' },
     shutdown_grace_ms: 2_000,
   };
   for (const [section, values] of Object.entries(args.extra ?? {})) {
