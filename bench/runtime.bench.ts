@@ -6,7 +6,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type Hex, keccak256, encodeFunctionData } from 'viem';
+import { encodeFunctionData, type Hex, keccak256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { emitterAbi } from '../agents/generated/abis.js';
@@ -184,7 +184,7 @@ async function latency(): Promise<BenchResult> {
 async function txSender(): Promise<BenchResult> {
   const s = await stack();
   const concurrency = 32;
-  await ping(s.clients, s.emitter, 20_000);
+  for (let i = 0; i < 4; i++) await ping(s.clients, s.emitter, 5_000);
   const id = (seq: number) => `0x${seq.toString(16).padStart(64, '0')}` as Hex;
   const ack = (seq: number): Action<typeof emitterAbi, 'ack'> => ({
     id: `ack-${seq}`,

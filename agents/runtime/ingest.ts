@@ -100,6 +100,8 @@ export function createIngestor(args: IngestorArgs): Ingestor {
   let range = config.max_block_range;
   let successes = 0;
   let wake: (() => void) | undefined;
+  /** A new head arrived while a step was running: the next wait returns at once. */
+  let woken = false;
   let lastError: string | undefined;
 
   const request = async <T>(op: string, call: () => Promise<T>): Promise<T> => {
@@ -276,11 +278,20 @@ export function createIngestor(args: IngestorArgs): Ingestor {
   }
 
   async function waitForHead(signal: AbortSignal) {
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-      void sleep(config.poll_interval_ms, signal).then(resolve);
-    });
-    wake = undefined;
+    if (!woken && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, config.poll_interval_ms);
+        signal.addEventListener('abort', done, { once: true });
+        wake = done;
+        function done() {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          wake = undefined;
+          resolve();
+        }
+      });
+    }
+    woken = false;
   }
 
   return {
@@ -292,7 +303,10 @@ export function createIngestor(args: IngestorArgs): Ingestor {
       metrics.blockRange.set(range);
       const unwatch = chain.ws?.watchBlockNumber({
         emitOnBegin: false,
-        onBlockNumber: () => wake?.(),
+        onBlockNumber: () => {
+          woken = true;
+          wake?.();
+        },
         onError: (error) => logger.warn({ err_message: shortMessage(error) }, 'websocket new-heads error'),
       });
       let failures = 0;

@@ -23,6 +23,7 @@ import {
   type Hex,
   keccak256,
   type PrivateKeyAccount,
+  TransactionReceiptNotFoundError,
 } from 'viem';
 import type { Chain } from './chain.js';
 import type { BaseConfig } from './config.js';
@@ -268,7 +269,10 @@ export function createTxSender({
 
   async function receiptOf(hashes: Hash[]) {
     for (const hash of hashes) {
-      const receipt = await chain.client.getTransactionReceipt({ hash }).catch(() => undefined);
+      const receipt = await chain.client.getTransactionReceipt({ hash }).catch((error) => {
+        if (error instanceof TransactionReceiptNotFoundError) return undefined;
+        throw error;
+      });
       if (receipt) return receipt;
     }
     return undefined;
