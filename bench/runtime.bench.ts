@@ -184,7 +184,7 @@ async function latency(): Promise<BenchResult> {
 async function txSender(): Promise<BenchResult> {
   const s = await stack();
   const concurrency = 32;
-  for (let i = 0; i < 4; i++) await ping(s.clients, s.emitter, 5_000);
+  for (let i = 0; i < 8; i++) await ping(s.clients, s.emitter, 2_500);
   const id = (seq: number) => `0x${seq.toString(16).padStart(64, '0')}` as Hex;
   const ack = (seq: number): Action<typeof emitterAbi, 'ack'> => ({
     id: `ack-${seq}`,
@@ -211,19 +211,25 @@ async function txSender(): Promise<BenchResult> {
     '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
   );
   let referenceNonce = 0;
+  let sending: Promise<unknown> = Promise.resolve();
   const fees = await s.clients.public.estimateFeesPerGas();
   const reference = await sustained(10_000, async (seq) => {
-    const raw = await referenceAccount.signTransaction({
-      chainId: 31337,
-      type: 'eip1559',
-      to: s.emitter,
-      data: encodeFunctionData({ abi: emitterAbi, functionName: 'ack', args: [id(seq)] }),
-      nonce: referenceNonce++,
-      gas: 100_000n,
-      ...fees,
-    });
-    const hash = await s.clients.public.sendRawTransaction({ serializedTransaction: raw });
-    await s.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const signAndSend = async () => {
+      const raw = await referenceAccount.signTransaction({
+        chainId: 31337,
+        type: 'eip1559',
+        to: s.emitter,
+        data: encodeFunctionData({ abi: emitterAbi, functionName: 'ack', args: [id(seq)] }),
+        nonce: referenceNonce++,
+        gas: 100_000n,
+        ...fees,
+      });
+      return s.clients.public.sendRawTransaction({ serializedTransaction: raw });
+    };
+    // Broadcast in nonce order, as the runtime's sender does.
+    const sent = sending.then(signAndSend);
+    sending = sent.catch(() => {});
+    await s.clients.public.waitForTransactionReceipt({ hash: await sent, pollingInterval: 20 });
   });
 
   const config = agentConfig({

@@ -141,6 +141,14 @@ export function createTxSender({
   const lockKey = (id: string) => `${base}:lock:${id}`;
   let chainFloor = 0;
   let fees: { at: number; value: Promise<Fees> } | undefined;
+  let sending: Promise<unknown> = Promise.resolve();
+
+  /** Nonce allocation and broadcast in nonce order within this process (no self-made gaps). */
+  function inNonceOrder<T>(work: () => Promise<T>): Promise<T> {
+    const run = sending.then(work, work);
+    sending = run.catch(() => {});
+    return run;
+  }
 
   const currentFees = () => {
     if (!fees || Date.now() - fees.at > 1_000) {
@@ -344,7 +352,10 @@ export function createTxSender({
         if ('revert' in outcome && classify(action, outcome.revert) === 'already_done') {
           return alreadyDone(id, outcome.revert, log);
         }
-        if (record.cancel === '1') throw new NonceConsumed();
+        if (record.cancel === '1') {
+          await forget(id);
+          throw new RetryableError('the no-op filling this nonce was mined, but the action is not done');
+        }
         metrics.txs.inc({ outcome: 'reverted' });
         await forget(id);
         const message = `transaction ${receipt.transactionHash} reverted on chain`;
@@ -375,9 +386,10 @@ export function createTxSender({
       maxFeePerGas: raise(record.max_fee, current.maxFeePerGas),
       maxPriorityFeePerGas: raise(record.priority_fee, current.maxPriorityFeePerGas),
     };
+    // "nonce too low" here means a signed version was mined meanwhile: the next look finds it.
     const next = await dispatch(id, record, fee).catch((error) => {
-      if (error instanceof NonceConsumed) throw error;
-      log.warn({ err_message: shortMessage(error) }, 'replacement not accepted');
+      if (!(error instanceof NonceConsumed))
+        log.warn({ err_message: shortMessage(error) }, 'replacement not accepted');
       return record;
     });
     metrics.txs.inc({ outcome: 'replaced' });
@@ -427,26 +439,30 @@ export function createTxSender({
           };
         }
         const fee = await currentFees();
-        const nonce = (await redis.eval(
-          allocateScript,
-          3,
-          nonceKey,
-          recordKey(id),
-          pendingKey,
-          chainFloor,
-          id,
-          fields.to,
-          fields.data,
-          fields.gas,
-          fields.value,
-          fields.cancel!,
-        )) as string;
-        const sent = await dispatch(id, { ...fields, nonce }, fee);
+        const sent = await inNonceOrder(async () => {
+          const nonce = (await redis.eval(
+            allocateScript,
+            3,
+            nonceKey,
+            recordKey(id),
+            pendingKey,
+            chainFloor,
+            id,
+            fields.to,
+            fields.data,
+            fields.gas,
+            fields.value,
+            fields.cancel!,
+          )) as string;
+          return dispatch(id, { ...fields, nonce }, fee);
+        });
         metrics.txs.inc({ outcome: 'sent' });
-        log.debug({ nonce: Number(nonce) }, 'transaction sent');
+        log.debug({ nonce: Number(sent.nonce) }, 'transaction sent');
         return await track(action, id, sent, log);
       } catch (error) {
         if (!(error instanceof NonceConsumed)) throw error;
+        const hashes = JSON.parse((await redis.hget(recordKey(id), 'hashes')) ?? '[]') as Hash[];
+        if (await receiptOf(hashes)) continue;
         chainFloor = await chainNonce('pending');
         log.warn(
           { nonce: record.nonce ?? null, chain_nonce: chainFloor },
