@@ -328,6 +328,7 @@ export function createTxSender({
   /** Waits for one of the record's transactions; bumps fees (or repairs nonces below) when stuck. */
   async function track(action: Action, id: string, record: Signable, log: Logger): Promise<ActionResult> {
     let lastSent = Date.now();
+    let usedWithoutReceipt = 0;
     for (;;) {
       const hashes = JSON.parse(record.hashes ?? '[]') as Hash[];
       const receipt = await receiptOf([...hashes].reverse());
@@ -363,9 +364,12 @@ export function createTxSender({
         throw verdict === 'fatal' ? new UnrecoverableError(message) : new RetryableError(message);
       }
       const mined = await chainNonce('latest');
+      // The nonce is used but none of our receipts shows: a node may index receipts a moment
+      // after the nonce moves, so only a few polls in a row mean another transaction took it.
       if (mined > Number(record.nonce)) {
-        if (await receiptOf(hashes)) continue;
-        throw new NonceConsumed();
+        if (++usedWithoutReceipt >= 3) throw new NonceConsumed();
+        await sleep(config.poll_interval_ms);
+        continue;
       }
       if (Date.now() - lastSent >= config.stuck_after_ms) {
         if (mined < Number(record.nonce)) await repair(mined, Number(record.nonce) - 1, log);
