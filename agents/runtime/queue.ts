@@ -125,6 +125,7 @@ export function createRoleQueue({
         prefix,
         concurrency: config.concurrency,
         lockDuration: config.lock_ms,
+        stalledInterval: config.lock_ms,
         maxStalledCount: config.max_stalled,
         autorun: true,
       });

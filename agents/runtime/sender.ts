@@ -288,10 +288,11 @@ export function createTxSender({
 
   /**
    * Sends the recorded transactions of nonces `from..to` that are not in the node's pool: after a
-   * crash (start) or when a later transaction is stuck behind them. Actions locked by a live
-   * worker are left to it; a nonce without any record is filled with a no-op transfer.
+   * crash (start, waiting for the locks of the crashed process to expire) or when a later
+   * transaction is stuck behind them (actions locked by a live worker are then left to it). A
+   * nonce without any record is filled with a no-op transfer.
    */
-  async function repair(from: number, to: number, log: Logger) {
+  async function repair(from: number, to: number, log: Logger, waitForLocks: boolean) {
     await redis.zremrangebyscore(pendingKey, '-inf', `(${from}`);
     for (let nonce = from; nonce <= to; nonce++) {
       const [owner] = await redis.zrangebyscore(pendingKey, nonce, nonce);
@@ -312,9 +313,9 @@ export function createTxSender({
           .zadd(pendingKey, nonce, id)
           .exec();
       }
-      await withLock(id, false, async () => {
+      await withLock(id, waitForLocks, async () => {
         const record = (await redis.hgetall(recordKey(id))) as Record;
-        if (record.nonce !== String(nonce)) return;
+        if (record.nonce !== String(nonce) || record.status !== 'pending') return;
         if (record.raw) await broadcast(record.raw);
         else await dispatch(id, record as Signable, await currentFees());
         metrics.txs.inc({ outcome: 'rebroadcast' });
@@ -372,7 +373,7 @@ export function createTxSender({
         continue;
       }
       if (Date.now() - lastSent >= config.stuck_after_ms) {
-        if (mined < Number(record.nonce)) await repair(mined, Number(record.nonce) - 1, log);
+        if (mined < Number(record.nonce)) await repair(mined, Number(record.nonce) - 1, log, false);
         else record = await bump(id, record, log);
         lastSent = Date.now();
       }
@@ -487,7 +488,8 @@ export function createTxSender({
       ]);
       chainFloor = pending;
       const next = Number(stored ?? 0);
-      if (next > latest) await repair(latest, next - 1, logger);
+      // Locks still held at start belong to a crashed process (they expire) or to a live one.
+      if (next > latest) await repair(latest, next - 1, logger, true);
       logger.info(
         { address: account.address, chain_nonce: latest, next_nonce: Math.max(next, pending) },
         'sender ready',

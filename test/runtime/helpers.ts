@@ -103,7 +103,7 @@ export function rawConfig(args: {
     ingest: { confirmations: 1, poll_interval_ms: 50 },
     queue: { concurrency: 16, backoff_ms: 100, lock_ms: 2_000 },
     sweep: { enabled: false },
-    sender: { poll_interval_ms: 50, action_lock_ms: 2_000, confirmations: 1 },
+    sender: { poll_interval_ms: 50, action_lock_ms: 2_000, stuck_after_ms: 2_000, confirmations: 1 },
     http: { port: 0 },
     log: { level: 'error' },
     shutdown_grace_ms: 2_000,

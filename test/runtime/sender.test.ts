@@ -88,18 +88,13 @@ describe('transaction sender', () => {
     await stack.clients.test.setAutomine(false);
     const result = s.send(ack(3));
     const record = `stoa:31337:sender:${agentAddress.toLowerCase()}:action:ack-3`;
-    const hashes = await waitFor(
-      async () => {
-        const list = JSON.parse((await redis.hget(record, 'hashes')) ?? '[]') as string[];
-        return list.length >= 2 ? list : undefined;
-      },
-      { what: 'a replacement' },
-    );
+    const hashes = async () => JSON.parse((await redis.hget(record, 'hashes')) ?? '[]') as string[];
+    await waitFor(async () => (await hashes()).length >= 2, { what: 'a replacement' });
     await stack.clients.test.setAutomine(true);
     await stack.clients.test.mine({ blocks: 1 });
     const mined = await result;
     expect(mined.status).toBe('mined');
-    expect(hashes.slice(1)).toContain(mined.status === 'mined' ? mined.hash : '');
+    expect((await hashes()).slice(1)).toContain(mined.status === 'mined' ? mined.hash : '');
     expect(await nonce()).toBe(before + 1);
   });
 });
