@@ -184,7 +184,7 @@ async function latency(): Promise<BenchResult> {
 async function txSender(): Promise<BenchResult> {
   const s = await stack();
   const concurrency = 32;
-  for (let i = 0; i < 8; i++) await ping(s.clients, s.emitter, 2_500);
+  for (let i = 0; i < 4; i++) await ping(s.clients, s.emitter, 2_500);
   const id = (seq: number) => `0x${seq.toString(16).padStart(64, '0')}` as Hex;
   const ack = (seq: number): Action<typeof emitterAbi, 'ack'> => ({
     id: `ack-${seq}`,
@@ -213,7 +213,7 @@ async function txSender(): Promise<BenchResult> {
   let referenceNonce = 0;
   let sending: Promise<unknown> = Promise.resolve();
   const fees = await s.clients.public.estimateFeesPerGas();
-  const reference = await sustained(10_000, async (seq) => {
+  const reference = await sustained(5_000, async (seq) => {
     const signAndSend = async () => {
       const raw = await referenceAccount.signTransaction({
         chainId: 31337,
