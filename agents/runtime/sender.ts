@@ -334,15 +334,14 @@ export function createTxSender({
       const hashes = JSON.parse(record.hashes ?? '[]') as Hash[];
       const receipt = await receiptOf([...hashes].reverse());
       if (receipt) {
-        while (
-          (await chain.client.getBlockNumber({ cacheTime: config.poll_interval_ms })) -
-            receipt.blockNumber +
-            1n <
-          BigInt(config.confirmations)
-        ) {
-          await sleep(config.poll_interval_ms);
+        if (config.confirmations > 1) {
+          const confirmedAt = receipt.blockNumber + BigInt(config.confirmations) - 1n;
+          while ((await chain.client.getBlockNumber({ cacheTime: config.poll_interval_ms })) < confirmedAt) {
+            await sleep(config.poll_interval_ms);
+          }
+          // Still there after the confirmations (not reorged out)?
+          if (!(await receiptOf([receipt.transactionHash]))) continue;
         }
-        if (!(await receiptOf([receipt.transactionHash]))) continue;
         if (receipt.status === 'success' && record.cancel !== '1') {
           const block_number = receipt.blockNumber.toString();
           await finish(id, { status: 'mined', hash: receipt.transactionHash, block_number });
