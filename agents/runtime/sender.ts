@@ -141,12 +141,41 @@ export function createTxSender({
   const lockKey = (id: string) => `${base}:lock:${id}`;
   let chainFloor = 0;
   let fees: { at: number; value: Promise<Fees> } | undefined;
-  let sending: Promise<unknown> = Promise.resolve();
+  let allocating: Promise<unknown> = Promise.resolve();
+  /** Broadcast turns of the nonces this process allocated: nonce n is broadcast after n - 1. */
+  const turns = new Map<number, Promise<void>>();
 
-  /** Nonce allocation and broadcast in nonce order within this process (no self-made gaps). */
-  function inNonceOrder<T>(work: () => Promise<T>): Promise<T> {
-    const run = sending.then(work, work);
-    sending = run.catch(() => {});
+  /**
+   * Allocates the action's nonce (one at a time in this process, so turns follow nonce order)
+   * and returns the turn to wait for before broadcasting, and the function ending its own turn.
+   */
+  function allocate(id: string, fields: Pick<Signable, 'to' | 'data' | 'gas' | 'value' | 'cancel'>) {
+    const run = allocating.then(async () => {
+      const nonce = (await redis.eval(
+        allocateScript,
+        3,
+        nonceKey,
+        recordKey(id),
+        pendingKey,
+        chainFloor,
+        id,
+        fields.to,
+        fields.data,
+        fields.gas,
+        fields.value,
+        fields.cancel ?? '0',
+      )) as string;
+      const n = Number(nonce);
+      const previous = turns.get(n - 1);
+      let end!: () => void;
+      turns.set(n, new Promise<void>((resolve) => (end = resolve)));
+      const done = () => {
+        end();
+        turns.delete(n);
+      };
+      return { nonce, previous, done };
+    });
+    allocating = run.catch(() => {});
     return run;
   }
 
@@ -225,8 +254,8 @@ export function createTxSender({
     }
   }
 
-  /** Signs the record's transaction with `fee`, records the new hash, then broadcasts it. */
-  async function dispatch(id: string, record: Signable, fee: Fees): Promise<Signable> {
+  /** Signs the record's transaction with `fee`, records the new hash, then broadcasts it (after `turn`). */
+  async function dispatch(id: string, record: Signable, fee: Fees, turn?: Promise<void>): Promise<Signable> {
     const raw = await account.signTransaction({
       chainId: chain.id,
       type: 'eip1559',
@@ -246,6 +275,7 @@ export function createTxSender({
       priority_fee: fee.maxPriorityFeePerGas.toString(),
     };
     await redis.hset(recordKey(id), fields);
+    await turn;
     if ((await broadcast(raw)) === 'nonce_used') throw new NonceConsumed();
     return { ...record, ...fields };
   }
@@ -443,23 +473,8 @@ export function createTxSender({
           };
         }
         const fee = await currentFees();
-        const sent = await inNonceOrder(async () => {
-          const nonce = (await redis.eval(
-            allocateScript,
-            3,
-            nonceKey,
-            recordKey(id),
-            pendingKey,
-            chainFloor,
-            id,
-            fields.to,
-            fields.data,
-            fields.gas,
-            fields.value,
-            fields.cancel!,
-          )) as string;
-          return dispatch(id, { ...fields, nonce }, fee);
-        });
+        const { nonce, previous, done } = await allocate(id, fields);
+        const sent = await dispatch(id, { ...fields, nonce }, fee, previous).finally(done);
         metrics.txs.inc({ outcome: 'sent' });
         log.debug({ nonce: Number(sent.nonce) }, 'transaction sent');
         return await track(action, id, sent, log);
