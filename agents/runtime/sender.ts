@@ -86,7 +86,7 @@ export type CreateTxSenderArgs = {
 
 type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
 /** The idempotency record of one action (a Redis hash). */
-type Record = {
+type ActionRecord = {
   status?: 'pending' | 'mined' | 'already_done';
   nonce?: string;
   to?: Address;
@@ -103,7 +103,7 @@ type Record = {
   block_number?: string;
   reason?: string;
 };
-type Signable = Required<Pick<Record, 'nonce' | 'to' | 'data' | 'gas' | 'value'>> & Record;
+type Signable = Required<Pick<ActionRecord, 'nonce' | 'to' | 'data' | 'gas' | 'value'>> & ActionRecord;
 
 /**
  * Allocates the action's nonce once (the recorded one, else max(next stored, chain pending)),
@@ -284,7 +284,7 @@ export function createTxSender({
     return action.classifyRevert?.(revert) ?? 'fatal';
   }
 
-  async function finish(id: string, fields: Record) {
+  async function finish(id: string, fields: ActionRecord) {
     await redis
       .multi()
       .hset(recordKey(id), fields)
@@ -344,7 +344,7 @@ export function createTxSender({
           .exec();
       }
       await withLock(id, waitForLocks, async () => {
-        const record = (await redis.hgetall(recordKey(id))) as Record;
+        const record = (await redis.hgetall(recordKey(id))) as ActionRecord;
         if (record.nonce !== String(nonce) || record.status !== 'pending') return;
         if (record.raw) await broadcast(record.raw);
         else await dispatch(id, record as Signable, await currentFees());
@@ -436,7 +436,7 @@ export function createTxSender({
 
   async function run(action: Action, id: string, log: Logger): Promise<ActionResult> {
     for (;;) {
-      const record = (await redis.hgetall(recordKey(id))) as Record;
+      const record = (await redis.hgetall(recordKey(id))) as ActionRecord;
       if (record.status === 'mined') {
         return { status: 'mined', hash: record.hash!, block_number: BigInt(record.block_number!) };
       }
