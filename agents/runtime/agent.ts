@@ -129,6 +129,8 @@ export function createAgent({
       return sender.send(action, log);
     },
     enqueue: (task) => queue!.enqueueTask(task),
+    redis: redis!,
+    key,
     safeBlock: () => ingestor!.safeBlock(),
   });
 

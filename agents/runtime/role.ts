@@ -3,6 +3,7 @@
  * `defineRole`; the runtime owns everything else (ingestion, queues, sending, process). Other
  * layers add a role by defining it in their folder and listing it in `agents/cli/roles.ts`.
  */
+import type { Redis } from 'ioredis';
 import type { Abi, Address, DecodeEventLogReturnType, Hash } from 'viem';
 import type { z } from 'zod';
 import type { Chain } from './chain.js';
@@ -37,6 +38,10 @@ export type RoleContext<TConfig = unknown> = {
   send: TxSender['send'];
   /** Enqueues a task for this role (deduplicated by id; `at` delays it to a deadline). */
   enqueue: (task: Task) => Promise<void>;
+  /** The agent's Redis connection, for a role's own idempotent state (keys under `key`). */
+  redis: Redis;
+  /** Key prefix of this agent's state in Redis (`<redis.prefix>:<chain id>`). */
+  key: string;
   /** Newest block at the confirmation depth: read chain state there, never at the unconfirmed head. */
   safeBlock: () => Promise<bigint>;
   signal: AbortSignal;

@@ -10,10 +10,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
+import { startAgentProcess } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
 import { ANVIL_MNEMONIC, createScenarioContext } from './scenario/context.js';
 import { scenarios } from './scenario/index.js';
+import { MONITOR_CONFIRMATIONS } from './scenario/token.js';
 import { freePort, type Service, startAnvil, startRedis } from './services.js';
 
 const CHAIN_ID = 31337;
@@ -64,7 +66,7 @@ async function portOr(preferred: number): Promise<number> {
 const progress = createProgress();
 let rpcUrl = '';
 let redisUrl = '';
-let deployment = {};
+let deployment: Record<string, `0x${string}`> = {};
 
 const ready =
   (await progress.step('start the local chain (anvil)', async () => {
@@ -92,6 +94,19 @@ const ready =
       },
     });
     return `${Object.keys(deployment).length} contracts`;
+  })) &&
+  (await progress.step('start the agents', async () => {
+    const monitor = await startAgentProcess({
+      name: 'compliance-monitor',
+      role: 'compliance-monitor',
+      rpcUrl,
+      redisUrl,
+      chainId: CHAIN_ID,
+      contracts: { securityToken: deployment.securityToken! },
+      config: { ingest: { confirmations: MONITOR_CONFIRMATIONS, poll_interval_ms: 200 } },
+    });
+    services.push(monitor);
+    return `compliance-monitor (health ${monitor.httpUrl}/healthz, logs ${monitor.logFile})`;
   }));
 
 if (ready && opts.scenario !== 'none') {

@@ -3,6 +3,7 @@ import {
   type Account,
   type Chain,
   createPublicClient,
+  createTestClient,
   createWalletClient,
   http,
   type PublicClient,
@@ -41,6 +42,10 @@ export type ScenarioContext = {
   progress: Progress;
   /** The demo's name of an address (a person or a contract), else the value unchanged. */
   nameOf: (value: string) => string;
+  /** `text` with every known address replaced by its name. */
+  nameAll: (text: string) => string;
+  /** Mines `blocks` empty blocks (anvil). */
+  mine: (blocks: number) => Promise<void>;
 };
 
 export function createScenarioContext(args: {
@@ -77,7 +82,9 @@ export function createScenarioContext(args: {
     },
     deployment: args.deployment,
     progress: args.progress,
+    mine: (blocks) => createTestClient({ chain, transport, mode: 'anvil' }).mine({ blocks }),
     nameOf: (value) => names.get(value.toLowerCase()) ?? value,
+    nameAll: (text) => text.replace(/0x[0-9a-fA-F]{40}/g, (a) => names.get(a.toLowerCase()) ?? a),
   };
 }
 

@@ -3,8 +3,11 @@
  * transfers, freezes, a forced transfer, recovery of a lost wallet and a document update. Every
  * step checks the chain afterwards and throws when the platform did not do what it should.
  */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { formatUnits, keccak256, stringToHex, toBytes } from 'viem';
 import { identityRegistryAbi, securityTokenAbi } from '../../generated/abis.js';
+import { MONITORED_EVENTS, readComplianceReport } from '../../token/compliance-monitor.js';
 import { CATEGORY, COUNTRY, investorKey, signAttestation } from '../../token/kyc.js';
 import type { Person, ScenarioContext, ScenarioStep } from './context.js';
 import { check, refusal, send } from './tx.js';
@@ -14,6 +17,8 @@ const ALL_RULES = 0b11111;
 const MAX_HOLDERS = 3;
 const MAX_BALANCE = 600n;
 const YEAR = 365 * 24 * 3600;
+/** Confirmation depth of the compliance monitor in the local stack (`agents` in start.ts). */
+export const MONITOR_CONFIRMATIONS = 1;
 
 const investors: { who: Person; country: number; category: number; reference: string }[] = [
   { who: 'alice', country: COUNTRY.DE, category: CATEGORY.accredited, reference: 'client-0001' },
@@ -265,6 +270,58 @@ export const tokenSteps: ScenarioStep[] = [
       });
       check('history length', history.length, 2);
       return `current ${uri}; ${history.length} versions on record`;
+    },
+  },
+  {
+    title: 'Compliance monitor agent: the events that flowed through its queue and what it did',
+    async run(ctx) {
+      // The chain moves on so that the last events reach the agent's confirmation depth.
+      await ctx.mine(MONITOR_CONFIRMATIONS + 1);
+      const head = await ctx.client.getBlockNumber();
+      const logs = await ctx.client.getContractEvents({
+        ...token(ctx),
+        fromBlock: 0n,
+        toBlock: head - BigInt(MONITOR_CONFIRMATIONS),
+      });
+      const expected = logs.filter((l) =>
+        (MONITORED_EVENTS as readonly string[]).includes(l.eventName),
+      ).length;
+      const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
+      const queue = new Queue('compliance-monitor', { connection: redis, prefix: 'stoa' });
+      try {
+        const prefix = `stoa:${ctx.chain.id}`;
+        let report = await readComplianceReport(redis, prefix, token(ctx).address);
+        const deadline = Date.now() + 60_000;
+        const seen = () => Object.values(report.events).reduce((a, b) => a + b, 0);
+        while (seen() < expected && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+          report = await readComplianceReport(redis, prefix, token(ctx).address);
+        }
+        check('events handled by the monitor', seen(), expected);
+        const counts = await queue.getJobCounts('completed', 'failed');
+        check('failed jobs', counts.failed, 0);
+        ctx.progress.info(
+          `queue compliance-monitor: ${counts.completed} jobs completed, 0 failed; events: ${Object.entries(
+            report.events,
+          )
+            .map(([name, n]) => `${name} ${n}`)
+            .join(', ')}`,
+        );
+        for (const a of report.alerts)
+          ctx.progress.info(`alert @${a.block}: ${a.kind} ${ctx.nameAll(a.detail)}`);
+        for (const [wallet, { balance }] of Object.entries(report.balances)) {
+          const onChain = await ctx.client.readContract({
+            ...token(ctx),
+            functionName: 'balanceOf',
+            args: [wallet as `0x${string}`],
+          });
+          check(`cap table entry of ${ctx.nameOf(wallet)}`, balance, onChain);
+        }
+        return `${expected} events, ${report.alerts.length} alerts; off-chain cap table of ${Object.keys(report.balances).length} wallets matches the chain`;
+      } finally {
+        await queue.close();
+        redis.disconnect();
+      }
     },
   },
 ];

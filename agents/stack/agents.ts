@@ -1,0 +1,88 @@
+/**
+ * Agent processes of the local stack: each role runs as its own `stoa agent <role>` process with a
+ * config file written under `.stoa/agents/`, its JSON logs in `.stoa/logs/<name>.log`, stopped
+ * gracefully (SIGTERM) with everything else.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './deploy.js';
+import { freePort, type Service } from './services.js';
+
+export const stackDir = join(repoRoot, '.stoa');
+
+export type AgentProcessArgs = {
+  /** Process name (log and config file names); several processes may run one role. */
+  name: string;
+  role: string;
+  rpcUrl: string;
+  redisUrl: string;
+  chainId: number;
+  contracts: Record<string, string>;
+  /** The role's own settings (`role` in the config file). */
+  settings?: Record<string, unknown>;
+  /** Extra sections of the config (ingest, queue, sweep, sender...). */
+  config?: Record<string, unknown>;
+  /** Signing key for roles that send transactions (passed in the environment, never in a file). */
+  privateKey?: string;
+};
+
+export type AgentProcess = Service & { name: string; logFile: string; httpUrl: string };
+
+export async function startAgentProcess(args: AgentProcessArgs): Promise<AgentProcess> {
+  const port = await freePort();
+  mkdirSync(join(stackDir, 'agents'), { recursive: true });
+  mkdirSync(join(stackDir, 'logs'), { recursive: true });
+  const configFile = join(stackDir, 'agents', `${args.name}.json`);
+  const logFile = join(stackDir, 'logs', `${args.name}.log`);
+  const config = {
+    chain: { chain_id: args.chainId, rpc_url: args.rpcUrl, ws_url: args.rpcUrl.replace(/^http/, 'ws') },
+    redis: { url: args.redisUrl },
+    contracts: Object.fromEntries(Object.entries(args.contracts).map(([k, address]) => [k, { address }])),
+    http: { port },
+    ...args.config,
+    role: args.settings ?? {},
+  };
+  writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(join(repoRoot, 'bin', 'stoa'), ['agent', args.role, '--config', configFile], {
+    env: { ...process.env, ...(args.privateKey ? { STOA_PRIVATE_KEY: args.privateKey } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const httpUrl = `http://127.0.0.1:${port}`;
+  await waitHealthy(httpUrl, child, args.name, logFile);
+  return {
+    name: args.name,
+    url: httpUrl,
+    httpUrl,
+    port,
+    logFile,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      log.end();
+    },
+  };
+}
+
+async function waitHealthy(url: string, child: ReturnType<typeof spawn>, name: string, logFile: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`agent ${name} exited with code ${child.exitCode}; see ${logFile}`);
+    const ok = await fetch(`${url}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`agent ${name} not healthy within 60 s; see ${logFile}`);
+}
