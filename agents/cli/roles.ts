@@ -3,6 +3,9 @@
  * `defineRole` in its own folder and listing them here.
  */
 import { ackEmitter } from '../demo/ack-emitter.js';
+import { oracleKeeper } from '../oracle/keeper.js';
+import { oracleReporter } from '../oracle/reporter.js';
+import { disputeWatcher } from '../oracle/watcher.js';
 import type { Role } from '../runtime/index.js';
 
-export const roles: readonly Role[] = [ackEmitter];
+export const roles: readonly Role[] = [ackEmitter, oracleReporter, disputeWatcher, oracleKeeper];
