@@ -181,16 +181,14 @@ export async function answer({
   entry,
   template,
   timeoutMs,
-  signal,
 }: {
   question: Question;
   entry: QuestionEntry;
   template: Template;
   timeoutMs: number;
-  signal?: AbortSignal;
 }): Promise<Answer> {
   const settled = await Promise.allSettled(
-    entry.sources.map((source) => readSource(source, template, { timeoutMs, signal })),
+    entry.sources.map((source) => readSource(source, template, { timeoutMs })),
   );
   const failures = settled.flatMap((s) =>
     s.status === 'rejected' ? [s.reason instanceof SourceError ? s.reason.message : String(s.reason)] : [],

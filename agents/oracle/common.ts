@@ -224,7 +224,6 @@ export async function evaluate(
       entry: found.entry,
       template: found.template,
       timeoutMs: ctx.config.source_timeout_ms ?? 5_000,
-      signal: ctx.signal,
     });
     ctx.logger.info(
       {

@@ -164,19 +164,18 @@ export function sourceLabel(source: Source, template: Template): string {
 export async function readSource(
   source: Source,
   template: Template,
-  { timeoutMs, signal }: { timeoutMs: number; signal?: AbortSignal },
+  { timeoutMs }: { timeoutMs: number },
 ): Promise<SourceValue> {
   const label = sourceLabel(source, template);
   const value = await (async () => {
     switch (source.type) {
       case 'http': {
         const url = fill(source.url, template);
-        const timeout = AbortSignal.timeout(timeoutMs);
         let response: Response;
         try {
           response = await fetch(url, {
             headers: { accept: 'application/json', ...source.headers },
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+            signal: AbortSignal.timeout(timeoutMs),
           });
         } catch (error) {
           throw new SourceError(`GET ${url} failed: ${(error as Error).message}`);
