@@ -5,7 +5,7 @@
  */
 
 import { Counter, Registry } from 'prom-client';
-import { type Address, type Hex, maxUint256, parseEventLogs, parseUnits } from 'viem';
+import { type Address, type Hex, parseEventLogs, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { oracleAbi, reputationAbi } from '../generated/abis.js';
@@ -264,10 +264,10 @@ export async function reputationOf(ctx: RoleContext<unknown>): Promise<Address> 
 
 /**
  * Makes sure the oracle may pull `needed` REP: when the allowance is short, approves `target`
- * (at least `needed`; default unlimited). The action id carries the allowance seen, so concurrent
+ * (at least `needed`; default exactly `needed`). The action id carries the allowance seen, so concurrent
  * jobs that saw the same allowance share one approval.
  */
-export async function ensureAllowance(ctx: RoleContext<unknown>, needed: bigint, target = maxUint256) {
+export async function ensureAllowance(ctx: RoleContext<unknown>, needed: bigint, target = needed) {
   const [rep, oracle, owner] = [await reputationOf(ctx), oracleOf(ctx), ownAddress(ctx)];
   const allowance = await ctx.chain.client.readContract({
     address: rep,
