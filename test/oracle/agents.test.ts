@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Address } from 'viem';
+import { type Address, createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oracleAbi } from '../../agents/generated/abis.js';
+import { oracleAbi, reputationAbi } from '../../agents/generated/abis.js';
 import { oracleKeeper } from '../../agents/oracle/keeper.js';
 import { oracleReporter } from '../../agents/oracle/reporter.js';
 import { disputeWatcher } from '../../agents/oracle/watcher.js';
@@ -38,23 +38,19 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
   let clients: Clients;
   let stack: OracleStack;
   let data: Awaited<ReturnType<typeof startDataServer>>;
+  let racers: Agent[] = [];
   const agents: Agent[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'stoa-oracle-'));
-  const actors = devKeys.slice(0, 6).map((key) => privateKeyToAccount(key).address);
-  const [liar, watcherA, watcherB, blindWatcher, keeper, splitReporter] = actors as [
-    Address,
-    Address,
-    Address,
-    Address,
-    Address,
-    Address,
-  ];
+  const actors = devKeys.map((key) => privateKeyToAccount(key).address);
+  const [liar, watcherA, watcherB, blindWatcher, keeper, splitReporter, racerA, racerB, counterLiar] =
+    actors as [Address, Address, Address, Address, Address, Address, Address, Address, Address];
 
   beforeAll(async () => {
     [anvil, redis, data] = await Promise.all([startAnvil({ blockTime: 1 }), startRedis(), startDataServer()]);
     clients = chainClients(anvil.url);
     stack = await deployOracle(clients, { actors, balance: BALANCE });
     data.set('/funds/FUNDX/nav', { data: { fund: 'FUNDX', nav: TRUE_NAV } });
+    data.set('/funds/FUNDY/nav', { data: { fund: 'FUNDY', nav: '50.00' } });
 
     const file = (name: string, text: string) => {
       const path = join(dir, name);
@@ -67,8 +63,12 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
     const stale = file('stale.json', JSON.stringify({ funds: [{ nav: '110.00' }] }));
     const down = `http://127.0.0.1:${await freePort()}`;
 
-    const nav = { uri: '^stoa://nav/(?<fund>[A-Z]+)/' };
-    const http = (base: string) => ({ type: 'http', url: `${base}/funds/{fund}/nav`, path: 'data.nav' });
+    const nav = { uri: '^stoa://nav/(?<fund>FUNDX)/' };
+    const httpSource = (base: string) => ({
+      type: 'http',
+      url: `${base}/funds/{fund}/nav`,
+      path: 'data.nav',
+    });
     const start = async (role: typeof oracleKeeper, keyIndex: number, settings: Record<string, unknown>) => {
       const { agent } = await startOracleAgent({
         role,
@@ -79,13 +79,15 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
         settings,
       });
       agents.push(agent);
+      return agent;
     };
-    const watcherSettings = (sources: unknown[]) => ({
-      questions: [{ match: nav, decimals: 18, sources }],
-      bond_budget: '100',
-      max_stake_per_round: '25',
+    const watcherSettings = (sources: unknown[], match = nav, cap = '25') => ({
+      questions: [{ match, decimals: 18, sources }],
+      bond_budget: '200',
+      max_stake_per_round: cap,
     });
-    await Promise.all([
+    const fundY = { uri: '^stoa://nav/(?<fund>FUNDY)/' };
+    const started = await Promise.all([
       start(oracleReporter, 0, {
         questions: [
           { match: { ids: [1] }, decimals: 18, sources: [{ type: 'file', path: lie, json_path: 'nav' }] },
@@ -95,23 +97,26 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
         disputeWatcher,
         1,
         watcherSettings([
-          http(data.url),
+          httpSource(data.url),
           { type: 'file', path: csv, column: 'nav', key_column: 'fund', key: '{fund}' },
         ]),
       ),
-      start(disputeWatcher, 2, watcherSettings([http(data.url), { type: 'manual', file: manual }])),
-      start(disputeWatcher, 3, watcherSettings([http(down)])),
+      start(disputeWatcher, 2, watcherSettings([httpSource(data.url), { type: 'manual', file: manual }])),
+      start(disputeWatcher, 3, watcherSettings([httpSource(down)])),
       start(oracleKeeper, 4, {}),
+      start(disputeWatcher, 6, watcherSettings([httpSource(data.url)], fundY, '60')),
+      start(disputeWatcher, 7, watcherSettings([httpSource(data.url)], fundY, '60')),
       start(oracleReporter, 5, {
         questions: [
           {
             match: nav,
             decimals: 18,
-            sources: [http(data.url), { type: 'file', path: stale, json_path: '$.funds[0].nav' }],
+            sources: [httpSource(data.url), { type: 'file', path: stale, json_path: '$.funds[0].nav' }],
           },
         ],
       }),
     ]);
+    racers = started.slice(5, 7); // the two FUNDY watchers (keys 6 and 7)
   });
 
   afterAll(async () => {
@@ -214,5 +219,82 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
     expect((await questionState(clients, stack, id)).status).toBe(Status.Pending);
     expect(await clients.public.getTransactionCount({ address: splitReporter })).toBe(0);
     expect(await repBalance(clients, stack, splitReporter)).toBe(BALANCE);
+  });
+
+  it('watchers follow a counter-dispute into later rounds; a lost race is no error', async () => {
+    const id = await createNavQuestion(clients, stack, {
+      uri: 'stoa://nav/FUNDY/2026-11-23',
+      reporter: counterLiar,
+      tolerance: 2,
+    });
+    await travel(clients, 6);
+    const liarWallet = createWalletClient({
+      chain: clients.public.chain,
+      transport: http(anvil.url),
+      account: privateKeyToAccount(devKeys[8]!),
+    });
+    const send = async (request: Parameters<typeof liarWallet.writeContract>[0]) => {
+      const hash = await liarWallet.writeContract(request);
+      await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    };
+    const [lie, truth] = [navOutcome('42.00'), navOutcome('50.00')];
+    await send({
+      address: stack.reputation,
+      abi: reputationAbi,
+      functionName: 'approve',
+      args: [stack.oracle, rep(1_000)],
+    });
+    await send({
+      address: stack.oracle,
+      abi: oracleAbi,
+      functionName: 'initialReport',
+      args: [id, lie, `0x${'00'.repeat(32)}`],
+    });
+    const round = (n: number, outcome: number) => async () => {
+      const state = await questionState(clients, stack, id);
+      return state.rounds === n && state.outcome === outcome;
+    };
+    // Both racers want to fill round 1 (40) alone: one does, the other is told it is done already.
+    await waitFor(round(1, truth), { what: 'round 1 filled with the truth' });
+    // The liar counter-disputes (round 2, 60 REP); the racers answer with round 3 (120 REP, 60 each).
+    await send({
+      address: stack.oracle,
+      abi: oracleAbi,
+      functionName: 'contribute',
+      args: [id, lie, rep(60), `0x${'00'.repeat(32)}`],
+    });
+    await waitFor(round(3, truth), { what: 'round 3 filled with the truth' });
+    const stakeOf = (round: bigint, account: Address) =>
+      clients.public.readContract({
+        address: stack.oracle,
+        abi: oracleAbi,
+        functionName: 'stakeOf',
+        args: [id, round, truth, account],
+      });
+    expect((await stakeOf(1n, racerA)) + (await stakeOf(1n, racerB))).toBe(rep(40));
+    expect(await stakeOf(3n, racerA)).toBe(rep(60));
+    expect(await stakeOf(3n, racerB)).toBe(rep(60));
+
+    // Round 3 is past the pacing threshold: a long window.
+    await travel(clients, parameters.longDisputeWindow + 1);
+    await waitFor(async () => (await questionState(clients, stack, id)).status === Status.Final, {
+      what: 'finalized',
+    });
+    // Truth holds 160 of 240 REP: winners get +40% (64 REP), 16 REP burned.
+    const paid = await waitFor(
+      async () => {
+        const [a, b] = await Promise.all([
+          repBalance(clients, stack, racerA),
+          repBalance(clients, stack, racerB),
+        ]);
+        const redeemed = (await stakeOf(1n, racerA)) + (await stakeOf(1n, racerB)) === 0n;
+        return redeemed && a + b === 2n * BALANCE + rep(64) && { a, b };
+      },
+      { what: 'racers paid for rounds 1 and 3' },
+    );
+    expect(paid.a > BALANCE && paid.b > BALANCE).toBe(true);
+    expect(await repBalance(clients, stack, counterLiar)).toBe(BALANCE - rep(80));
+    // The racer that lost round 1 was told "already done" (or saw the round filled): no job failed.
+    for (const racer of racers) expect(await racer.queue().failedCount()).toBe(0);
   });
 });
