@@ -91,7 +91,13 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
       start(oracleReporter, 0, {
         questions: [
           { match: { ids: [1] }, decimals: 18, sources: [{ type: 'file', path: lie, json_path: 'nav' }] },
+          {
+            match: { uri: '^stoa://nav/NOSHOW/' },
+            decimals: 18,
+            sources: [{ type: 'manual', value: '77.70' }],
+          },
         ],
+        report_no_shows: true,
       }),
       start(
         disputeWatcher,
@@ -296,5 +302,36 @@ describe('oracle agents on anvil and redis: a lying NAV report is disputed and c
     expect(await repBalance(clients, stack, counterLiar)).toBe(BALANCE - rep(80));
     // The racer that lost round 1 was told "already done" (or saw the round filled): no job failed.
     for (const racer of racers) expect(await racer.queue().failedCount()).toBe(0);
+  });
+
+  it('after a no-show, a reporter with report_no_shows reports as anyone, staking the no-show bond', async () => {
+    const id = await createNavQuestion(clients, stack, {
+      uri: 'stoa://nav/NOSHOW/2026-11-23',
+      reporter: blindWatcher,
+      tolerance: 2,
+    });
+    const before = await repBalance(clients, stack, liar);
+    await travel(clients, 6);
+    // Within the designated reporter's window nobody else may report.
+    await travel(clients, parameters.reportingWindow - 10);
+    expect((await questionState(clients, stack, id)).status).toBe(Status.Pending);
+    await travel(clients, 11);
+    const reported = await waitFor(
+      async () => {
+        const state = await questionState(clients, stack, id);
+        return state.status === Status.Reported && state;
+      },
+      { what: 'the no-show reported' },
+    );
+    expect(reported.outcome).toBe(navOutcome('77.70'));
+    expect(reported.designatedReported).toBe(false);
+    const report = await clients.public.readContract({
+      address: stack.oracle,
+      abi: oracleAbi,
+      functionName: 'round',
+      args: [id, 0n],
+    });
+    expect(report.stake).toBe(parameters.noShowBond);
+    expect(await repBalance(clients, stack, liar)).toBe(before);
   });
 });
