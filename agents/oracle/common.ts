@@ -27,6 +27,16 @@ export const repAmount = z
 /** Setting `sweep_questions`: the sweep rescans the newest this many questions. */
 export const sweepQuestions = z.number().int().min(1).default(1_000);
 
+/** Setting `sweep_retry_s`: a sweep enqueues work that is still due at most once per this many seconds. */
+export const sweepRetry = z.number().int().min(1).default(600);
+
+/**
+ * Id of a sweep task: the same work found again within one `retryS` period of chain time is
+ * enqueued once (over every process of the operator), so a failing source does not pile up jobs.
+ */
+export const sweepTaskId = (base: string, now: number, retryS: number) =>
+  `${base}-s${Math.floor(now / retryS)}`;
+
 /** Status as numbered by `IOracle.Status`. */
 export const Status = { Pending: 0, Reported: 1, Disputed: 2, Final: 3, Escalated: 4 } as const;
 
@@ -160,12 +170,12 @@ export function readState(ctx: RoleContext<unknown>, id: bigint) {
 
 /**
  * Visits the newest `limit` questions with their state at the confirmation depth (the sweeps'
- * rescan). Sweep task ids name that block: a later sweep may enqueue the same work again.
+ * rescan).
  */
 export async function scanQuestions(
   ctx: RoleContext<unknown>,
   limit: number,
-  visit: (id: bigint, state: Awaited<ReturnType<typeof readState>>, blockNumber: bigint) => Promise<void>,
+  visit: (id: bigint, state: Awaited<ReturnType<typeof readState>>) => Promise<void>,
 ): Promise<void> {
   const blockNumber = await ctx.safeBlock();
   const address = oracleOf(ctx);
@@ -188,7 +198,7 @@ export async function scanQuestions(
       }),
     ),
   );
-  for (const [i, id] of ids.entries()) await visit(id, states[i]!, blockNumber);
+  for (const [i, id] of ids.entries()) await visit(id, states[i]!);
 }
 
 /** Timestamp of the latest block: "now" for the oracle's windows. */

@@ -18,6 +18,8 @@ import {
   Status,
   scanQuestions,
   sweepQuestions,
+  sweepRetry,
+  sweepTaskId,
   wallClockAt,
 } from './common.js';
 
@@ -26,6 +28,8 @@ const settings = z.strictObject({
   margin_s: z.number().int().min(0).default(1),
   /** The sweep rescans the newest this many questions. */
   sweep_questions: sweepQuestions,
+  /** A sweep enqueues work that is still due at most once per this many seconds (chain time). */
+  sweep_retry_s: sweepRetry,
 });
 type Ctx = RoleContext<z.infer<typeof settings>>;
 type FinalizeTask = { question: string; window_end: number };
@@ -94,11 +98,12 @@ export const oracleKeeper = defineRole({
   },
   sweep: async (ctx) => {
     const now = await chainTime(ctx);
-    await scanQuestions(ctx, ctx.config.sweep_questions, async (id, state, block) => {
+    await scanQuestions(ctx, ctx.config.sweep_questions, async (id, state) => {
       if (state.status !== Status.Reported && state.status !== Status.Disputed) return;
       if (now < state.windowEnd) return;
       const data: FinalizeTask = { question: id.toString(), window_end: state.windowEnd };
-      await ctx.enqueue({ name: 'finalize', id: `${id}-${state.windowEnd}-b${block}`, data });
+      const taskId = sweepTaskId(`${id}-${state.windowEnd}`, now, ctx.config.sweep_retry_s);
+      await ctx.enqueue({ name: 'finalize', id: taskId, data });
     });
   },
 });

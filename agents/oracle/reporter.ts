@@ -25,6 +25,8 @@ import {
   Status,
   scanQuestions,
   sweepQuestions,
+  sweepRetry,
+  sweepTaskId,
   toQuestion,
   wallClockAt,
 } from './common.js';
@@ -39,6 +41,8 @@ const settings = z.strictObject({
   margin_s: z.number().int().min(0).default(1),
   /** The sweep rescans the newest this many questions. */
   sweep_questions: sweepQuestions,
+  /** A sweep enqueues work that is still due at most once per this many seconds (chain time). */
+  sweep_retry_s: sweepRetry,
 });
 type Settings = z.infer<typeof settings>;
 type Ctx = RoleContext<Settings>;
@@ -127,13 +131,14 @@ export const oracleReporter = defineRole({
   },
   sweep: async (ctx) => {
     const now = await chainTime(ctx);
-    await scanQuestions(ctx, ctx.config.sweep_questions, async (id, state, block) => {
+    await scanQuestions(ctx, ctx.config.sweep_questions, async (id, state) => {
       if (state.status !== Status.Pending) return;
       const question = await loadQuestion(ctx, id);
       const kind = duty(question, ctx);
       const due = kind === 'designated' ? question.endTime : question.reportingEnd;
       if (!kind || now < due) return;
-      await ctx.enqueue({ name: 'report', id: `${id}-${kind}-b${block}`, data: id.toString() });
+      const taskId = sweepTaskId(`${id}-${kind}`, now, ctx.config.sweep_retry_s);
+      await ctx.enqueue({ name: 'report', id: taskId, data: id.toString() });
     });
   },
 });

@@ -30,6 +30,8 @@ import {
   Status,
   scanQuestions,
   sweepQuestions,
+  sweepRetry,
+  sweepTaskId,
 } from './common.js';
 
 const settings = z.strictObject({
@@ -40,6 +42,8 @@ const settings = z.strictObject({
   max_stake_per_round: repAmount.optional(),
   /** The sweep rescans the newest this many questions. */
   sweep_questions: sweepQuestions,
+  /** A sweep enqueues work that is still due at most once per this many seconds (chain time). */
+  sweep_retry_s: sweepRetry,
 });
 type Settings = z.infer<typeof settings>;
 type Ctx = RoleContext<Settings>;
@@ -195,7 +199,8 @@ export const disputeWatcher = defineRole({
         (state.status === Status.Reported || state.status === Status.Disputed) && now < state.windowEnd;
       if (!open) return;
       const data = { question: id.toString(), round: state.rounds.toString() };
-      await ctx.enqueue({ name: 'check', id: `${id}-${state.rounds}`, data });
+      const taskId = sweepTaskId(`${id}-${state.rounds}`, now, ctx.config.sweep_retry_s);
+      await ctx.enqueue({ name: 'check', id: taskId, data });
     });
   },
 });
