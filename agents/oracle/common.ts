@@ -67,7 +67,8 @@ export const oracleMetrics = {
   }),
 };
 
-export type OracleContext = RoleContext<{ questions?: readonly QuestionEntry[]; source_timeout_ms?: number }>;
+/** The context of a role that answers questions (reporter, watcher). */
+export type OracleContext = RoleContext<{ questions: readonly QuestionEntry[]; source_timeout_ms: number }>;
 
 const addresses = new Map<string, Address>();
 /**
@@ -226,14 +227,14 @@ export async function evaluate(
   ctx: OracleContext,
   question: Question,
 ): Promise<{ answer: Answer } | undefined> {
-  const found = findEntry(ctx.config.questions ?? [], question);
+  const found = findEntry(ctx.config.questions, question);
   if (!found) return undefined;
   try {
     const result = await answer({
       question,
       entry: found.entry,
       template: found.template,
-      timeoutMs: ctx.config.source_timeout_ms ?? 5_000,
+      timeoutMs: ctx.config.source_timeout_ms,
     });
     ctx.logger.info(
       {
