@@ -40,7 +40,7 @@ export const parameters = {
   escalationStake: rep(5_000_000),
   shortDisputeWindow: 300,
   longDisputeWindow: 3_600,
-} as const;
+};
 
 function artifact(file: string, name: string): Hex {
   const json = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8')) as {
@@ -59,7 +59,11 @@ export type OracleStack = { manager: Address; reputation: Address; oracle: Addre
 /** Deploys the oracle and gives each of `actors` `balance` REP (the deployer, who creates the questions, approves the oracle; the agents approve for themselves). */
 export async function deployOracle(
   clients: Clients,
-  { actors, balance }: { actors: Address[]; balance: bigint },
+  {
+    actors,
+    balance,
+    overrides = {},
+  }: { actors: Address[]; balance: bigint; overrides?: Partial<typeof parameters> },
 ): Promise<OracleStack> {
   const deployer = clients.wallet.account.address;
   const startBlock = Number(await clients.public.getBlockNumber());
@@ -70,7 +74,11 @@ export async function deployOracle(
     );
   const manager = await deploy(accessManagerAbi, 'AccessManager.sol', [deployer]);
   const reputation = await deploy(reputationAbi, 'Reputation.sol', [deployer, rep(10_000_000)]);
-  const oracle = await deploy(oracleAbi, 'Oracle.sol', [manager, reputation, parameters]);
+  const oracle = await deploy(oracleAbi, 'Oracle.sol', [
+    manager,
+    reputation,
+    { ...parameters, ...overrides },
+  ]);
   let last: Hex | undefined;
   for (const actor of actors) {
     last = await clients.wallet.writeContract({
