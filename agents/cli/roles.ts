@@ -3,7 +3,10 @@
  * `defineRole` in its own folder and listing them here.
  */
 import { ackEmitter } from '../demo/ack-emitter.js';
-import { complianceMonitor } from '../token/compliance-monitor.js';
+import { oracleKeeper } from '../oracle/keeper.js';
+import { oracleReporter } from '../oracle/reporter.js';
+import { disputeWatcher } from '../oracle/watcher.js';
 import type { Role } from '../runtime/index.js';
+import { complianceMonitor } from '../token/compliance-monitor.js';
 
-export const roles: readonly Role[] = [complianceMonitor, ackEmitter];
+export const roles: readonly Role[] = [complianceMonitor, oracleReporter, disputeWatcher, oracleKeeper, ackEmitter];
