@@ -27,7 +27,8 @@ export function writeResult(result: BenchResult): void {
   mkdirSync(resultsDir, { recursive: true });
   const full = { ...result, params: { ...machine(), ...result.params } };
   writeFileSync(join(resultsDir, `${result.name}.json`), `${JSON.stringify(full, null, 2)}\n`);
-  const extra = result.ratio !== undefined ? ` (reference ${round(result.reference)}, ratio ${round(result.ratio)})` : '';
+  const extra =
+    result.ratio !== undefined ? ` (reference ${round(result.reference)}, ratio ${round(result.ratio)})` : '';
   console.log(`${result.name}: ${round(result.value)} ${result.unit}${extra}`);
 }
 

@@ -11,12 +11,16 @@ const wanted = process.argv.slice(2);
 const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.bench.ts'));
 const benchmarks: Benchmark[] = [];
 for (const file of files) {
-  const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as { default: Benchmark[] };
+  const module = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as {
+    default: Benchmark[];
+  };
   benchmarks.push(...module.default);
 }
 const unknown = wanted.filter((name) => !benchmarks.some((b) => b.name === name));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const bench of benchmarks) {

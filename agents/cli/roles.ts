@@ -9,4 +9,10 @@ import { disputeWatcher } from '../oracle/watcher.js';
 import type { Role } from '../runtime/index.js';
 import { complianceMonitor } from '../token/compliance-monitor.js';
 
-export const roles: readonly Role[] = [complianceMonitor, oracleReporter, disputeWatcher, oracleKeeper, ackEmitter];
+export const roles: readonly Role[] = [
+  complianceMonitor,
+  oracleReporter,
+  disputeWatcher,
+  oracleKeeper,
+  ackEmitter,
+];

@@ -41,7 +41,8 @@ export async function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, name: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before listening`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} before listening`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = new Socket();
       socket.once('connect', () => resolve(true));
@@ -106,7 +107,16 @@ export async function startRedis(options: RedisOptions = {}): Promise<Service> {
   }
   const port = options.port ?? (await freePort());
   const dir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'stoa-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--maxmemory-policy', 'noeviction'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--maxmemory-policy',
+    'noeviction',
+  ];
   args.push(...(options.persistDir ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no']));
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   await waitForPort(port, child, 'redis-server');
