@@ -1,0 +1,8 @@
+/**
+ * The role registry of `stoa agent <role>`. A layer adds its roles by defining them with
+ * `defineRole` in its own folder and listing them here.
+ */
+import { ackEmitter } from '../demo/ack-emitter.js';
+import type { Role } from '../runtime/index.js';
+
+export const roles: readonly Role[] = [ackEmitter];

@@ -1,0 +1,297 @@
+/**
+ * One agent process for one role: startup checks, the ingestor feeding the role's queue, the
+ * worker running the role's handlers, the sweep schedule, the sender, health and metrics, and a
+ * graceful stop.
+ */
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import { Redis } from 'ioredis';
+import cron, { type ScheduledTask } from 'node-cron';
+import { type AbiEvent, type Address, decodeEventLog, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { type Chain, createChain, verifyChain } from './chain.js';
+import { type AgentConfig, loadPrivateKey } from './config.js';
+import { ConfigError, FatalError, RetryableError, redactUrl, shortMessage } from './errors.js';
+import { type HttpServer, startHttpServer } from './http.js';
+import { type ChainLog, createIngestor, type Ingestor, type UndoneBlock } from './ingest.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createRoleQueue, eventJobId, type JobData, type RoleQueue } from './queue.js';
+import type { Role, RoleContext, RoleEvent } from './role.js';
+import { createTxSender, type TxSender } from './sender.js';
+import { backoffMs, sleep } from './time.js';
+
+export type CreateAgentArgs = {
+  role: Role;
+  config: AgentConfig;
+  /** Signing key; default: from `sender.key_file` or the env variable `sender.key_env`. */
+  privateKey?: Hex;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+};
+
+export type Agent = {
+  /** Runs the startup checks and starts every part; rejects with a StoaError when a check fails. */
+  start: () => Promise<void>;
+  /** Graceful stop: no new work, active jobs finish (or are released after the grace period). */
+  stop: () => Promise<void>;
+  /** Settles when the agent stopped: resolves after `stop()`, rejects on a fatal runtime error. */
+  done: Promise<void>;
+  /** Port of the health/metrics server (after `start`). */
+  httpPort: () => number | undefined;
+  metrics: Metrics;
+  queue: () => RoleQueue;
+  ingestor: () => Ingestor;
+};
+
+async function connectRedis(
+  url: string,
+  attempts: number,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<Redis> {
+  for (let attempt = 0; ; attempt++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      break;
+    } catch (error) {
+      probe.disconnect();
+      if (attempt + 1 >= attempts || signal.aborted) {
+        throw new RetryableError(`redis unreachable at ${redactUrl(url)}: ${shortMessage(error)}`);
+      }
+      logger.warn(
+        { redis_url: redactUrl(url), attempt, err_message: shortMessage(error) },
+        'redis not reachable yet',
+      );
+      await sleep(backoffMs({ attempt, baseMs: 250, maxMs: 5_000 }), signal);
+    }
+  }
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on('error', (error) => logger.warn({ err_message: shortMessage(error) }, 'redis connection error'));
+  return redis;
+}
+
+export function createAgent({
+  role,
+  config,
+  privateKey,
+  logger: parent,
+  env = process.env,
+}: CreateAgentArgs): Agent {
+  const logger = (parent ?? createLogger({ level: config.log.level })).child({ role: role.name });
+  const metrics = createMetrics({ role: role.name });
+  const controller = new AbortController();
+  const key = `${config.redis.prefix}:${config.chain.chain_id}`;
+  let redis: Redis | undefined;
+  let chain: Chain | undefined;
+  let queue: RoleQueue | undefined;
+  let ingestor: Ingestor | undefined;
+  let http: HttpServer | undefined;
+  let sweepTask: ScheduledTask | undefined;
+  let sender: TxSender | undefined;
+  let fatal: unknown;
+  let ingesting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  done.catch(() => {});
+
+  const contracts: Record<string, Address> = {};
+  const byAddress = new Map<string, string>();
+  for (const name of role.contracts) {
+    const contract = config.contracts[name];
+    if (!contract) throw new ConfigError(`config error: contracts.${name}: required by role ${role.name}`);
+    contracts[name] = contract.address as Address;
+    byAddress.set(contract.address.toLowerCase(), name);
+  }
+  const events = role.abi.filter(
+    (item): item is AbiEvent => item.type === 'event' && (role.events?.includes(item.name) ?? true),
+  );
+  if (events.length === 0) throw new FatalError(`role ${role.name}: no event of its abi is followed`);
+
+  const context = (log: Logger): RoleContext => ({
+    role: role.name,
+    config: config.role,
+    settings: config,
+    chain: chain!,
+    contracts,
+    logger: log,
+    signal: controller.signal,
+    send: (action) => {
+      if (!sender)
+        throw new FatalError(`role ${role.name} sends a transaction but is not declared with sender: true`);
+      return sender.send(action, log);
+    },
+    enqueue: (task) => queue!.enqueueTask(task),
+    safeBlock: () => ingestor!.safeBlock(),
+  });
+
+  function decode(log: ChainLog, jobId: string): RoleEvent {
+    let decoded: { eventName: string | undefined; args: unknown };
+    try {
+      decoded = decodeEventLog({ abi: role.abi, topics: log.topics as [Hex, ...Hex[]], data: log.data });
+    } catch (error) {
+      throw new UnrecoverableError(`cannot decode log ${jobId}: ${shortMessage(error)}`);
+    }
+    return {
+      ...decoded,
+      contract: byAddress.get(log.address.toLowerCase()) ?? log.address,
+      address: log.address,
+      block_number: BigInt(log.block_number),
+      block_hash: log.block_hash,
+      log_index: log.log_index,
+      tx_hash: log.tx_hash,
+      job_id: jobId,
+    } as RoleEvent;
+  }
+
+  async function processJob(job: Job<JobData>) {
+    const log = logger.child({ job_id: job.id, attempt: job.attemptsMade + 1 });
+    const end = metrics.jobDuration.startTimer({ kind: job.data.kind });
+    try {
+      if (job.data.kind === 'event') await role.handle(decode(job.data.log, job.id!), context(log));
+      else if (role.task)
+        await role.task({ name: job.data.name, id: job.data.id, data: job.data.data }, context(log));
+      else throw new UnrecoverableError(`role ${role.name} has no task handler for ${job.data.name}`);
+    } finally {
+      end();
+    }
+  }
+
+  async function undo(blocks: UndoneBlock[]) {
+    const undone = blocks.flatMap((block) =>
+      block.log_indexes.map((log_index) => ({
+        job_id: eventJobId(config.chain.chain_id, block.hash, log_index),
+        block_number: block.number,
+        block_hash: block.hash,
+        log_index,
+      })),
+    );
+    const started = new Set(await queue!.removeEvents(undone.map((e) => e.job_id)));
+    const events = undone.map((e) => ({ ...e, started: started.has(e.job_id) }));
+    logger.warn(
+      { undone_events: events.length, already_started: started.size },
+      'reorg undid enqueued events; jobs not started were removed',
+    );
+    await role.undo?.(events, context(logger));
+  }
+
+  async function sweep() {
+    try {
+      await role.sweep!(context(logger.child({ sweep: true })));
+      metrics.sweeps.inc({ outcome: 'ok' });
+    } catch (error) {
+      metrics.sweeps.inc({ outcome: 'error' });
+      logger.warn({ err_message: shortMessage(error) }, 'sweep failed; next run will retry');
+    }
+  }
+
+  async function health() {
+    const failed = await queue?.failedCount().catch(() => undefined);
+    const cursor = ingestor?.cursor();
+    return {
+      ok: !stopping && ingestor !== undefined && ingestor.lastError() === undefined,
+      role: role.name,
+      chain_id: config.chain.chain_id,
+      cursor_block: cursor ? Number(cursor.number) : null,
+      failed_jobs: failed ?? null,
+      last_error: ingestor?.lastError() ?? null,
+    };
+  }
+
+  async function start() {
+    const signal = controller.signal;
+    logger.info(
+      { chain_id: config.chain.chain_id, rpc_url: redactUrl(config.chain.rpc_url) },
+      'agent starting',
+    );
+    redis = await connectRedis(config.redis.url, config.chain.startup_attempts, logger, signal);
+    chain = createChain({ config: config.chain });
+    await verifyChain({ chain, config, logger, signal });
+    if (role.sender) {
+      const account = privateKeyToAccount(privateKey ?? loadPrivateKey({ sender: config.sender, env }));
+      sender = createTxSender({ chain, account, redis, key, config: config.sender, logger, metrics });
+      await sender.start();
+    }
+    queue = createRoleQueue({
+      name: role.name,
+      chainId: config.chain.chain_id,
+      redisUrl: config.redis.url,
+      prefix: config.redis.prefix,
+      config: config.queue,
+      logger,
+      metrics,
+    });
+    ingestor = createIngestor({
+      chain,
+      redis,
+      key: `${key}:${role.name}`,
+      sources: role.contracts.map((name) => ({
+        address: contracts[name]!,
+        start_block: config.contracts[name]!.start_block,
+      })),
+      events,
+      config: config.ingest,
+      logger,
+      metrics,
+      enqueue: (logs) => queue!.enqueueLogs(logs),
+      undo,
+    });
+    queue.startWorker(processJob);
+    if (config.http.enabled) {
+      http = await startHttpServer({ ...config.http, registry: metrics.registry, health });
+    }
+    if (role.sweep && config.sweep.enabled) {
+      sweepTask = cron.schedule(config.sweep.cron, sweep, { noOverlap: true, name: `${role.name}-sweep` });
+    }
+    ingesting = ingestor.run(signal).then(
+      () => undefined,
+      (error) => {
+        logger.fatal({ err_message: shortMessage(error) }, 'ingestion stopped');
+        fatal = error;
+        void stop();
+      },
+    );
+    logger.info({ http_port: http?.port ?? null, contracts }, 'agent started');
+  }
+
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      logger.info({ grace_ms: config.shutdown_grace_ms }, 'agent stopping');
+      controller.abort();
+      await ingesting;
+      await sweepTask?.destroy();
+      await queue?.close(config.shutdown_grace_ms);
+      await http?.close();
+      await chain?.close();
+      redis?.disconnect();
+      logger.info({}, 'agent stopped');
+      if (fatal) settle!.reject(fatal);
+      else settle!.resolve();
+    })();
+    return stopping;
+  }
+
+  return {
+    start: async () => {
+      try {
+        await start();
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+    },
+    stop,
+    done,
+    httpPort: () => http?.port,
+    metrics,
+    queue: () => queue!,
+    ingestor: () => ingestor!,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Errors of the runtime, split like Ponder's: a retryable error means "try again later, the
+ * world may change" (an RPC or Redis outage); a fatal one means "retrying cannot help" (bad
+ * config, wrong chain, missing contract). The process exit code tells the two apart.
+ */
+
+/** Process exit codes of `stoa agent` (documented in README.md). */
+export const ExitCode = {
+  /** Stopped on request (SIGINT/SIGTERM) after a clean shutdown. */
+  ok: 0,
+  /** Fatal: bad config, wrong chain id, missing contract, deep reorg; restarting will not help. */
+  fatal: 1,
+  /** Command-line usage error (unknown role or option). */
+  usage: 2,
+  /** Retryable: a dependency (RPC, Redis) is unreachable; a supervisor should restart later. */
+  retryable: 75,
+} as const;
+
+export type StoaErrorOptions = { cause?: unknown; details?: string };
+
+/** Base error: a short one-line message, optional details and the cause chain. */
+export abstract class StoaError extends Error {
+  abstract readonly retryable: boolean;
+  readonly details: string | undefined;
+  constructor(message: string, options: StoaErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.details = options.details;
+  }
+}
+
+/** Retrying cannot help. */
+export class FatalError extends StoaError {
+  override name = 'FatalError';
+  readonly retryable = false;
+}
+
+/** An invalid setting; the message names the field and why. */
+export class ConfigError extends FatalError {
+  override name = 'ConfigError';
+}
+
+/** A dependency is unavailable; the same action may succeed later. */
+export class RetryableError extends StoaError {
+  override name = 'RetryableError';
+  readonly retryable = true;
+}
+
+/** Exit code for an error that ended the process. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof StoaError) return error.retryable ? ExitCode.retryable : ExitCode.fatal;
+  return ExitCode.fatal;
+}
+
+/** The first line of an error's message, without stack trace (for logs and stderr). */
+export function shortMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const short = (error as { shortMessage?: unknown }).shortMessage;
+    const text = typeof short === 'string' ? short : error.message;
+    return text.split('\n')[0]!.trim();
+  }
+  return String(error);
+}
+
+/** A URL with user name and password removed, safe for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

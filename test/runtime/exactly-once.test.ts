@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Agent, createAgent } from '../../agents/runtime/index.js';
+import {
+  agentConfig,
+  emitterView,
+  ping,
+  recordingRole,
+  type Stack,
+  startRpcProxy,
+  startStack,
+  waitFor,
+} from './helpers.js';
+
+describe('ingestion to handler, exactly once', () => {
+  let stack: Stack;
+  let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
+  beforeAll(async () => {
+    stack = await startStack();
+    proxy = await startRpcProxy({ target: stack.anvil.url, maxLogRange: 25 });
+  });
+  afterAll(async () => {
+    await proxy?.down();
+    await stack?.stop();
+  });
+
+  it('handles each of 1,200 events once across restarts, replays and a capped provider', async () => {
+    const recorder = recordingRole(stack.redis.url);
+    const config = agentConfig({
+      rpcUrl: proxy.url,
+      redisUrl: stack.redis.url,
+      emitter: stack.emitter,
+      extra: {
+        ingest: { confirmations: 1, poll_interval_ms: 50, max_block_range: 400, max_logs_per_step: 300 },
+      },
+    });
+    const start = async () => {
+      const agent = createAgent({ role: recorder.role, config });
+      await agent.start();
+      return agent;
+    };
+    const total = async () => Number(await emitterView(stack.clients, stack.emitter, 'pingCount'));
+    const handledAll = async () => {
+      const handled = await recorder.handled();
+      return Object.keys(handled).length === (await total()) ? handled : undefined;
+    };
+
+    for (let i = 0; i < 4; i++) {
+      await ping(stack.clients, stack.emitter, 100);
+      await stack.clients.test.mine({ blocks: 60 });
+    }
+    let agent: Agent = await start();
+    for (let i = 0; i < 8; i++) {
+      await ping(stack.clients, stack.emitter, 100);
+      if (i === 3) {
+        await agent.stop();
+        agent = await start();
+      }
+    }
+    await stack.clients.test.mine({ blocks: 2 });
+    expect(await total()).toBe(1_200);
+    let handled = await waitFor(handledAll, { what: 'all events handled' });
+    expect(Object.values(handled).every((n) => n === 1)).toBe(true);
+    expect(proxy.refused()).toBeGreaterThan(0);
+
+    // Replay everything from the start block: deterministic job ids enqueue nothing new.
+    await agent.stop();
+    const redis = new Redis(stack.redis.url);
+    await redis.del('stoa:31337:recorder:cursor', 'stoa:31337:recorder:blocks');
+    agent = await start();
+    const head = await stack.clients.public.getBlockNumber();
+    await waitFor(async () => (agent.ingestor().cursor()?.number ?? 0n) >= head - 1n, {
+      what: 'replay done',
+    });
+    await waitFor(async () => (await agent.queue().queue.getJobCounts('waiting', 'active')).waiting === 0);
+    handled = await recorder.handled();
+    expect(Object.keys(handled)).toHaveLength(1_200);
+    expect(Object.values(handled).every((n) => n === 1)).toBe(true);
+    await agent.stop();
+    await redis.quit();
+    await recorder.close();
+  });
+});
