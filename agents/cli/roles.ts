@@ -3,6 +3,7 @@
  * `defineRole` in its own folder and listing them here.
  */
 import { ackEmitter } from '../demo/ack-emitter.js';
+import { cascadeKeeper } from '../governance/cascade-keeper.js';
 import type { Role } from '../runtime/index.js';
 
-export const roles: readonly Role[] = [ackEmitter];
+export const roles: readonly Role[] = [ackEmitter, cascadeKeeper];

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Governance} from "../../contracts/governance/Governance.sol";
 import {IExecutor} from "../../contracts/governance/interfaces/IExecutor.sol";
 import {IGovernance} from "../../contracts/governance/interfaces/IGovernance.sol";
+import {IIdentityRegistry} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
 import {GovernanceFixture} from "./GovernanceFixture.sol";
 import {Target} from "./mocks/Target.sol";
 
@@ -31,7 +32,7 @@ contract GovernanceTest is GovernanceFixture {
     function test_constructor_revertsOnInvalidWindows() public {
         IGovernance.Windows memory bad = IGovernance.Windows(PERIOD, PERIOD + 1);
         vm.expectRevert(abi.encodeWithSelector(IGovernance.GovernanceInvalidWindows.selector, bad));
-        new Governance(token, registry, _neuronConfig(), bad, _defaultParams());
+        new Governance(token, IIdentityRegistry(address(registry)), _neuronConfig(), bad, _defaultParams());
     }
 
     function test_setParams_revertsForOthers() public {

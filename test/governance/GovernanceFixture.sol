@@ -6,6 +6,7 @@ import {Neurons} from "../../contracts/governance/Neurons.sol";
 import {IExecutor} from "../../contracts/governance/interfaces/IExecutor.sol";
 import {IGovernance} from "../../contracts/governance/interfaces/IGovernance.sol";
 import {INeurons} from "../../contracts/governance/interfaces/INeurons.sol";
+import {IIdentityRegistry} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
 import {Target} from "./mocks/Target.sol";
 import {TestIdentityRegistry} from "./mocks/TestIdentityRegistry.sol";
 import {TestToken} from "./mocks/TestToken.sol";
@@ -34,7 +35,7 @@ abstract contract GovernanceFixture is Test {
         vm.warp(1_800_000_000);
         token = new TestToken();
         registry = new TestIdentityRegistry();
-        gov = new Governance(token, registry, _neuronConfig(), _windows(), _defaultParams());
+        gov = new Governance(token, IIdentityRegistry(address(registry)), _neuronConfig(), _windows(), _defaultParams());
         neurons = Neurons(address(gov.neurons()));
         executor = address(gov.executor());
         target = new Target();

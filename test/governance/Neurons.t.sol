@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Neurons} from "../../contracts/governance/Neurons.sol";
 import {INeurons} from "../../contracts/governance/interfaces/INeurons.sol";
+import {IIdentityRegistry} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
 import {GovernanceFixture} from "./GovernanceFixture.sol";
 
 contract NeuronsTest is GovernanceFixture {
@@ -29,7 +30,7 @@ contract NeuronsTest is GovernanceFixture {
         ];
         for (uint256 i; i < bad.length; ++i) {
             vm.expectRevert(abi.encodeWithSelector(INeurons.NeuronsInvalidConfig.selector, bad[i]));
-            new Neurons(token, registry, bad[i], address(this));
+            new Neurons(token, IIdentityRegistry(address(registry)), bad[i], address(this));
         }
     }
 

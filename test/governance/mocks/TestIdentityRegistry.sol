@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IIdentityRegistry} from "../../../contracts/token/interfaces/IIdentityRegistry.sol";
-
-/// @notice Identity registry for governance tests: verification is set directly.
-contract TestIdentityRegistry is IIdentityRegistry {
+/// @notice The one view of `IIdentityRegistry` that `Neurons` reads, settable by anyone (tests only). Cast it with
+/// `IIdentityRegistry(address(registry))` where the interface type is needed.
+contract TestIdentityRegistry {
     mapping(address wallet => bool) public isVerified;
 
     function setVerified(address wallet, bool verified) external {
