@@ -79,6 +79,14 @@ describe('cascade keeper on anvil', () => {
     });
     const derived = [...reference.keys()].filter((n) => !direct.has(n));
     expect(derived.length).toBeGreaterThan(NEURONS / 4);
+    const plan = planCascade({
+      graph: net.graph,
+      topic: Topic.General,
+      ballots: direct,
+      eligible: net.eligible,
+      gasBudget: 1e9,
+    });
+    expect(plan.waves.length).toBeGreaterThanOrEqual(6);
 
     const ballots = await waitFor(
       async () => {

@@ -55,16 +55,18 @@ export function randomFollowGraph({
   for (const id of ids) graph.set(id, new Map());
   for (let l = 1; l < layers.length; l++) {
     for (const id of layers[l]!) {
-      const count = Math.min(MAX_FOLLOWEES, pick(1, maxFollowees));
+      // Mostly short lists (as most NNS neurons follow one or a few), sometimes long ones.
+      const count = Math.min(MAX_FOLLOWEES, random() < 0.8 ? pick(1, 3) : pick(4, maxFollowees));
       const followees = new Set<number>();
       // Mostly the layer above (chains), sometimes any earlier layer, sometimes a later one (cycles).
       while (followees.size < count) {
         const r = random();
-        const layer = r < 0.7 ? l - 1 : r < 0.9 ? pick(0, l - 1) : pick(l, layers.length - 1);
+        const layer = r < 0.85 ? l - 1 : r < 0.95 ? pick(0, l - 1) : pick(l, layers.length - 1);
         const candidate = layers[layer]![pick(0, layers[layer]!.length - 1)]!;
         if (candidate !== id) followees.add(candidate);
       }
-      const topic = random() < 0.25 ? Topic.CatchAll : random() < 0.5 ? Topic.Governance : Topic.General;
+      const r2 = random();
+      const topic = r2 < 0.3 ? Topic.CatchAll : r2 < 0.4 ? Topic.Governance : Topic.General;
       graph.get(id)!.set(topic, [...followees]);
     }
   }
