@@ -8,6 +8,7 @@ import {IIdentityListener} from "./interfaces/IIdentityListener.sol";
 import {IIdentityRegistry, Identity} from "./interfaces/IIdentityRegistry.sol";
 import {ISecurityToken, WalletRecord} from "./interfaces/ISecurityToken.sol";
 import {ITransferRule} from "./interfaces/ITransferRule.sol";
+import {PackedWallet, PackedWallets} from "./libraries/PackedWallets.sol";
 import {Restrictions} from "./libraries/Restrictions.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
@@ -16,10 +17,12 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// @title SecurityToken
 /// @notice Compliant ERC-20 shares: identity-bound holders, built-in compliance rules, agent powers, documents.
 /// @dev Storage is laid out for the transfer path. A transfer between two single-wallet identities reads the packed
-/// `ComplianceConfig` (1 slot), the two packed `WalletRecord`s (1 slot each), one word of the country bitmap and the
-/// ERC-20 balances, and calls no other contract unless extra transfer rules are added. The identity fields of a
-/// record are copied from the registry when attestations change (`syncIdentity`); the identity balance is the wallet
-/// balance for single-wallet identities and is stored apart (`_sharedBalances`) only for identities with several.
+/// `ComplianceConfig` (1 slot), the two `PackedWallet` records (1 slot each) and the ERC-20 balances, and calls no
+/// other contract unless extra transfer rules are added. The identity fields of a record are copied from the registry
+/// when attestations change (`syncIdentity`), with whether the country is allowed; that bit holds until the country
+/// list changes (`countryEpoch`), after which the country bitmap is read until the identity is synced again. The
+/// identity balance is the wallet balance for single-wallet identities and is stored apart (`_sharedBalances`) only
+/// for identities with several.
 contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     using Restrictions for uint8;
 
@@ -28,8 +31,8 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         address from;
         address to;
         uint256 value;
-        WalletRecord sender;
-        WalletRecord receiver;
+        PackedWallet sender;
+        PackedWallet receiver;
         /// @dev Identity balances before the move (0 for addresses without identity).
         uint256 senderHeld;
         uint256 receiverHeld;
@@ -57,9 +60,9 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     // ----------------------------------------------------------------------------------- Storage
 
     ComplianceConfig private _config;
-    mapping(address wallet => WalletRecord) private _wallets;
+    mapping(address wallet => PackedWallet) private _wallets;
     mapping(address wallet => uint256) private _frozenTokens;
-    /// @dev Balance of identities with several wallets (see `WalletRecord.sharedIdentity`).
+    /// @dev Balance of identities with several wallets (see `PackedWallets.SHARED_IDENTITY`).
     mapping(uint32 identity => uint256) private _sharedBalances;
     mapping(uint32 identity => uint40) private _lockups;
     /// @dev Allowed countries, bit `country % 256` of word `country / 256`.
@@ -125,23 +128,28 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             move.receiver = _wallets[to];
             move.receiverHeld = _held(to, move.receiver);
         }
-        move.crossing = move.sender.identity != move.receiver.identity;
+        move.crossing = move.sender.identity() != move.receiver.identity();
         if (move.crossing && value != 0) {
-            move.joins = move.receiver.identity != 0 && move.receiverHeld == 0;
-            move.leaves = move.sender.identity != 0 && move.senderHeld == value;
+            move.joins = move.receiver.identity() != 0 && move.receiverHeld == 0;
+            move.leaves = move.sender.identity() != 0 && move.senderHeld == value;
         }
     }
 
     /// @dev The balance of `wallet`'s identity (0 without identity).
-    function _held(address wallet, WalletRecord memory record) private view returns (uint256) {
-        if (record.identity == 0) return 0;
-        return record.sharedIdentity ? _sharedBalances[record.identity] : balanceOf(wallet);
+    function _held(address wallet, PackedWallet record) private view returns (uint256) {
+        uint32 identity = record.identity();
+        if (identity == 0) return 0;
+        return record.has(PackedWallets.SHARED_IDENTITY) ? _sharedBalances[identity] : balanceOf(wallet);
     }
 
     /// @dev Identity balances and holder count after a move between identities.
     function _account(ComplianceConfig memory config, Move memory move) private {
-        if (move.sender.sharedIdentity) _sharedBalances[move.sender.identity] = move.senderHeld - move.value;
-        if (move.receiver.sharedIdentity) _sharedBalances[move.receiver.identity] = move.receiverHeld + move.value;
+        if (move.sender.has(PackedWallets.SHARED_IDENTITY)) {
+            _sharedBalances[move.sender.identity()] = move.senderHeld - move.value;
+        }
+        if (move.receiver.has(PackedWallets.SHARED_IDENTITY)) {
+            _sharedBalances[move.receiver.identity()] = move.receiverHeld + move.value;
+        }
         if (move.joins != move.leaves) {
             _config.holderCount = move.joins ? config.holderCount + 1 : config.holderCount - 1;
         }
@@ -154,12 +162,12 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     function _restriction(ComplianceConfig memory config, Move memory move) private view returns (uint8) {
         if (move.from != address(0)) {
             if (config.paused) return Restrictions.PAUSED;
-            WalletRecord memory sender = move.sender;
-            if (sender.frozen) return Restrictions.SENDER_FROZEN;
-            if (sender.partiallyFrozen && _unfrozenBalance(move.from) < move.value) {
+            PackedWallet sender = move.sender;
+            if (sender.has(PackedWallets.FROZEN)) return Restrictions.SENDER_FROZEN;
+            if (sender.has(PackedWallets.PARTIALLY_FROZEN) && _unfrozenBalance(move.from) < move.value) {
                 return Restrictions.INSUFFICIENT_UNFROZEN_BALANCE;
             }
-            if (config.rules & Restrictions.RULE_LOCKUP != 0 && sender.lockupUntil > block.timestamp) {
+            if (config.rules & Restrictions.RULE_LOCKUP != 0 && sender.lockupUntil() > block.timestamp) {
                 return Restrictions.SENDER_LOCKED;
             }
         }
@@ -167,17 +175,17 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     }
 
     function _receiverRestriction(ComplianceConfig memory config, Move memory move) private view returns (uint8) {
-        WalletRecord memory receiver = move.receiver;
-        if (receiver.frozen) return Restrictions.RECEIVER_FROZEN;
-        if (!receiver.systemHolder) {
-            if (receiver.identity == 0) return Restrictions.RECEIVER_NOT_REGISTERED;
-            if (receiver.amlFlagged) return Restrictions.RECEIVER_AML_FLAGGED;
-            if (receiver.kycExpiry <= block.timestamp) return Restrictions.RECEIVER_KYC_EXPIRED;
+        PackedWallet receiver = move.receiver;
+        if (receiver.has(PackedWallets.FROZEN)) return Restrictions.RECEIVER_FROZEN;
+        if (!receiver.has(PackedWallets.SYSTEM_HOLDER)) {
+            if (receiver.identity() == 0) return Restrictions.RECEIVER_NOT_REGISTERED;
+            if (receiver.has(PackedWallets.AML_FLAGGED)) return Restrictions.RECEIVER_AML_FLAGGED;
+            if (receiver.kycExpiry() <= block.timestamp) return Restrictions.RECEIVER_KYC_EXPIRED;
             uint8 rules = config.rules;
-            if (rules & Restrictions.RULE_COUNTRY != 0 && !_isCountryAllowed(receiver.country)) {
+            if (rules & Restrictions.RULE_COUNTRY != 0 && !_isCountryAllowedFor(config, receiver)) {
                 return Restrictions.COUNTRY_NOT_ALLOWED;
             }
-            if (rules & Restrictions.RULE_CATEGORY != 0 && !_isCategoryAllowed(config, receiver.category)) {
+            if (rules & Restrictions.RULE_CATEGORY != 0 && !_isCategoryAllowed(config, receiver.category())) {
                 return Restrictions.CATEGORY_NOT_ALLOWED;
             }
             if (move.crossing) {
@@ -201,25 +209,25 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     function _refuse(uint8 code, ComplianceConfig memory config, Move memory move) private view {
         address from = move.from;
         address to = move.to;
-        WalletRecord memory receiver = move.receiver;
+        PackedWallet receiver = move.receiver;
         if (code == Restrictions.PAUSED) revert TransfersPaused(from, to);
         if (code == Restrictions.SENDER_FROZEN) revert SenderFrozen(from);
         if (code == Restrictions.INSUFFICIENT_UNFROZEN_BALANCE) {
             revert InsufficientUnfrozenBalance(from, _unfrozenBalance(from), move.value);
         }
         if (code == Restrictions.SENDER_LOCKED) {
-            revert SenderLocked(from, move.sender.identity, move.sender.lockupUntil);
+            revert SenderLocked(from, move.sender.identity(), move.sender.lockupUntil());
         }
         if (code == Restrictions.RECEIVER_FROZEN) revert ReceiverFrozen(to);
         if (code == Restrictions.RECEIVER_NOT_REGISTERED) revert ReceiverNotRegistered(to);
-        if (code == Restrictions.RECEIVER_AML_FLAGGED) revert ReceiverAmlFlagged(to, receiver.identity);
+        if (code == Restrictions.RECEIVER_AML_FLAGGED) revert ReceiverAmlFlagged(to, receiver.identity());
         if (code == Restrictions.RECEIVER_KYC_EXPIRED) {
-            revert ReceiverKycExpired(to, receiver.identity, receiver.kycExpiry);
+            revert ReceiverKycExpired(to, receiver.identity(), receiver.kycExpiry());
         }
-        if (code == Restrictions.COUNTRY_NOT_ALLOWED) revert CountryNotAllowed(to, receiver.country);
-        if (code == Restrictions.CATEGORY_NOT_ALLOWED) revert CategoryNotAllowed(to, receiver.category);
+        if (code == Restrictions.COUNTRY_NOT_ALLOWED) revert CountryNotAllowed(to, receiver.country());
+        if (code == Restrictions.CATEGORY_NOT_ALLOWED) revert CategoryNotAllowed(to, receiver.category());
         if (code == Restrictions.MAX_BALANCE_EXCEEDED) {
-            revert MaxBalanceExceeded(to, receiver.identity, move.receiverHeld + move.value, config.maxBalance);
+            revert MaxBalanceExceeded(to, receiver.identity(), move.receiverHeld + move.value, config.maxBalance);
         }
         if (code == Restrictions.MAX_HOLDERS_EXCEEDED) {
             revert MaxHoldersExceeded(to, config.holderCount + 1, config.maxHolders);
@@ -235,6 +243,13 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             if (!rule.isTransferAllowed(address(this), move.from, move.to, move.value)) return rule;
         }
         return ITransferRule(address(0));
+    }
+
+    /// @dev The record's cached answer while the country list is unchanged since it was written, else the bitmap's.
+    function _isCountryAllowedFor(ComplianceConfig memory config, PackedWallet record) private view returns (bool) {
+        return record.countryEpoch() == config.countryEpoch
+            ? record.has(PackedWallets.COUNTRY_ALLOWED)
+            : _isCountryAllowed(record.country());
     }
 
     function _isCountryAllowed(uint16 country) private view returns (bool) {
@@ -282,9 +297,9 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
 
     /// @inheritdoc ICompliance
     function canSend(address account) external view returns (bool) {
-        WalletRecord memory record = _wallets[account];
-        bool locked = _config.rules & Restrictions.RULE_LOCKUP != 0 && record.lockupUntil > block.timestamp;
-        return !_config.paused && !record.frozen && !locked && _unfrozenBalance(account) != 0;
+        PackedWallet record = _wallets[account];
+        bool locked = _config.rules & Restrictions.RULE_LOCKUP != 0 && record.lockupUntil() > block.timestamp;
+        return !_config.paused && !record.has(PackedWallets.FROZEN) && !locked && _unfrozenBalance(account) != 0;
     }
 
     // ------------------------------------------------------------------------------- Issuer role
@@ -374,8 +389,8 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
 
     /// @inheritdoc ISecurityToken
     function forcedTransfer(address from, address to, uint256 amount) external restricted returns (bool) {
-        WalletRecord memory receiver = _wallets[to];
-        if (receiver.identity == 0 && !receiver.systemHolder) revert ReceiverNotRegistered(to);
+        PackedWallet receiver = _wallets[to];
+        if (receiver.identity() == 0 && !receiver.has(PackedWallets.SYSTEM_HOLDER)) revert ReceiverNotRegistered(to);
         _releaseFrozen(from, amount);
         _agentAction = true;
         _transfer(from, to, amount);
@@ -388,9 +403,10 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     function recoveryAddress(address lostWallet, address newWallet) external restricted returns (bool) {
         uint256 balance = balanceOf(lostWallet);
         if (balance == 0) revert NothingToRecover(lostWallet);
-        WalletRecord memory lost = _wallets[lostWallet];
-        if (lost.identity == 0 || newWallet == lostWallet || _wallets[newWallet].identity != lost.identity) {
-            revert RecoveryIdentityMismatch(lostWallet, newWallet, lost.identity);
+        PackedWallet lost = _wallets[lostWallet];
+        uint32 identity = lost.identity();
+        if (identity == 0 || newWallet == lostWallet || _wallets[newWallet].identity() != identity) {
+            revert RecoveryIdentityMismatch(lostWallet, newWallet, identity);
         }
         uint256 frozen = _frozenTokens[lostWallet];
         _agentAction = true;
@@ -400,8 +416,8 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             _setFrozenTokens(lostWallet, 0);
             _setFrozenTokens(newWallet, _frozenTokens[newWallet] + frozen);
         }
-        if (lost.frozen) _setAddressFrozen(newWallet, true);
-        emit RecoverySuccess(lostWallet, newWallet, lost.identity);
+        if (lost.has(PackedWallets.FROZEN)) _setAddressFrozen(newWallet, true);
+        emit RecoverySuccess(lostWallet, newWallet, identity);
         return true;
     }
 
@@ -411,13 +427,13 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         emit LockupSet(identity, until);
         address[] memory wallets = identityRegistry.walletsOf(identity);
         for (uint256 i; i < wallets.length; ++i) {
-            WalletRecord storage record = _wallets[wallets[i]];
-            if (record.identity == identity) record.lockupUntil = until;
+            PackedWallet record = _wallets[wallets[i]];
+            if (record.identity() == identity) _wallets[wallets[i]] = record.withLockup(until);
         }
     }
 
     function _setAddressFrozen(address wallet, bool freeze) private {
-        _wallets[wallet].frozen = freeze;
+        _wallets[wallet] = _wallets[wallet].with(PackedWallets.FROZEN, freeze);
         emit AddressFrozen(wallet, freeze, msg.sender);
     }
 
@@ -442,8 +458,10 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
 
     function _setFrozenTokens(address wallet, uint256 amount) private {
         _frozenTokens[wallet] = amount;
-        WalletRecord storage record = _wallets[wallet];
-        if (record.partiallyFrozen != (amount != 0)) record.partiallyFrozen = amount != 0;
+        PackedWallet record = _wallets[wallet];
+        if (record.has(PackedWallets.PARTIALLY_FROZEN) != (amount != 0)) {
+            _wallets[wallet] = record.with(PackedWallets.PARTIALLY_FROZEN, amount != 0);
+        }
     }
 
     // --------------------------------------------------------------------------- Compliance role
@@ -471,6 +489,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             uint256 word = _countryWords[country >> 8];
             _countryWords[country >> 8] = allowed ? word | bit : word & ~bit;
         }
+        ++_config.countryEpoch;
         emit CountriesSet(countries, allowed);
     }
 
@@ -486,6 +505,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         if (_indexOfRule(rule) < count) revert TransferRuleAlreadyAdded(address(rule));
         if (count == MAX_TRANSFER_RULES) revert TooManyTransferRules();
         _transferRules.push(rule);
+        // forge-lint: disable-next-line(unsafe-typecast) (count <= MAX_TRANSFER_RULES)
         _config.transferRuleCount = uint8(count + 1);
         emit TransferRuleAdded(address(rule));
     }
@@ -497,20 +517,21 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         if (index == count) revert TransferRuleNotFound(address(rule));
         _transferRules[index] = _transferRules[count - 1];
         _transferRules.pop();
+        // forge-lint: disable-next-line(unsafe-typecast) (count <= MAX_TRANSFER_RULES)
         _config.transferRuleCount = uint8(count - 1);
         emit TransferRuleRemoved(address(rule));
     }
 
     /// @inheritdoc ISecurityToken
     function setSystemHolder(address holder, bool registered) external restricted {
-        WalletRecord storage record = _wallets[holder];
+        PackedWallet record = _wallets[holder];
         if (registered) {
-            if (record.identity != 0) revert SystemHolderHasIdentity(holder, record.identity);
+            if (record.identity() != 0) revert SystemHolderHasIdentity(holder, record.identity());
         } else {
             uint256 balance = balanceOf(holder);
             if (balance != 0) revert SystemHolderHoldsTokens(holder, balance);
         }
-        record.systemHolder = registered;
+        _wallets[holder] = record.with(PackedWallets.SYSTEM_HOLDER, registered);
         emit SystemHolderSet(holder, registered);
     }
 
@@ -529,23 +550,30 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         _onlyRegistry();
         bool shared = wallets.length > 1;
         uint40 lockupUntil = _lockups[id];
+        bool countryAllowed = _isCountryAllowed(data.country);
+        uint24 countryEpoch = _config.countryEpoch;
         uint256 held;
         for (uint256 i; i < wallets.length; ++i) {
             address wallet = wallets[i];
-            WalletRecord storage record = _wallets[wallet];
-            if (record.systemHolder) revert WalletIsSystemHolder(wallet);
-            _wallets[wallet] = WalletRecord({
-                identity: id,
-                country: data.country,
-                category: data.category,
-                amlFlagged: data.amlFlagged,
-                kycExpiry: data.kycExpiry,
-                lockupUntil: lockupUntil,
-                frozen: record.frozen,
-                partiallyFrozen: record.partiallyFrozen,
-                systemHolder: false,
-                sharedIdentity: shared
-            });
+            PackedWallet record = _wallets[wallet];
+            if (record.has(PackedWallets.SYSTEM_HOLDER)) revert WalletIsSystemHolder(wallet);
+            if (record.identity() != id && balanceOf(wallet) != 0) revert WalletHoldsTokens(wallet, balanceOf(wallet));
+            _wallets[wallet] = PackedWallets.pack(
+                WalletRecord({
+                    identity: id,
+                    country: data.country,
+                    category: data.category,
+                    amlFlagged: data.amlFlagged,
+                    kycExpiry: data.kycExpiry,
+                    lockupUntil: lockupUntil,
+                    frozen: record.has(PackedWallets.FROZEN),
+                    partiallyFrozen: record.has(PackedWallets.PARTIALLY_FROZEN),
+                    systemHolder: false,
+                    sharedIdentity: shared,
+                    countryAllowed: countryAllowed,
+                    countryEpoch: countryEpoch
+                })
+            );
             if (shared) held += balanceOf(wallet);
         }
         if (shared) _sharedBalances[id] = held;
@@ -556,9 +584,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         _onlyRegistry();
         uint256 balance = balanceOf(wallet);
         if (balance != 0) revert WalletHoldsTokens(wallet, balance);
-        bool frozen = _wallets[wallet].frozen;
-        delete _wallets[wallet];
-        _wallets[wallet].frozen = frozen;
+        _wallets[wallet] = PackedWallet.wrap(0).with(PackedWallets.FROZEN, _wallets[wallet].has(PackedWallets.FROZEN));
     }
 
     function _onlyRegistry() private view {
@@ -569,13 +595,13 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
 
     /// @inheritdoc ISecurityToken
     function isVerified(address wallet) external view returns (bool) {
-        WalletRecord memory record = _wallets[wallet];
-        return record.identity != 0 && !record.amlFlagged && record.kycExpiry > block.timestamp;
+        PackedWallet record = _wallets[wallet];
+        return record.identity() != 0 && !record.has(PackedWallets.AML_FLAGGED) && record.kycExpiry() > block.timestamp;
     }
 
     /// @inheritdoc ISecurityToken
     function walletRecord(address wallet) external view returns (WalletRecord memory) {
-        return _wallets[wallet];
+        return _wallets[wallet].unpack();
     }
 
     /// @inheritdoc ISecurityToken
@@ -585,7 +611,7 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
 
     /// @inheritdoc ISecurityToken
     function isFrozen(address wallet) external view returns (bool) {
-        return _wallets[wallet].frozen;
+        return _wallets[wallet].has(PackedWallets.FROZEN);
     }
 
     /// @inheritdoc ISecurityToken
@@ -595,15 +621,15 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
 
     /// @inheritdoc ISecurityToken
     function isSystemHolder(address holder) external view returns (bool) {
-        return _wallets[holder].systemHolder;
+        return _wallets[holder].has(PackedWallets.SYSTEM_HOLDER);
     }
 
     /// @inheritdoc ISecurityToken
     function identityBalanceOf(uint32 identity) external view returns (uint256) {
         address[] memory wallets = identityRegistry.walletsOf(identity);
         if (wallets.length == 0) return 0;
-        WalletRecord memory record = _wallets[wallets[0]];
-        if (record.identity != identity) return 0;
+        PackedWallet record = _wallets[wallets[0]];
+        if (record.identity() != identity) return 0;
         return _held(wallets[0], record);
     }
 

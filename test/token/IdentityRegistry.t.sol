@@ -341,6 +341,26 @@ contract IdentityRegistryTest is TokenFixture {
         assertEq(registry.boundTokens().length, 0);
     }
 
+    function test_bindToken_emits() public {
+        vm.expectEmit(address(registry));
+        emit IIdentityRegistry.TokenBound(stranger);
+        vm.prank(officer);
+        registry.bindToken(stranger);
+        assertEq(registry.boundTokens()[1], stranger);
+    }
+
+    function test_unbindToken_keepsOthers() public {
+        vm.startPrank(officer);
+        registry.bindToken(alice);
+        registry.bindToken(bob);
+        registry.unbindToken(address(token));
+        vm.stopPrank();
+        address[] memory tokens = registry.boundTokens();
+        assertEq(tokens.length, 2);
+        assertEq(tokens[0], bob);
+        assertEq(tokens[1], alice);
+    }
+
     function test_unbindToken_revertsWhenNotBound() public {
         vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.TokenNotBound.selector, stranger));
         vm.prank(officer);

@@ -7,7 +7,7 @@ import {ReferenceERC20} from "./mocks/ReferenceERC20.sol";
 /// @notice Gas of the token's hot paths, area `token`, next to a plain OpenZeppelin ERC-20 measured in the same run.
 /// Every figure is a whole transaction with `forge test --isolate --match-test gas`. All built-in rules are on
 /// (country, category, max holders, max balance, lockup); senders and receivers are single-wallet identities unless
-/// the name says otherwise.
+/// the name says otherwise. `mint`, `forced transfer` and `batch transfer 20` credit wallets that already hold tokens.
 contract SecurityTokenGasTest is TokenFixture {
     uint256 internal constant BATCH = 20;
 

@@ -5,7 +5,7 @@ import {TokenFixture} from "./TokenFixture.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 
 /// @notice Invariants of the token under random holder transfers, mints, burns, freezes, forced transfers, recoveries,
-/// KYC refreshes, AML flags, lockups and time. The test contract is its own handler; every handler bounds its inputs
+/// KYC refreshes, AML flags, lockups, country list changes and time. The test contract is its own handler; every handler bounds its inputs
 /// and only calls what the dry run allows, so `fail_on_revert = true` also checks that the dry run never lies.
 /// Five identities: A (wallets 0, 1), B (2), C (3, 4), D (5, a country that is not allowed); wallet 6 has no identity
 /// and wallet 7 is a system holder.
@@ -18,7 +18,8 @@ contract SecurityTokenInvariantTest is TokenFixture {
     address[IDENTITIES] internal owners;
     uint32[IDENTITIES] internal ids;
 
-    /// @dev Credits by `transfer`/`mint` to a receiver that was neither verified nor a system holder (must stay 0).
+    /// @dev Credits by `transfer`/`mint` to a receiver that was neither a verified wallet of an allowed country nor a
+    /// system holder (must stay 0).
     uint256 internal unverifiedCredits;
 
     function setUp() public override {
@@ -38,7 +39,7 @@ contract SecurityTokenInvariantTest is TokenFixture {
         token.setLimits(2, 10_000);
         vm.stopPrank();
 
-        bytes4[] memory selectors = new bytes4[](12);
+        bytes4[] memory selectors = new bytes4[](13);
         selectors[0] = this.transfer.selector;
         selectors[1] = this.mint.selector;
         selectors[2] = this.burn.selector;
@@ -51,6 +52,7 @@ contract SecurityTokenInvariantTest is TokenFixture {
         selectors[9] = this.refreshKyc.selector;
         selectors[10] = this.setAml.selector;
         selectors[11] = this.setLockup.selector;
+        selectors[12] = this.setCountry.selector;
         targetSelector(StdInvariant.FuzzSelector({addr: address(this), selectors: selectors}));
         targetContract(address(this));
     }
@@ -59,8 +61,11 @@ contract SecurityTokenInvariantTest is TokenFixture {
         return wallets[seed % WALLETS];
     }
 
+    /// @dev Computed from the registry and the country bitmap, not from the token's cached records.
     function _eligible(address wallet) internal view returns (bool) {
-        return registry.isVerified(wallet) || token.isSystemHolder(wallet);
+        if (token.isSystemHolder(wallet)) return true;
+        uint32 id = registry.identityOf(wallet);
+        return registry.isVerified(wallet) && token.isCountryAllowed(registry.identity(id).country);
     }
 
     // ---------------------------------------------------------------------------------- Handlers
@@ -146,6 +151,14 @@ contract SecurityTokenInvariantTest is TokenFixture {
     function setLockup(uint256 identitySeed, uint256 duration) external {
         vm.prank(agent);
         token.setLockup(ids[identitySeed % IDENTITIES], uint40(block.timestamp + bound(duration, 0, 30 days)));
+    }
+
+    /// @dev Allows or denies France (identities A, B, C) or the USA (identity D).
+    function setCountry(uint256 seed, bool allowed) external {
+        uint16[] memory countries = new uint16[](1);
+        countries[0] = seed % 2 == 0 ? FRANCE : USA;
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, allowed);
     }
 
     // -------------------------------------------------------------------------------- Invariants

@@ -226,6 +226,31 @@ contract SecurityTokenTest is TokenFixture {
         );
     }
 
+    function test_transfer_usesCachedCountryUntilListChanges() public {
+        WalletRecord memory record = token.walletRecord(bob);
+        assertTrue(record.countryAllowed);
+        assertEq(record.countryEpoch, token.complianceConfig().countryEpoch);
+
+        uint16[] memory countries = new uint16[](1);
+        countries[0] = FRANCE;
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, false);
+        assertEq(token.complianceConfig().countryEpoch, record.countryEpoch + 1);
+        registry.sync(bobId);
+        record = token.walletRecord(bob);
+        assertFalse(record.countryAllowed);
+        assertEq(record.countryEpoch, token.complianceConfig().countryEpoch);
+        vm.expectRevert(abi.encodeWithSelector(ICompliance.CountryNotAllowed.selector, bob, FRANCE));
+        vm.prank(alice);
+        token.transfer(bob, 1);
+
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, true);
+        vm.prank(alice);
+        token.transfer(bob, 1);
+        assertEq(token.balanceOf(bob), 1);
+    }
+
     function test_transfer_ignoresCountryWhenRuleOff() public {
         _verify(carol, USA, RETAIL);
         _setRules(Restrictions.RULE_ALL & ~Restrictions.RULE_COUNTRY);
@@ -766,6 +791,32 @@ contract SecurityTokenTest is TokenFixture {
 
     // --------------------------------------------------------------------------- Compliance role
 
+    function test_setRules_emitsAndStores() public {
+        vm.expectEmit(address(token));
+        emit ICompliance.RulesSet(Restrictions.RULE_COUNTRY);
+        _setRules(Restrictions.RULE_COUNTRY);
+        assertEq(token.complianceConfig().rules, Restrictions.RULE_COUNTRY);
+    }
+
+    function test_setCountriesAllowed_emits() public {
+        uint16[] memory countries = new uint16[](1);
+        countries[0] = USA;
+        vm.expectEmit(address(token));
+        emit ICompliance.CountriesSet(countries, true);
+        vm.prank(officer);
+        token.setCountriesAllowed(countries, true);
+    }
+
+    function test_addTransferRule_emitsAndCounts() public {
+        MockTransferRule rule = new MockTransferRule();
+        vm.expectEmit(address(token));
+        emit ICompliance.TransferRuleAdded(address(rule));
+        vm.prank(officer);
+        token.addTransferRule(rule);
+        assertEq(address(token.transferRules()[0]), address(rule));
+        assertEq(token.complianceConfig().transferRuleCount, 1);
+    }
+
     function test_setRules_revertsWhenUnknownBits() public {
         vm.expectRevert(abi.encodeWithSelector(ICompliance.InvalidRules.selector, uint8(1 << 5)));
         vm.prank(officer);
@@ -932,6 +983,18 @@ contract SecurityTokenTest is TokenFixture {
         vm.expectRevert(abi.encodeWithSelector(IIdentityListener.WalletHoldsTokens.selector, alice, 1000));
         vm.prank(officer);
         registry.unlinkWallet(alice);
+    }
+
+    function test_syncIdentity_revertsWhenHolderChangesIdentity() public {
+        vm.startPrank(officer);
+        registry.unbindToken(address(token));
+        registry.unlinkWallet(alice);
+        vm.stopPrank();
+        _link(alice, bob);
+        vm.prank(officer);
+        registry.bindToken(address(token));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityListener.WalletHoldsTokens.selector, alice, 1000));
+        registry.sync(bobId);
     }
 
     function test_identityBalanceOf_returnsZeroForUnknownIdentity() public view {

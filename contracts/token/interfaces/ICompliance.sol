@@ -12,6 +12,8 @@ import {ITransferRule} from "./ITransferRule.sol";
 /// @param holderCount Identities holding a positive balance (system holders are not counted).
 /// @param maxHolders Limit of the max-holders rule.
 /// @param maxBalance Limit of the max-balance rule (per identity, all its wallets together).
+/// @param countryEpoch Number of country list changes; a wallet record caches whether its country is allowed together
+/// with the epoch it was computed at, and is trusted only while the epoch is current.
 struct ComplianceConfig {
     bool paused;
     uint8 rules;
@@ -20,12 +22,14 @@ struct ComplianceConfig {
     uint32 holderCount;
     uint32 maxHolders;
     uint128 maxBalance;
+    uint24 countryEpoch;
 }
 
 /// @title ICompliance
 /// @notice Transfer rules of the security token. Built-in rules (country, category, max holders, max balance,
 /// lockup) are modules of the token, switched by a bitmask; `ITransferRule` contracts add more. The receiver must be
-/// a wallet of a verified identity (KYC valid, AML clear) or a registered system holder. Every refusal reverts with
+/// a wallet of a verified identity (KYC valid, AML clear) or a registered system holder; the sender's KYC is not
+/// checked (an investor whose KYC lapsed may sell, not buy). Every refusal reverts with
 /// the error of its rule naming the parties, and a dry run (`canTransfer`, ERC-1404) returns the same rule's code.
 interface ICompliance is IERC1404 {
     // ----------------------------------------------------------------------------------- Events
@@ -94,6 +98,9 @@ interface ICompliance is IERC1404 {
     function setLimits(uint32 maxHolders, uint128 maxBalance) external;
 
     /// @notice Allows or denies `countries` (ISO 3166-1 numeric) under the country rule. All are denied at first.
+    /// Each call starts a new `countryEpoch`: wallet records written before it no longer use their cached country
+    /// bit, so their transfers read the country bitmap (one more storage read) until their identity is synced again
+    /// (`IIdentityRegistry.sync`, callable by anyone). Reverts (overflow) after 2^24 - 1 calls.
     function setCountriesAllowed(uint16[] calldata countries, bool allowed) external;
 
     /// @notice Sets the investor categories allowed under the category rule (bit i: category i).

@@ -9,7 +9,8 @@ import {Identity} from "./IIdentityRegistry.sol";
 interface IIdentityListener {
     /// @notice Thrown when a caller other than the token's identity registry pushes an update.
     error NotIdentityRegistry(address caller);
-    /// @notice Thrown by `syncWalletUnlinked` when `wallet` still holds `balance` tokens.
+    /// @notice Thrown by `syncWalletUnlinked` when `wallet` still holds `balance` tokens, and by `syncIdentity` when
+    /// `wallet` would change identity while holding them (e.g. a token rebound after missing an unlink).
     error WalletHoldsTokens(address wallet, uint256 balance);
     /// @notice Thrown by `syncIdentity` when `wallet` is a registered system holder.
     error WalletIsSystemHolder(address wallet);

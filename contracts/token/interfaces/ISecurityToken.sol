@@ -7,8 +7,8 @@ import {IIdentityListener} from "./IIdentityListener.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
-/// @notice Everything a transfer needs to know about one wallet, packed in one storage slot. The identity fields
-/// are a copy pushed by the identity registry (`IIdentityListener`); the others are the token's own.
+/// @notice Everything a transfer needs to know about one wallet (stored packed in one slot, see `PackedWallets`).
+/// The identity fields are a copy pushed by the identity registry (`IIdentityListener`); the others are the token's.
 /// @param identity Identity id in the registry (0: none).
 /// @param country Copy of the identity's country.
 /// @param category Copy of the identity's investor category.
@@ -19,6 +19,9 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// @param partiallyFrozen Whether part of its balance is frozen (`getFrozenTokens` > 0).
 /// @param systemHolder Whether it is a registered platform contract (eligible without identity, not counted).
 /// @param sharedIdentity Whether its identity has several wallets (the identity balance is then stored apart).
+/// @param countryAllowed Whether the country was allowed when the record was written, valid while `countryEpoch`
+/// equals the token's current `ComplianceConfig.countryEpoch` (else the country bitmap is read).
+/// @param countryEpoch The country epoch `countryAllowed` was computed at.
 struct WalletRecord {
     uint32 identity;
     uint16 country;
@@ -30,6 +33,8 @@ struct WalletRecord {
     bool partiallyFrozen;
     bool systemHolder;
     bool sharedIdentity;
+    bool countryAllowed;
+    uint24 countryEpoch;
 }
 
 /// @title ISecurityToken

@@ -54,21 +54,21 @@ library Restrictions {
 
     /// @dev The message of restriction `code` (ERC-1404).
     function message(uint8 code) internal pure returns (string memory) {
-        if (code == SUCCESS) return "Transfer allowed";
-        if (code == PAUSED) return "Transfers are paused";
-        if (code == SENDER_FROZEN) return "Sender wallet is frozen";
-        if (code == RECEIVER_FROZEN) return "Receiver wallet is frozen";
-        if (code == INSUFFICIENT_BALANCE) return "Sender balance is too low";
-        if (code == INSUFFICIENT_UNFROZEN_BALANCE) return "Sender unfrozen balance is too low";
-        if (code == SENDER_LOCKED) return "Sender identity is locked up";
-        if (code == RECEIVER_NOT_REGISTERED) return "Receiver has no identity";
-        if (code == RECEIVER_AML_FLAGGED) return "Receiver identity is AML flagged";
-        if (code == RECEIVER_KYC_EXPIRED) return "Receiver KYC is expired or revoked";
-        if (code == COUNTRY_NOT_ALLOWED) return "Receiver country is not allowed";
-        if (code == CATEGORY_NOT_ALLOWED) return "Receiver investor category is not allowed";
-        if (code == MAX_BALANCE_EXCEEDED) return "Receiver identity would exceed the maximum balance";
-        if (code == MAX_HOLDERS_EXCEEDED) return "Maximum number of holders reached";
-        if (code == TRANSFER_RULE_REFUSED) return "Refused by a transfer rule";
-        return "Unknown restriction code";
+        if (code == SUCCESS) return "Allowed";
+        if (code == PAUSED) return "Paused";
+        if (code == SENDER_FROZEN) return "Sender frozen";
+        if (code == RECEIVER_FROZEN) return "Receiver frozen";
+        if (code == INSUFFICIENT_BALANCE) return "Insufficient balance";
+        if (code == INSUFFICIENT_UNFROZEN_BALANCE) return "Insufficient unfrozen balance";
+        if (code == SENDER_LOCKED) return "Sender locked up";
+        if (code == RECEIVER_NOT_REGISTERED) return "Receiver not registered";
+        if (code == RECEIVER_AML_FLAGGED) return "Receiver AML flagged";
+        if (code == RECEIVER_KYC_EXPIRED) return "Receiver KYC expired";
+        if (code == COUNTRY_NOT_ALLOWED) return "Country not allowed";
+        if (code == CATEGORY_NOT_ALLOWED) return "Category not allowed";
+        if (code == MAX_BALANCE_EXCEEDED) return "Max balance exceeded";
+        if (code == MAX_HOLDERS_EXCEEDED) return "Max holders reached";
+        if (code == TRANSFER_RULE_REFUSED) return "Transfer rule refused";
+        return "Unknown code";
     }
 }
