@@ -12,6 +12,7 @@ import { cascadeKeeper } from '../../agents/governance/cascade-keeper.js';
 import {
   applicableFollowees,
   evaluateCascade,
+  planCascade,
   Topic,
   unpackDecidedBy,
   Vote,

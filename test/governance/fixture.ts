@@ -43,7 +43,7 @@ function artifact(file: string, name: string): { abi: Abi; bytecode: Hex } {
   return { abi: json.abi, bytecode: json.bytecode.object };
 }
 
-async function deploy(clients: Clients, file: string, name: string, args: readonly unknown[] = []) {
+export async function deploy(clients: Clients, file: string, name: string, args: readonly unknown[] = []) {
   const { abi, bytecode } = artifact(file, name);
   const hash = await clients.wallet.deployContract({ abi, bytecode, args });
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
@@ -98,29 +98,39 @@ export async function deployGovernance(clients: Clients): Promise<Deployed> {
 
 type Call = { to: Address; data: Hex };
 
-/** Sends calls from the deployer in nonce order with up to `window` in flight; waits for the last receipt. */
-export async function sendAll(clients: Clients, calls: readonly Call[], window = 64): Promise<void> {
+/**
+ * Sends calls from the deployer, many per block: automine off, as many transactions as fit in the
+ * block gas limit (at `gas` each) sent with explicit nonces, then one block mined; automine back
+ * on at the end. Throws if the last transaction of a block reverted.
+ */
+export async function sendAll(clients: Clients, calls: readonly Call[], gas = 500_000n): Promise<void> {
   if (calls.length === 0) return;
-  const { wallet, public: client } = clients;
+  const { wallet, public: client, test } = clients;
+  const { gasLimit } = await client.getBlock();
+  const perBlock = Number(gasLimit / gas);
   let nonce = await client.getTransactionCount({ address: wallet.account.address, blockTag: 'pending' });
-  const hashes: Hash[] = [];
-  for (let i = 0; i < calls.length; i += window) {
-    const part = calls.slice(i, i + window).map((call) => ({ ...call, nonce: nonce++ }));
-    hashes.push(
-      ...(await Promise.all(
-        part.map((call) =>
+  await test.setAutomine(false);
+  try {
+    for (let i = 0; i < calls.length; i += perBlock) {
+      const hashes = await Promise.all(
+        calls.slice(i, i + perBlock).map((call) =>
           wallet.sendTransaction({
             ...call,
-            gas: 1_000_000n,
+            nonce: nonce++,
+            gas,
             maxFeePerGas: 1_000_000_000_000n,
             maxPriorityFeePerGas: 1n,
           }),
         ),
-      )),
-    );
+      );
+      await test.mine({ blocks: 1 });
+      const receipt = await client.waitForTransactionReceipt({ hash: hashes.at(-1)!, pollingInterval: 20 });
+      if (receipt.status !== 'success')
+        throw new Error(`setup transaction ${receipt.transactionHash} reverted`);
+    }
+  } finally {
+    await test.setAutomine(true);
   }
-  const receipt = await client.waitForTransactionReceipt({ hash: hashes.at(-1)!, pollingInterval: 20 });
-  if (receipt.status !== 'success') throw new Error(`setup transaction ${receipt.transactionHash} reverted`);
 }
 
 /**
@@ -163,18 +173,21 @@ export async function stakeAndFollow(
   );
 }
 
+export type ProposalAction = { target: Address; value: bigint; data: Hex };
+
 /** Creates a `topic` proposal by neuron `proposer` (its yes ballot is cast); returns its id. */
 export async function propose(
   clients: Clients,
   governance: Address,
   proposer: number,
   topic: Topic,
+  actions: readonly ProposalAction[] = [{ target: governance, value: 0n, data: '0x' }],
 ): Promise<bigint> {
   const hash = await clients.wallet.writeContract({
     address: governance,
     abi: governanceAbi,
     functionName: 'propose',
-    args: [proposer, topic, [{ target: governance, value: 0n, data: '0x' }], 'ipfs://cascade', zeroHash],
+    args: [proposer, topic, actions, 'ipfs://stoa-test', zeroHash],
   });
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   const [created] = parseEventLogs({ abi: governanceAbi, eventName: 'ProposalCreated', logs: receipt.logs });
