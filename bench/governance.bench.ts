@@ -9,9 +9,10 @@ import { governanceAbi } from '../agents/generated/abis.js';
 import { cascadeKeeper } from '../agents/governance/cascade-keeper.js';
 import { evaluateCascade, planCascade, Topic, Vote } from '../agents/governance/nns.js';
 import { closeGovernanceStores } from '../agents/governance/store.js';
-import { createAgent, parseConfig } from '../agents/runtime/index.js';
+import { createAgent } from '../agents/runtime/index.js';
 import { startAnvil, startRedis } from '../agents/stack/services.js';
 import {
+  agentConfig,
   castVotes,
   deployGovernance,
   onChainBallots,
@@ -56,25 +57,13 @@ async function cascade10k() {
     const proposal = await propose(clients, deployed.governance, proposer, Topic.General);
     // Root votes first, then the keeper: it starts from the whole set of root ballots.
     const rootsBlock = await castVotes(clients, deployed.governance, proposal, direct);
-    const config = parseConfig({
-      raw: {
-        chain: { chain_id: 31337, rpc_url: anvil.url },
-        redis: { url: redis.url, prefix: 'stoa' },
-        contracts: { governance: { address: deployed.governance, start_block: 0 } },
-        ingest: {
-          confirmations: 0,
-          poll_interval_ms: 50,
-          max_block_range: 50_000,
-          max_logs_per_step: 50_000,
-        },
-        sweep: { enabled: false },
-        sender: { poll_interval_ms: 20 },
-        http: { port: 0 },
-        log: { level: 'warn' },
-      },
-      roleSchema: cascadeKeeper.config,
+    const config = agentConfig({
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      governance: deployed.governance,
+      role: cascadeKeeper,
+      settings: { gas_budget: GAS_BUDGET },
     });
-    config.role = { ...(config.role as object), gas_budget: GAS_BUDGET };
     const agent = createAgent({ role: cascadeKeeper, config, privateKey: agentKey });
     const started = performance.now();
     await agent.start();

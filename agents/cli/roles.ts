@@ -5,6 +5,7 @@
 import { ackEmitter } from '../demo/ack-emitter.js';
 import { cascadeKeeper } from '../governance/cascade-keeper.js';
 import { governanceKeeper } from '../governance/governance-keeper.js';
+import { neuronClient } from '../governance/neuron-client.js';
 import type { Role } from '../runtime/index.js';
 
-export const roles: readonly Role[] = [ackEmitter, cascadeKeeper, governanceKeeper];
+export const roles: readonly Role[] = [ackEmitter, cascadeKeeper, governanceKeeper, neuronClient];

@@ -18,10 +18,17 @@ import {
   Vote,
 } from '../../agents/governance/nns.js';
 import { closeGovernanceStores } from '../../agents/governance/store.js';
-import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
+import { type Agent, createAgent } from '../../agents/runtime/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
 import { agentKey, type Clients, chainClients, waitFor } from '../runtime/helpers.js';
-import { castVotes, deployGovernance, onChainBallots, propose, stakeAndFollow } from './fixture.js';
+import {
+  agentConfig,
+  castVotes,
+  deployGovernance,
+  onChainBallots,
+  propose,
+  stakeAndFollow,
+} from './fixture.js';
 import { type RandomGraph, randomFollowGraph } from './graphs.js';
 
 const NEURONS = 500;
@@ -41,21 +48,7 @@ describe('cascade keeper on anvil', () => {
     governance = deployed.governance;
     net = randomFollowGraph({ seed: 42, neurons: NEURONS, roots: 6, depth: 8 });
     await stakeAndFollow(clients, deployed, net);
-    const config = parseConfig({
-      raw: {
-        chain: { chain_id: 31337, rpc_url: anvil.url, startup_attempts: 2 },
-        redis: { url: redis.url, prefix: 'stoa' },
-        contracts: { governance: { address: governance, start_block: 0 } },
-        ingest: { confirmations: 0, poll_interval_ms: 50 },
-        queue: { concurrency: 16, backoff_ms: 100, lock_ms: 10_000 },
-        sweep: { enabled: false },
-        sender: { poll_interval_ms: 20, confirmations: 1 },
-        http: { port: 0 },
-        log: { level: 'error' },
-        shutdown_grace_ms: 2_000,
-      },
-      roleSchema: cascadeKeeper.config,
-    });
+    const config = agentConfig({ rpcUrl: anvil.url, redisUrl: redis.url, governance, role: cascadeKeeper });
     agent = createAgent({ role: cascadeKeeper, config, privateKey: agentKey });
     await agent.start();
   });

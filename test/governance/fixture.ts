@@ -10,7 +10,6 @@ import {
   type Abi,
   type Address,
   encodeFunctionData,
-  type Hash,
   type Hex,
   maxUint256,
   parseEther,
@@ -19,6 +18,7 @@ import {
 } from 'viem';
 import { governanceAbi, neuronsAbi } from '../../agents/generated/abis.js';
 import { type FollowGraph, type Topic, Vote } from '../../agents/governance/nns.js';
+import { type AgentConfig, parseConfig, type Role } from '../../agents/runtime/index.js';
 import { type Clients, root } from '../runtime/helpers.js';
 import { followingCalls } from './graphs.js';
 
@@ -242,4 +242,31 @@ export async function onChainBallots(
     ),
   );
   return new Map(ids.flatMap((id, i) => (votes[i] === 0 ? [] : [[id, votes[i] as Vote] as const])));
+}
+
+/** The agent config of a governance role on the test stack (no confirmations, fast polling, quiet logs). */
+export function agentConfig(args: {
+  rpcUrl: string;
+  redisUrl: string;
+  governance: Address;
+  role: Role;
+  settings?: Record<string, unknown>;
+  sweepCron?: string;
+}): AgentConfig {
+  return parseConfig({
+    raw: {
+      chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2 },
+      redis: { url: args.redisUrl, prefix: 'stoa' },
+      contracts: { governance: { address: args.governance, start_block: 0 } },
+      ingest: { confirmations: 0, poll_interval_ms: 50, max_block_range: 50_000, max_logs_per_step: 50_000 },
+      queue: { backoff_ms: 100, lock_ms: 10_000 },
+      sweep: args.sweepCron ? { enabled: true, cron: args.sweepCron } : { enabled: false },
+      sender: { poll_interval_ms: 20, confirmations: 1 },
+      http: { port: 0 },
+      log: { level: 'error' },
+      shutdown_grace_ms: 2_000,
+      role: args.settings ?? {},
+    },
+    roleSchema: args.role.config,
+  });
 }

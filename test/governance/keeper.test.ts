@@ -9,10 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governanceAbi } from '../../agents/generated/abis.js';
 import { governanceKeeper } from '../../agents/governance/governance-keeper.js';
 import { Topic, Vote } from '../../agents/governance/nns.js';
-import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
+import { type Agent, createAgent } from '../../agents/runtime/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
 import { agentKey, type Clients, chainClients, waitFor } from '../runtime/helpers.js';
-import { castVotes, type Deployed, deploy, deployGovernance, propose, stakeAndFollow } from './fixture.js';
+import {
+  agentConfig,
+  castVotes,
+  type Deployed,
+  deploy,
+  deployGovernance,
+  propose,
+  stakeAndFollow,
+} from './fixture.js';
 
 const DAY = 86_400;
 
@@ -30,20 +38,12 @@ describe('governance keeper on anvil', () => {
     // Stakes 2, 3 and 4 (fixture): 3 and 2 together hold more than half, 2 alone outweighs 1.
     const graph = new Map([1, 2, 3].map((id) => [id, new Map()]));
     await stakeAndFollow(clients, deployed, { graph, eligible: () => true });
-    const config = parseConfig({
-      raw: {
-        chain: { chain_id: 31337, rpc_url: anvil.url, startup_attempts: 2 },
-        redis: { url: redis.url, prefix: 'stoa' },
-        contracts: { governance: { address: deployed.governance, start_block: 0 } },
-        ingest: { confirmations: 0, poll_interval_ms: 50 },
-        queue: { backoff_ms: 100, lock_ms: 5_000 },
-        sweep: { enabled: true, cron: '* * * * * *' },
-        sender: { poll_interval_ms: 20, confirmations: 1 },
-        http: { port: 0 },
-        log: { level: 'error' },
-        shutdown_grace_ms: 2_000,
-      },
-      roleSchema: governanceKeeper.config,
+    const config = agentConfig({
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      governance: deployed.governance,
+      role: governanceKeeper,
+      sweepCron: '* * * * * *',
     });
     agent = createAgent({ role: governanceKeeper, config, privateKey: agentKey });
     await agent.start();
