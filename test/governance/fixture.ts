@@ -255,10 +255,10 @@ export function agentConfig(args: {
 }): AgentConfig {
   return parseConfig({
     raw: {
-      chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2 },
+      chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2, request_timeout_ms: 60_000 },
       redis: { url: args.redisUrl, prefix: 'stoa' },
       contracts: { governance: { address: args.governance, start_block: 0 } },
-      ingest: { confirmations: 0, poll_interval_ms: 50, max_block_range: 50_000, max_logs_per_step: 50_000 },
+      ingest: { confirmations: 0, poll_interval_ms: 50, max_block_range: 200 },
       queue: { backoff_ms: 100, lock_ms: 10_000 },
       sweep: args.sweepCron ? { enabled: true, cron: args.sweepCron } : { enabled: false },
       sender: { poll_interval_ms: 20, confirmations: 1 },
