@@ -177,7 +177,7 @@ export const cascadeKeeper = defineRole({
         });
         return;
       case 'ProposalCreated':
-        await store.openProposal(event.args.proposalId, event.args.topic as Topic);
+        await store.openProposal(event.args.proposalId);
         return;
       case 'ProposalSettled':
         await store.closeProposal(event.args.proposalId);
@@ -208,7 +208,7 @@ export const cascadeKeeper = defineRole({
   },
   sweep: async (ctx) => {
     const bucket = Math.floor(Date.now() / 60_000);
-    for (const { proposal } of await storeOf(ctx).openProposals()) {
+    for (const proposal of await storeOf(ctx).openProposals()) {
       await ctx.enqueue({ name: 'cascade', id: `${proposal}-sweep-${bucket}`, data: proposal.toString() });
     }
   },

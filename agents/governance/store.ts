@@ -2,7 +2,7 @@
  * What the governance roles know from events, in Redis so it survives restarts and is shared by
  * every process of a role: the follow graph (`FollowingSet`, the latest list per neuron and topic
  * by log position, whatever order jobs run in), ballots (`VoteCast`, `FollowerResolved`: written
- * once) and the open proposals with their topics.
+ * once) and the open proposals.
  */
 import { Redis } from 'ioredis';
 import type { BaseConfig } from '../runtime/index.js';
@@ -21,9 +21,9 @@ export type GovernanceStore = {
   /** Records a ballot; returns false when the neuron already had one (ballots are written once). */
   setBallot: (proposal: bigint, neuron: number, vote: Vote) => Promise<boolean>;
   ballots: (proposal: bigint) => Promise<Map<number, Vote>>;
-  openProposal: (proposal: bigint, topic: Topic) => Promise<void>;
+  openProposal: (proposal: bigint) => Promise<void>;
   closeProposal: (proposal: bigint) => Promise<void>;
-  openProposals: () => Promise<{ proposal: bigint; topic: Topic }[]>;
+  openProposals: () => Promise<bigint[]>;
   /** Runs `work` holding the proposal's lock (one cascade per proposal at a time); false if another holds it. */
   withProposalLock: (proposal: bigint, ttlMs: number, work: () => Promise<void>) => Promise<boolean>;
 };
@@ -107,13 +107,9 @@ export function createGovernanceStore({
       }
       return ballots;
     },
-    openProposal: async (proposal, topic) => void (await redis.hset(openKey, proposal.toString(), topic)),
-    closeProposal: async (proposal) => void (await redis.hdel(openKey, proposal.toString())),
-    openProposals: async () =>
-      Object.entries(await redis.hgetall(openKey)).map(([proposal, topic]) => ({
-        proposal: BigInt(proposal),
-        topic: Number(topic) as Topic,
-      })),
+    openProposal: async (proposal) => void (await redis.sadd(openKey, proposal.toString())),
+    closeProposal: async (proposal) => void (await redis.srem(openKey, proposal.toString())),
+    openProposals: async () => (await redis.smembers(openKey)).map(BigInt),
     withProposalLock: async (proposal, ttlMs, work) => {
       const key = `${base}:lock:${proposal}`;
       const token = `${process.pid}-${Math.random()}`;
