@@ -15,7 +15,11 @@ import { planCascade, type Topic, Vote } from './nns.js';
 import { createGovernanceStore } from './store.js';
 
 const settings = z.strictObject({
-  /** Modelled gas per `resolveFollowers` batch; the sender adds its margin, keep the sum under the block limit. */
+  /**
+   * Modelled gas per `resolveFollowers` batch. The sender adds `sender.gas_margin_percent` (20) to
+   * the simulated gas and a transaction above the block gas limit is refused: keep budget x 1.2
+   * under it (24M for a 30M block).
+   */
   gas_budget: z.number().int().min(200_000).default(24_000_000),
   /** Plan-and-send rounds per task before leaving the rest to later votes and the sweep. */
   max_rounds: z.number().int().min(1).max(100).default(4),
