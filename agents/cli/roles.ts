@@ -3,6 +3,9 @@
  * `defineRole` in its own folder and listing them here.
  */
 import { ackEmitter } from '../demo/ack-emitter.js';
+import { cascadeKeeper } from '../governance/cascade-keeper.js';
+import { governanceKeeper } from '../governance/governance-keeper.js';
+import { neuronClient } from '../governance/neuron-client.js';
 import { oracleKeeper } from '../oracle/keeper.js';
 import { oracleReporter } from '../oracle/reporter.js';
 import { disputeWatcher } from '../oracle/watcher.js';
@@ -11,6 +14,9 @@ import { complianceMonitor } from '../token/compliance-monitor.js';
 
 export const roles: readonly Role[] = [
   complianceMonitor,
+  neuronClient,
+  cascadeKeeper,
+  governanceKeeper,
   oracleReporter,
   disputeWatcher,
   oracleKeeper,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @notice Identity registry for governance unit tests: verification is set directly. Governance only calls
-/// `isVerified`, so this stands in for `IIdentityRegistry` (cast at construction).
+/// @notice The one view of `IIdentityRegistry` that `Neurons` reads, settable by anyone (tests only). Cast it with
+/// `IIdentityRegistry(address(registry))` where the interface type is needed.
 contract TestIdentityRegistry {
     mapping(address wallet => bool) public isVerified;
 

@@ -1,0 +1,125 @@
+/**
+ * What the governance roles know from events, in Redis so it survives restarts and is shared by
+ * every process of a role: the follow graph (`FollowingSet`, the latest list per neuron and topic
+ * by log position, whatever order jobs run in), ballots (`VoteCast`, `FollowerResolved`: written
+ * once) and the open proposals.
+ */
+import { Redis } from 'ioredis';
+import type { BaseConfig } from '../runtime/index.js';
+import type { FollowGraph, Topic, Vote } from './nns.js';
+
+export type GovernanceStore = {
+  /** Records a `FollowingSet` unless a later one (by block and log index) is already stored. */
+  setFollowing: (args: {
+    neuron: number;
+    topic: Topic;
+    followees: readonly number[];
+    block: bigint;
+    logIndex: number;
+  }) => Promise<void>;
+  followGraph: () => Promise<FollowGraph>;
+  /** Records a ballot; returns false when the neuron already had one (ballots are written once). */
+  setBallot: (proposal: bigint, neuron: number, vote: Vote) => Promise<boolean>;
+  ballots: (proposal: bigint) => Promise<Map<number, Vote>>;
+  openProposal: (proposal: bigint) => Promise<void>;
+  closeProposal: (proposal: bigint) => Promise<void>;
+  openProposals: () => Promise<bigint[]>;
+  /** Runs `work` holding the proposal's lock (one cascade per proposal at a time); false if another holds it. */
+  withProposalLock: (proposal: bigint, ttlMs: number, work: () => Promise<void>) => Promise<boolean>;
+};
+
+const connections = new Map<string, Redis>();
+
+/** One connection per Redis URL and process, shared by the roles' jobs. */
+function connection(url: string): Redis {
+  let redis = connections.get(url);
+  if (!redis) {
+    redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    connections.set(url, redis);
+  }
+  return redis;
+}
+
+/**
+ * Closes the shared connections (the runtime gives roles no shutdown hook yet; tests and
+ * benchmarks call this after stopping their agents).
+ */
+export async function closeGovernanceStores(): Promise<void> {
+  const open = [...connections.values()];
+  connections.clear();
+  await Promise.all(open.map((redis) => redis.quit()));
+}
+
+/** Sets a field to `ARGV[2]` unless its stored position (the text before `|`) is later than `ARGV[2]`'s. */
+const newerWins = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and string.sub(current, 1, 18) > string.sub(ARGV[2], 1, 18) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
+
+const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Log position as 18 sortable digits: block (12) then log index (6). */
+const position = (block: bigint, logIndex: number) =>
+  `${block.toString().padStart(12, '0')}${String(logIndex).padStart(6, '0')}`;
+
+export function createGovernanceStore({
+  settings,
+  governance,
+  role,
+}: {
+  settings: BaseConfig;
+  governance: string;
+  role: string;
+}): GovernanceStore {
+  const redis = connection(settings.redis.url);
+  const base = `${settings.redis.prefix}:${settings.chain.chain_id}:${role}:${governance.toLowerCase()}`;
+  const followKey = `${base}:follow`;
+  const ballotKey = (proposal: bigint) => `${base}:ballots:${proposal}`;
+  const openKey = `${base}:open`;
+  return {
+    setFollowing: async ({ neuron, topic, followees, block, logIndex }) => {
+      await redis.eval(
+        newerWins,
+        1,
+        followKey,
+        `${neuron}:${topic}`,
+        `${position(block, logIndex)}|${followees.join(',')}`,
+      );
+    },
+    followGraph: async () => {
+      const graph = new Map<number, Map<Topic, number[]>>();
+      for (const [field, value] of Object.entries(await redis.hgetall(followKey))) {
+        const [neuron, topic] = field.split(':').map(Number) as [number, Topic];
+        const list = value.slice(19);
+        const lists = graph.get(neuron) ?? new Map<Topic, number[]>();
+        graph.set(neuron, lists);
+        lists.set(topic, list === '' ? [] : list.split(',').map(Number));
+      }
+      return graph;
+    },
+    setBallot: async (proposal, neuron, vote) =>
+      (await redis.hsetnx(ballotKey(proposal), String(neuron), vote)) === 1,
+    ballots: async (proposal) => {
+      const ballots = new Map<number, Vote>();
+      for (const [neuron, vote] of Object.entries(await redis.hgetall(ballotKey(proposal)))) {
+        ballots.set(Number(neuron), Number(vote) as Vote);
+      }
+      return ballots;
+    },
+    openProposal: async (proposal) => void (await redis.sadd(openKey, proposal.toString())),
+    closeProposal: async (proposal) => void (await redis.srem(openKey, proposal.toString())),
+    openProposals: async () => (await redis.smembers(openKey)).map(BigInt),
+    withProposalLock: async (proposal, ttlMs, work) => {
+      const key = `${base}:lock:${proposal}`;
+      const token = `${process.pid}-${Math.random()}`;
+      if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return false;
+      try {
+        await work();
+      } finally {
+        await redis.eval(releaseLock, 1, key, token);
+      }
+      return true;
+    },
+  };
+}

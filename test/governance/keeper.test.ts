@@ -1,0 +1,101 @@
+/**
+ * The governance keeper on a real anvil and a real redis-server: a proposal adopted early (its
+ * proposer holds most of the power) is settled by the keeper, and executed by it once the chain
+ * passes the timelock (the sweep finds it due); a proposal rejected at its deadline is settled
+ * and keeps its fee in the executor.
+ */
+import { encodeFunctionData, parseEther } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { governanceAbi } from '../../agents/generated/abis.js';
+import { governanceKeeper } from '../../agents/governance/governance-keeper.js';
+import { Topic, Vote } from '../../agents/governance/nns.js';
+import { type Agent, createAgent } from '../../agents/runtime/index.js';
+import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
+import { agentKey, type Clients, chainClients, waitFor } from '../runtime/helpers.js';
+import {
+  agentConfig,
+  castVotes,
+  type Deployed,
+  deploy,
+  deployGovernance,
+  propose,
+  stakeAndFollow,
+} from './fixture.js';
+
+const DAY = 86_400;
+
+describe('governance keeper on anvil', () => {
+  let anvil: Service;
+  let redis: Service;
+  let clients: Clients;
+  let agent: Agent;
+  let deployed: Deployed;
+
+  beforeAll(async () => {
+    [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
+    clients = chainClients(anvil.url);
+    deployed = await deployGovernance(clients);
+    // Stakes 2, 3 and 4 (fixture): 3 and 2 together hold more than half, 2 alone outweighs 1.
+    const graph = new Map([1, 2, 3].map((id) => [id, new Map()]));
+    await stakeAndFollow(clients, deployed, { graph, eligible: () => true });
+    const config = agentConfig({
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      governance: deployed.governance,
+      role: governanceKeeper,
+      sweepCron: '* * * * * *',
+    });
+    agent = createAgent({ role: governanceKeeper, config, privateKey: agentKey });
+    await agent.start();
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await Promise.all([anvil?.stop(), redis?.stop()]);
+  });
+
+  const view = (proposal: bigint) =>
+    clients.public.readContract({
+      address: deployed.governance,
+      abi: governanceAbi,
+      functionName: 'proposal',
+      args: [proposal],
+    });
+
+  it('settles a proposal adopted early and executes it after the timelock', async () => {
+    const target = await deploy(clients, 'Target.sol', 'Target');
+    const data = encodeFunctionData({ abi: target.abi, functionName: 'set', args: [42n] });
+    const proposal = await propose(clients, deployed.governance, 3, Topic.Oracle, [
+      { target: target.address, value: 0n, data },
+    ]);
+    await castVotes(clients, deployed.governance, proposal, new Map([[2, Vote.Yes]]));
+    await waitFor(async () => (await view(proposal)).status === 1, { what: 'settlement', timeoutMs: 30_000 });
+    expect(await clients.public.readContract({ ...target, functionName: 'value' })).toBe(0n);
+    await clients.test.increaseTime({ seconds: DAY + 1 });
+    await clients.test.mine({ blocks: 1 });
+    await waitFor(async () => (await view(proposal)).status === 3, { what: 'execution', timeoutMs: 30_000 });
+    expect(await clients.public.readContract({ ...target, functionName: 'value' })).toBe(42n);
+  });
+
+  it('settles a proposal rejected at its deadline and keeps its fee', async () => {
+    const executor = await clients.public.readContract({
+      address: deployed.governance,
+      abi: governanceAbi,
+      functionName: 'executor',
+    });
+    const balance = () =>
+      clients.public.readContract({
+        address: deployed.token,
+        abi: deployed.tokenAbi,
+        functionName: 'balanceOf',
+        args: [executor],
+      }) as Promise<bigint>;
+    const before = await balance();
+    const proposal = await propose(clients, deployed.governance, 1, Topic.General);
+    await castVotes(clients, deployed.governance, proposal, new Map([[2, Vote.No]]));
+    await clients.test.increaseTime({ seconds: 10 * DAY });
+    await clients.test.mine({ blocks: 1 });
+    await waitFor(async () => (await view(proposal)).status === 2, { what: 'rejection', timeoutMs: 30_000 });
+    expect(await balance()).toBe(before + parseEther('1'));
+  });
+});
