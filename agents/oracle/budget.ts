@@ -4,7 +4,7 @@
  * position, `<question>:<round>:<outcome>`, with the REP staked (or reserved before sending);
  * reservations take a short Redis lock so that concurrent jobs cannot overspend together.
  */
-import { Redis } from 'ioredis';
+
 import type { Address } from 'viem';
 import { RetryableError, type RoleContext } from '../runtime/index.js';
 
@@ -22,21 +22,6 @@ export type Budget = {
 };
 
 const field = (p: Position) => `${p.questionId}:${p.round}:${p.outcome}`;
-const connections = new WeakMap<AbortSignal, Redis>();
-
-/** One Redis connection per agent, closed when the agent stops. */
-function redisOf(ctx: RoleContext<unknown>): Redis {
-  let redis = connections.get(ctx.signal);
-  if (!redis) {
-    const connection = new Redis(ctx.settings.redis.url, { maxRetriesPerRequest: 3 });
-    connection.on('error', () => {});
-    ctx.signal.addEventListener('abort', () => connection.disconnect(), { once: true });
-    connections.set(ctx.signal, connection);
-    redis = connection;
-  }
-  return redis;
-}
-
 const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export function createBudget({
@@ -48,7 +33,7 @@ export function createBudget({
   account: Address;
   budget: bigint;
 }): Budget {
-  const redis = redisOf(ctx);
+  const redis = ctx.redis;
   const key = `${ctx.settings.redis.prefix}:${ctx.chain.id}:oracle-budget:${account.toLowerCase()}`;
   const lock = `${key}:lock`;
 

@@ -6,11 +6,10 @@
 
 import { Counter, Registry } from 'prom-client';
 import { type Address, type Hex, parseEventLogs, parseUnits } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { oracleAbi, reputationAbi } from '../generated/abis.js';
 import {
-  loadPrivateKey,
+  FatalError,
   RetryableError,
   type Revert,
   type RevertClass,
@@ -70,19 +69,10 @@ export const oracleMetrics = {
 /** The context of a role that answers questions (reporter, watcher). */
 export type OracleContext = RoleContext<{ questions: readonly QuestionEntry[]; source_timeout_ms: number }>;
 
-const addresses = new Map<string, Address>();
-/**
- * The address of the agent's sender key (from `sender.key_file` or `sender.key_env`, as the runtime
- * loads it). The runtime does not tell roles their address yet.
- */
+/** The address of the agent's sender key (the oracle roles all send transactions). */
 export function ownAddress(ctx: RoleContext<unknown>): Address {
-  const cacheKey = `${ctx.settings.sender.key_file ?? ''}|${ctx.settings.sender.key_env}`;
-  let address = addresses.get(cacheKey);
-  if (!address) {
-    address = privateKeyToAccount(loadPrivateKey({ sender: ctx.settings.sender })).address;
-    addresses.set(cacheKey, address);
-  }
-  return address;
+  if (!ctx.account) throw new FatalError(`role ${ctx.role} needs a sender key`);
+  return ctx.account;
 }
 
 export const oracleOf = (ctx: RoleContext<unknown>): Address => ctx.contracts.oracle!;

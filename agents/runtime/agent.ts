@@ -129,6 +129,7 @@ export function createAgent({
       return sender.send(action, log);
     },
     enqueue: (task) => queue!.enqueueTask(task),
+    account: sender?.address,
     redis: redis!,
     key,
     safeBlock: () => ingestor!.safeBlock(),

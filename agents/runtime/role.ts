@@ -38,6 +38,8 @@ export type RoleContext<TConfig = unknown> = {
   send: TxSender['send'];
   /** Enqueues a task for this role (deduplicated by id; `at` delays it to a deadline). */
   enqueue: (task: Task) => Promise<void>;
+  /** Address of the agent's signing key (roles with `sender: true`; otherwise undefined). */
+  account: Address | undefined;
   /** The agent's Redis connection, for a role's own idempotent state (keys under `key`). */
   redis: Redis;
   /** Key prefix of this agent's state in Redis (`<redis.prefix>:<chain id>`). */
