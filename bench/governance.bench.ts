@@ -8,7 +8,6 @@
 import { governanceAbi } from '../agents/generated/abis.js';
 import { cascadeKeeper } from '../agents/governance/cascade-keeper.js';
 import { evaluateCascade, planCascade, Topic, Vote } from '../agents/governance/nns.js';
-import { closeGovernanceStores } from '../agents/governance/store.js';
 import { createAgent } from '../agents/runtime/index.js';
 import { startAnvil, startRedis } from '../agents/stack/services.js';
 import {
@@ -111,7 +110,6 @@ async function cascade10k() {
       },
     };
   } finally {
-    await closeGovernanceStores();
     await Promise.all([anvil.stop(), redis.stop()]);
   }
 }

@@ -34,7 +34,12 @@ type Ctx = RoleContext<Settings>;
 export const roleName = 'cascade-keeper';
 
 const storeOf = (ctx: Ctx) =>
-  createGovernanceStore({ settings: ctx.settings, governance: ctx.contracts.governance!, role: roleName });
+  createGovernanceStore({
+    redis: ctx.redis,
+    key: ctx.key,
+    governance: ctx.contracts.governance!,
+    role: roleName,
+  });
 
 /** Neurons with voting power fixed on a proposal (read once per proposal and process; it never changes). */
 const eligibleCache = new Map<string, Promise<{ topic: Topic; eligible: Set<number> }>>();

@@ -4,8 +4,7 @@
  * by log position, whatever order jobs run in), ballots (`VoteCast`, `FollowerResolved`: written
  * once) and the open proposals.
  */
-import { Redis } from 'ioredis';
-import type { BaseConfig } from '../runtime/index.js';
+import type { Redis } from 'ioredis';
 import type { FollowGraph, Topic, Vote } from './nns.js';
 
 export type GovernanceStore = {
@@ -28,28 +27,6 @@ export type GovernanceStore = {
   withProposalLock: (proposal: bigint, ttlMs: number, work: () => Promise<void>) => Promise<boolean>;
 };
 
-const connections = new Map<string, Redis>();
-
-/** One connection per Redis URL and process, shared by the roles' jobs. */
-function connection(url: string): Redis {
-  let redis = connections.get(url);
-  if (!redis) {
-    redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
-    connections.set(url, redis);
-  }
-  return redis;
-}
-
-/**
- * Closes the shared connections (the runtime gives roles no shutdown hook yet; tests and
- * benchmarks call this after stopping their agents).
- */
-export async function closeGovernanceStores(): Promise<void> {
-  const open = [...connections.values()];
-  connections.clear();
-  await Promise.all(open.map((redis) => redis.quit()));
-}
-
 /** Sets a field to `ARGV[2]` unless its stored position (the text before `|`) is later than `ARGV[2]`'s. */
 const newerWins = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -64,16 +41,19 @@ const position = (block: bigint, logIndex: number) =>
   `${block.toString().padStart(12, '0')}${String(logIndex).padStart(6, '0')}`;
 
 export function createGovernanceStore({
-  settings,
+  redis,
+  key,
   governance,
   role,
 }: {
-  settings: BaseConfig;
+  /** The agent's connection (`ctx.redis`). */
+  redis: Redis;
+  /** The agent's key prefix (`ctx.key`). */
+  key: string;
   governance: string;
   role: string;
 }): GovernanceStore {
-  const redis = connection(settings.redis.url);
-  const base = `${settings.redis.prefix}:${settings.chain.chain_id}:${role}:${governance.toLowerCase()}`;
+  const base = `${key}:${role}:${governance.toLowerCase()}`;
   const followKey = `${base}:follow`;
   const ballotKey = (proposal: bigint) => `${base}:ballots:${proposal}`;
   const openKey = `${base}:open`;

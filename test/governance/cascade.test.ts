@@ -17,7 +17,6 @@ import {
   unpackDecidedBy,
   Vote,
 } from '../../agents/governance/nns.js';
-import { closeGovernanceStores } from '../../agents/governance/store.js';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
 import { agentKey, type Clients, chainClients, waitFor } from '../runtime/helpers.js';
@@ -55,7 +54,6 @@ describe('cascade keeper on anvil', () => {
 
   afterAll(async () => {
     await agent?.stop();
-    await closeGovernanceStores();
     await Promise.all([anvil?.stop(), redis?.stop()]);
   });
 
