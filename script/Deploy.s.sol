@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Oracle} from "../contracts/oracle/Oracle.sol";
+import {OraclePriceFeed} from "../contracts/oracle/OraclePriceFeed.sol";
+import {OracleRoles} from "../contracts/oracle/OracleRoles.sol";
+import {Reputation} from "../contracts/oracle/Reputation.sol";
+import {IOracle} from "../contracts/oracle/interfaces/IOracle.sol";
 import {IdentityRegistry} from "../contracts/token/IdentityRegistry.sol";
 import {SecurityToken} from "../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../contracts/token/TokenRoles.sol";
@@ -16,6 +21,9 @@ import {Script} from "forge-std/Script.sol";
 /// - `STOA_OPERATOR`: receives the ISSUER, AGENT and COMPLIANCE roles (default: the deployer, who always gets them
 ///   too and stays admin of the AccessManager; see `TokenRoles` for what each role may call).
 /// - `STOA_KYC_PROVIDER`: registered as KYC provider of the identity registry.
+/// - `STOA_REP_SUPPLY`: REP minted to the deployer, in whole tokens (default 10,000,000).
+/// The oracle (Reputation, Oracle, OraclePriceFeed) shares the token's AccessManager; the deployer and the operator
+/// get its roles (`OracleRoles`). Its parameters suit a demonstration: 5-minute reporting and dispute windows.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
 /// them. Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
 contract Deploy is Script {
@@ -23,6 +31,12 @@ contract Deploy is Script {
         AccessManager manager;
         IdentityRegistry registry;
         SecurityToken token;
+    }
+
+    struct OracleStack {
+        Reputation reputation;
+        Oracle oracle;
+        OraclePriceFeed feed;
     }
 
     string internal constant JSON_KEY = "deployments";
@@ -33,10 +47,13 @@ contract Deploy is Script {
         if (key == 0) vm.startBroadcast();
         else vm.startBroadcast(key);
         (, address deployer,) = vm.readCallers();
-        token = _deployToken(deployer, vm.envOr("STOA_OPERATOR", deployer));
+        address operator = vm.envOr("STOA_OPERATOR", deployer);
+        token = _deployToken(deployer, operator);
+        OracleStack memory oracle = _deployOracle(token.manager, deployer, operator);
         vm.stopBroadcast();
 
-        string memory json = _serializeToken(token);
+        _serializeToken(token);
+        string memory json = _serializeOracle(oracle);
         vm.createDir("deployments", true);
         vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
     }
@@ -70,5 +87,43 @@ contract Deploy is Script {
         // The compliance rules are modules of the token (one contract on the transfer path).
         vm.serializeAddress(JSON_KEY, "compliance", address(stack.token));
         json = vm.serializeAddress(JSON_KEY, "securityToken", address(stack.token));
+    }
+
+    // ----------------------------------------------------------------------------------- Oracle
+
+    /// @dev Reputation (the whole supply to `deployer`), Oracle and its price feed under `manager`; the oracle roles
+    /// wired and granted to `deployer` and `operator`.
+    function _deployOracle(AccessManager manager, address deployer, address operator)
+        internal
+        returns (OracleStack memory stack)
+    {
+        stack.reputation = new Reputation(deployer, vm.envOr("STOA_REP_SUPPLY", uint256(10_000_000)) * 1e18);
+        stack.oracle = new Oracle(address(manager), stack.reputation, _demoOracleParameters());
+        stack.feed = new OraclePriceFeed(address(manager), stack.oracle);
+        OracleRoles.configure(manager, address(stack.oracle), address(stack.feed));
+        OracleRoles.grantAll(manager, deployer);
+        if (operator != deployer) OracleRoles.grantAll(manager, operator);
+    }
+
+    /// @dev Augur's bonds scaled down, 5-minute windows (governance sets production values with `setParameters`).
+    function _demoOracleParameters() internal pure returns (IOracle.Parameters memory) {
+        return IOracle.Parameters({
+            validityBond: 10e18,
+            noShowBond: 5e18,
+            reportingWindow: 5 minutes,
+            rewardBps: 4000,
+            pacingRounds: 3,
+            maxRounds: 10,
+            reportBond: 20e18,
+            escalationStake: 5_000_000e18,
+            shortDisputeWindow: 5 minutes,
+            longDisputeWindow: 1 hours
+        });
+    }
+
+    function _serializeOracle(OracleStack memory stack) internal returns (string memory json) {
+        vm.serializeAddress(JSON_KEY, "reputation", address(stack.reputation));
+        vm.serializeAddress(JSON_KEY, "oracle", address(stack.oracle));
+        json = vm.serializeAddress(JSON_KEY, "oraclePriceFeed", address(stack.feed));
     }
 }

@@ -13,8 +13,9 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { startAgentProcess } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
-import { ANVIL_MNEMONIC, createScenarioContext } from './scenario/context.js';
+import { ANVIL_MNEMONIC, createScenarioContext, PEOPLE } from './scenario/context.js';
 import { scenarios } from './scenario/index.js';
+import { startOracleAgents } from './scenario/oracle.js';
 import { MONITOR_CONFIRMATIONS } from './scenario/token.js';
 import { freePort, type Service, startAnvil, startRedis } from './services.js';
 
@@ -71,7 +72,7 @@ let deployment: Record<string, `0x${string}`> = {};
 const ready =
   (await progress.step('start the local chain (anvil)', async () => {
     const port = opts.rpcPort === undefined ? await portOr(8545) : opts.rpcPort || (await freePort());
-    const anvil = await startAnvil({ port, chainId: CHAIN_ID });
+    const anvil = await startAnvil({ port, chainId: CHAIN_ID, args: ['--accounts', String(PEOPLE.length)] });
     services.push(anvil);
     rpcUrl = anvil.url;
     return rpcUrl;
@@ -106,8 +107,16 @@ const ready =
       config: { ingest: { confirmations: MONITOR_CONFIRMATIONS, poll_interval_ms: 200 } },
     });
     services.push(monitor);
-    return `compliance-monitor (health ${monitor.httpUrl}/healthz, logs ${monitor.logFile})`;
+    progress.info(`compliance-monitor (health ${monitor.httpUrl}/healthz, logs ${monitor.logFile})`);
+    return `compliance-monitor, ${await startOracle()}`;
   }));
+
+async function startOracle(): Promise<string> {
+  const oracle = await startOracleAgents({ rpcUrl, redisUrl, chainId: CHAIN_ID, deployment });
+  services.push(...oracle.services);
+  progress.info(oracle.summary);
+  return `${oracle.services.length - 1} oracle agents`;
+}
 
 if (ready && opts.scenario !== 'none') {
   const ctx = createScenarioContext({ rpcUrl, redisUrl, chainId: CHAIN_ID, deployment, progress });

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Oracle} from "../../contracts/oracle/Oracle.sol";
+import {OraclePriceFeed} from "../../contracts/oracle/OraclePriceFeed.sol";
+import {OracleRoles} from "../../contracts/oracle/OracleRoles.sol";
+import {Reputation} from "../../contracts/oracle/Reputation.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {Test} from "forge-std/Test.sol";
@@ -33,5 +37,42 @@ contract DeployTest is Test {
         assertEq(vm.parseJsonAddress(json, ".identityRegistry"), address(stack.registry));
         assertEq(vm.parseJsonAddress(json, ".accessManager"), address(stack.manager));
         assertEq(vm.parseJsonAddress(json, ".compliance"), address(stack.token));
+    }
+
+    function test_run_deploysAndWiresTheOracle() public {
+        vm.setEnv("STOA_OPERATOR", vm.toString(operator));
+        vm.setEnv("STOA_REP_SUPPLY", "1000");
+        Deploy.TokenStack memory stack = new Deploy().run();
+
+        string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        Reputation rep = Reputation(vm.parseJsonAddress(json, ".reputation"));
+        Oracle oracle = Oracle(vm.parseJsonAddress(json, ".oracle"));
+        OraclePriceFeed feed = OraclePriceFeed(vm.parseJsonAddress(json, ".oraclePriceFeed"));
+        (, address deployer,) = vm.readCallers();
+        assertEq(rep.balanceOf(deployer), 1000e18);
+        assertEq(rep.totalSupply(), 1000e18);
+        assertEq(oracle.reputation(), address(rep));
+        assertEq(feed.oracle(), address(oracle));
+        assertEq(oracle.authority(), address(stack.manager));
+        assertEq(feed.authority(), address(stack.manager));
+        assertEq(oracle.parameters().shortDisputeWindow, 5 minutes);
+        assertEq(
+            stack.manager.getTargetFunctionRole(address(oracle), oracle.setParameters.selector),
+            OracleRoles.ORACLE_PARAMETERS
+        );
+        assertEq(
+            stack.manager.getTargetFunctionRole(address(oracle), oracle.resolveEscalated.selector),
+            OracleRoles.ORACLE_ARBITRATOR
+        );
+        assertEq(
+            stack.manager.getTargetFunctionRole(address(feed), feed.setQuestion.selector), OracleRoles.ORACLE_FEEDER
+        );
+        for (uint256 i; i < 2; ++i) {
+            address account = i == 0 ? deployer : operator;
+            (bool isParameters,) = stack.manager.hasRole(OracleRoles.ORACLE_PARAMETERS, account);
+            (bool isArbitrator,) = stack.manager.hasRole(OracleRoles.ORACLE_ARBITRATOR, account);
+            (bool isFeeder,) = stack.manager.hasRole(OracleRoles.ORACLE_FEEDER, account);
+            assertTrue(isParameters && isArbitrator && isFeeder);
+        }
     }
 }

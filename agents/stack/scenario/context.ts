@@ -18,7 +18,7 @@ import type { Progress } from '../progress.js';
 /** anvil's well-known test mnemonic: the demo's accounts are its first addresses. */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 
-/** The demo's cast; index = anvil account index. */
+/** The demo's cast; index = anvil account index (anvil creates one account per person). */
 export const PEOPLE = [
   'deployer',
   'kycProvider',
@@ -28,6 +28,9 @@ export const PEOPLE = [
   'dave',
   'mallory',
   'aliceNewWallet',
+  'watcher1',
+  'watcher2',
+  'keeper',
 ] as const;
 export type Person = (typeof PEOPLE)[number];
 

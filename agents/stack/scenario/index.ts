@@ -1,7 +1,11 @@
 /** The demonstration that `npm start` runs, one scenario per layer, in order. */
 import type { ScenarioStep } from './context.js';
+import { oracleSteps } from './oracle.js';
 import { tokenSteps } from './token.js';
 
 export type Scenario = { title: string; steps: ScenarioStep[] };
 
-export const scenarios: Scenario[] = [{ title: 'Compliant security token', steps: tokenSteps }];
+export const scenarios: Scenario[] = [
+  { title: 'Compliant security token', steps: tokenSteps },
+  { title: 'Oracle: a lying NAV report disputed and corrected', steps: oracleSteps },
+];
