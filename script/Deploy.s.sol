@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Governance} from "../contracts/governance/Governance.sol";
+import {IGovernance} from "../contracts/governance/interfaces/IGovernance.sol";
+import {INeurons} from "../contracts/governance/interfaces/INeurons.sol";
 import {IdentityRegistry} from "../contracts/token/IdentityRegistry.sol";
 import {SecurityToken} from "../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../contracts/token/TokenRoles.sol";
@@ -16,6 +19,9 @@ import {Script} from "forge-std/Script.sol";
 /// - `STOA_OPERATOR`: receives the ISSUER, AGENT and COMPLIANCE roles (default: the deployer, who always gets them
 ///   too and stays admin of the AccessManager; see `TokenRoles` for what each role may call).
 /// - `STOA_KYC_PROVIDER`: registered as KYC provider of the identity registry.
+/// Governance (`contracts/governance`) stakes the security token: NNS horizons (epoch 1 day, dissolve delay 6 months
+/// to 8 years, age up to 4 years) and bonuses, with short windows for a demonstration (voting 1 day, wait-for-quiet 12
+/// hours, timelock 1 hour, reject fee 10 base units). Its executor holds the COMPLIANCE role.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
 /// them. Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
 contract Deploy is Script {
@@ -27,16 +33,18 @@ contract Deploy is Script {
 
     string internal constant JSON_KEY = "deployments";
 
-    function run() external returns (TokenStack memory token) {
+    function run() external returns (TokenStack memory token, Governance governance) {
         // The key comes from PRIVATE_KEY (never the command line) or forge's own wallet options.
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
         if (key == 0) vm.startBroadcast();
         else vm.startBroadcast(key);
         (, address deployer,) = vm.readCallers();
         token = _deployToken(deployer, vm.envOr("STOA_OPERATOR", deployer));
+        governance = _deployGovernance(token);
         vm.stopBroadcast();
 
-        string memory json = _serializeToken(token);
+        _serializeToken(token);
+        string memory json = _serializeGovernance(governance);
         vm.createDir("deployments", true);
         vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
     }
@@ -70,5 +78,31 @@ contract Deploy is Script {
         // The compliance rules are modules of the token (one contract on the transfer path).
         vm.serializeAddress(JSON_KEY, "compliance", address(stack.token));
         json = vm.serializeAddress(JSON_KEY, "securityToken", address(stack.token));
+    }
+
+    // ------------------------------------------------------------------------------- Governance
+
+    /// @dev Governance (with its Neurons and Executor) staking `stack.token`; neurons and governance registered as
+    /// system holders of the token (stakes, reject-fee escrow); the executor granted the COMPLIANCE role. The caller
+    /// must hold the COMPLIANCE role and be admin of the AccessManager.
+    function _deployGovernance(TokenStack memory stack) internal returns (Governance governance) {
+        governance = new Governance(
+            stack.token,
+            stack.registry,
+            INeurons.Config({epoch: 1 days, maxDelay: 8 * 365 days, maxAge: 4 * 365 days, minDelay: 180 days}),
+            IGovernance.Windows({votingPeriod: 1 days, waitForQuiet: 12 hours}),
+            IGovernance.Params({
+                delayBonusBps: 10_000, ageBonusBps: 2500, maxOpenProposals: 3, executionDelay: 1 hours, rejectFee: 10
+            })
+        );
+        stack.token.setSystemHolder(address(governance.neurons()), true);
+        stack.token.setSystemHolder(address(governance), true);
+        stack.manager.grantRole(TokenRoles.COMPLIANCE, address(governance.executor()), 0);
+    }
+
+    function _serializeGovernance(Governance governance) internal returns (string memory json) {
+        vm.serializeAddress(JSON_KEY, "neurons", address(governance.neurons()));
+        vm.serializeAddress(JSON_KEY, "executor", address(governance.executor()));
+        json = vm.serializeAddress(JSON_KEY, "governance", address(governance));
     }
 }
