@@ -14,6 +14,7 @@ import { startAgentProcess } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
 import { ANVIL_MNEMONIC, createScenarioContext } from './scenario/context.js';
+import { KEEPER_ACCOUNT_INDEX, KEEPER_CONFIRMATIONS } from './scenario/governance.js';
 import { scenarios } from './scenario/index.js';
 import { MONITOR_CONFIRMATIONS } from './scenario/token.js';
 import { freePort, type Service, startAnvil, startRedis } from './services.js';
@@ -106,7 +107,25 @@ const ready =
       config: { ingest: { confirmations: MONITOR_CONFIRMATIONS, poll_interval_ms: 200 } },
     });
     services.push(monitor);
-    return `compliance-monitor (health ${monitor.httpUrl}/healthz, logs ${monitor.logFile})`;
+    const keeper = await startAgentProcess({
+      name: 'cascade-keeper',
+      role: 'cascade-keeper',
+      rpcUrl,
+      redisUrl,
+      chainId: CHAIN_ID,
+      contracts: { governance: deployment.governance! },
+      config: {
+        ingest: { confirmations: KEEPER_CONFIRMATIONS, poll_interval_ms: 200 },
+        sender: { poll_interval_ms: 100 },
+      },
+      privateKey: toHex(
+        mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: KEEPER_ACCOUNT_INDEX }).getHdKey().privateKey!,
+      ),
+    });
+    services.push(keeper);
+    return [monitor, keeper]
+      .map((a) => `${a.name} (health ${a.httpUrl}/healthz, logs ${a.logFile})`)
+      .join(', ');
   }));
 
 if (ready && opts.scenario !== 'none') {
