@@ -277,7 +277,8 @@ export const tokenSteps: ScenarioStep[] = [
     async run(ctx) {
       // The chain moves on so that the last events reach the agent's confirmation depth.
       await ctx.mine(MONITOR_CONFIRMATIONS + 1);
-      const head = await ctx.client.getBlockNumber();
+      // Uncached: viem caches the block number for the polling interval, which can predate the last steps.
+      const head = await ctx.client.getBlockNumber({ cacheTime: 0 });
       const logs = await ctx.client.getContractEvents({
         ...token(ctx),
         fromBlock: 0n,
