@@ -6,10 +6,11 @@
  * the US, a country the token does not allow yet).
  */
 import { createTestClient, encodeFunctionData, http, keccak256, toBytes } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
 import { unpackDecidedBy } from '../../governance/nns.js';
 import { COUNTRY } from '../../token/kyc.js';
-import type { Person, ScenarioContext, ScenarioStep } from './context.js';
+import { ANVIL_MNEMONIC, type Person, type ScenarioContext, type ScenarioStep } from './context.js';
 import { check, refusal, send } from './tx.js';
 
 /** Confirmation depth of the cascade keeper in the local stack (`agents` in start.ts). */
@@ -229,6 +230,8 @@ export const governanceSteps: ScenarioStep[] = [
         );
       }
       const sender = (await ctx.client.getTransaction({ hash: logs[0]!.transactionHash })).from;
+      const keeper = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: KEEPER_ACCOUNT_INDEX }).address;
+      check('sender of the cascade', sender.toLowerCase(), keeper.toLowerCase());
       const p = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposal', args: [id] });
       const decision = await ctx.client.readContract({
         ...governance(ctx),
@@ -237,7 +240,7 @@ export const governanceSteps: ScenarioStep[] = [
       });
       check('decision', STATUS[decision], 'adopted');
       ctx.progress.info(`tally: yes ${p.yes}, no ${p.no}, total ${p.totalPower}: adopted (yes > total/2)`);
-      return `${logs.length} ballots sent by the keeper (${sender.slice(0, 10)}…); proposal ${id} adopted`;
+      return `${logs.length} ballots sent by the keeper (anvil account ${KEEPER_ACCOUNT_INDEX}); proposal ${id} adopted`;
     },
   },
   {
