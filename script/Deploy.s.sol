@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Governance} from "../contracts/governance/Governance.sol";
+import {IGovernance} from "../contracts/governance/interfaces/IGovernance.sol";
+import {INeurons} from "../contracts/governance/interfaces/INeurons.sol";
 import {Oracle} from "../contracts/oracle/Oracle.sol";
 import {OraclePriceFeed} from "../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../contracts/oracle/OracleRoles.sol";
@@ -24,6 +27,9 @@ import {Script} from "forge-std/Script.sol";
 /// - `STOA_REP_SUPPLY`: REP minted to the deployer, in whole tokens (default 10,000,000).
 /// The oracle (Reputation, Oracle, OraclePriceFeed) shares the token's AccessManager; the deployer and the operator
 /// get its roles (`OracleRoles`). Its parameters suit a demonstration: 5-minute reporting and dispute windows.
+/// Governance (`contracts/governance`) stakes the security token: NNS horizons (epoch 1 day, dissolve delay 6 months
+/// to 8 years, age up to 4 years) and bonuses, with short windows for a demonstration (voting 1 day, wait-for-quiet 12
+/// hours, timelock 1 hour, reject fee 10 base units). Its executor holds the COMPLIANCE role.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
 /// them. Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
 contract Deploy is Script {
@@ -41,7 +47,7 @@ contract Deploy is Script {
 
     string internal constant JSON_KEY = "deployments";
 
-    function run() external returns (TokenStack memory token) {
+    function run() external returns (TokenStack memory token, Governance governance) {
         // The key comes from PRIVATE_KEY (never the command line) or forge's own wallet options.
         uint256 key = vm.envOr("PRIVATE_KEY", uint256(0));
         if (key == 0) vm.startBroadcast();
@@ -49,10 +55,12 @@ contract Deploy is Script {
         (, address deployer,) = vm.readCallers();
         address operator = vm.envOr("STOA_OPERATOR", deployer);
         token = _deployToken(deployer, operator);
+        governance = _deployGovernance(token);
         OracleStack memory oracle = _deployOracle(token.manager, deployer, operator);
         vm.stopBroadcast();
 
         _serializeToken(token);
+        _serializeGovernance(governance);
         string memory json = _serializeOracle(oracle);
         vm.createDir("deployments", true);
         vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
@@ -87,6 +95,32 @@ contract Deploy is Script {
         // The compliance rules are modules of the token (one contract on the transfer path).
         vm.serializeAddress(JSON_KEY, "compliance", address(stack.token));
         json = vm.serializeAddress(JSON_KEY, "securityToken", address(stack.token));
+    }
+
+    // ------------------------------------------------------------------------------- Governance
+
+    /// @dev Governance (with its Neurons and Executor) staking `stack.token`; neurons and governance registered as
+    /// system holders of the token (stakes, reject-fee escrow); the executor granted the COMPLIANCE role. The caller
+    /// must hold the COMPLIANCE role and be admin of the AccessManager.
+    function _deployGovernance(TokenStack memory stack) internal returns (Governance governance) {
+        governance = new Governance(
+            stack.token,
+            stack.registry,
+            INeurons.Config({epoch: 1 days, maxDelay: 8 * 365 days, maxAge: 4 * 365 days, minDelay: 180 days}),
+            IGovernance.Windows({votingPeriod: 1 days, waitForQuiet: 12 hours}),
+            IGovernance.Params({
+                delayBonusBps: 10_000, ageBonusBps: 2500, maxOpenProposals: 3, executionDelay: 1 hours, rejectFee: 10
+            })
+        );
+        stack.token.setSystemHolder(address(governance.neurons()), true);
+        stack.token.setSystemHolder(address(governance), true);
+        stack.manager.grantRole(TokenRoles.COMPLIANCE, address(governance.executor()), 0);
+    }
+
+    function _serializeGovernance(Governance governance) internal returns (string memory json) {
+        vm.serializeAddress(JSON_KEY, "neurons", address(governance.neurons()));
+        vm.serializeAddress(JSON_KEY, "executor", address(governance.executor()));
+        json = vm.serializeAddress(JSON_KEY, "governance", address(governance));
     }
 
     // ----------------------------------------------------------------------------------- Oracle

@@ -14,6 +14,7 @@ import { startAgentProcess } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
 import { ANVIL_MNEMONIC, createScenarioContext, PEOPLE } from './scenario/context.js';
+import { KEEPER_ACCOUNT_INDEX, KEEPER_CONFIRMATIONS } from './scenario/governance.js';
 import { scenarios } from './scenario/index.js';
 import { startOracleAgents } from './scenario/oracle.js';
 import { MONITOR_CONFIRMATIONS } from './scenario/token.js';
@@ -107,8 +108,26 @@ const ready =
       config: { ingest: { confirmations: MONITOR_CONFIRMATIONS, poll_interval_ms: 200 } },
     });
     services.push(monitor);
-    progress.info(`compliance-monitor (health ${monitor.httpUrl}/healthz, logs ${monitor.logFile})`);
-    return `compliance-monitor, ${await startOracle()}`;
+    const keeper = await startAgentProcess({
+      name: 'cascade-keeper',
+      role: 'cascade-keeper',
+      rpcUrl,
+      redisUrl,
+      chainId: CHAIN_ID,
+      contracts: { governance: deployment.governance! },
+      config: {
+        ingest: { confirmations: KEEPER_CONFIRMATIONS, poll_interval_ms: 200 },
+        sender: { poll_interval_ms: 100 },
+      },
+      privateKey: toHex(
+        mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: KEEPER_ACCOUNT_INDEX }).getHdKey().privateKey!,
+      ),
+    });
+    services.push(keeper);
+    for (const agent of [monitor, keeper]) {
+      progress.info(`${agent.name} (health ${agent.httpUrl}/healthz, logs ${agent.logFile})`);
+    }
+    return `compliance-monitor, cascade-keeper, ${await startOracle()}`;
   }));
 
 async function startOracle(): Promise<string> {

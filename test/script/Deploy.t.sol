@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Governance} from "../../contracts/governance/Governance.sol";
 import {Oracle} from "../../contracts/oracle/Oracle.sol";
 import {OraclePriceFeed} from "../../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../../contracts/oracle/OracleRoles.sol";
@@ -17,7 +18,7 @@ contract DeployTest is Test {
         vm.setEnv("STOA_OPERATOR", vm.toString(operator));
         vm.setEnv("STOA_KYC_PROVIDER", vm.toString(provider));
         vm.setEnv("STOA_TOKEN_DECIMALS", "2");
-        Deploy.TokenStack memory stack = new Deploy().run();
+        (Deploy.TokenStack memory stack, Governance governance) = new Deploy().run();
 
         assertEq(stack.token.decimals(), 2);
         assertEq(stack.token.name(), "Stoa Share");
@@ -37,12 +38,28 @@ contract DeployTest is Test {
         assertEq(vm.parseJsonAddress(json, ".identityRegistry"), address(stack.registry));
         assertEq(vm.parseJsonAddress(json, ".accessManager"), address(stack.manager));
         assertEq(vm.parseJsonAddress(json, ".compliance"), address(stack.token));
+        assertEq(vm.parseJsonAddress(json, ".governance"), address(governance));
+        assertEq(vm.parseJsonAddress(json, ".neurons"), address(governance.neurons()));
+        assertEq(vm.parseJsonAddress(json, ".executor"), address(governance.executor()));
+    }
+
+    function test_run_wiresGovernanceToTheToken() public {
+        (Deploy.TokenStack memory stack, Governance governance) = new Deploy().run();
+
+        assertEq(governance.stakeToken(), address(stack.token));
+        assertEq(address(governance.neurons().identityRegistry()), address(stack.registry));
+        assertTrue(stack.token.isSystemHolder(address(governance.neurons())));
+        assertTrue(stack.token.isSystemHolder(address(governance)));
+        (bool isCompliance,) = stack.manager.hasRole(TokenRoles.COMPLIANCE, address(governance.executor()));
+        assertTrue(isCompliance);
+        (bool isIssuer,) = stack.manager.hasRole(TokenRoles.ISSUER, address(governance.executor()));
+        assertFalse(isIssuer);
     }
 
     function test_run_deploysAndWiresTheOracle() public {
         vm.setEnv("STOA_OPERATOR", vm.toString(operator));
         vm.setEnv("STOA_REP_SUPPLY", "1000");
-        Deploy.TokenStack memory stack = new Deploy().run();
+        (Deploy.TokenStack memory stack,) = new Deploy().run();
 
         string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
         Reputation rep = Reputation(vm.parseJsonAddress(json, ".reputation"));

@@ -30,7 +30,8 @@ export const PEOPLE = [
   'aliceNewWallet',
   'watcher1',
   'watcher2',
-  'keeper',
+  'oracleKeeper',
+  'cascadeKeeper',
 ] as const;
 export type Person = (typeof PEOPLE)[number];
 

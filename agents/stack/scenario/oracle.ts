@@ -36,7 +36,7 @@ const NAV = { min: 0n, max: 1_000n * 10n ** 18n, tick: 10n ** 16n, tolerance: 2 
 const Status = { Reported: 1, Disputed: 2, Final: 3 } as const;
 const REPORTER: Person = 'mallory';
 const WATCHERS = ['watcher1', 'watcher2'] as const satisfies readonly Person[];
-const KEEPER: Person = 'keeper';
+const KEEPER: Person = 'oracleKeeper';
 
 const navOutcome = (nav: string) => Number(parseUnits(nav, 18) / NAV.tick) + 1;
 const showRep = (amount: bigint) => `${formatUnits(amount, 18)} REP`;
