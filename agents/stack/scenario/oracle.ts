@@ -123,7 +123,7 @@ export async function startOracleAgents(args: {
       name: 'oracle-keeper',
       role: 'oracle-keeper',
       privateKey: keyOf(KEEPER),
-      config: config(KEEPER),
+      config: config('oracle-keeper'),
     }),
   ]);
   for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
