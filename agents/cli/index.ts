@@ -3,6 +3,7 @@
  * lists them. Every command has `--help`. Exit codes: README of agents/runtime.
  */
 import { Command, type CommanderError } from 'commander';
+import { writeManualAnswer } from '../oracle/answers.js';
 import { ExitCode, runAgent } from '../runtime/index.js';
 import { roles } from './roles.js';
 
@@ -38,6 +39,25 @@ program
   .description('list the agent roles')
   .action(() => {
     for (const role of roles) console.log(`${role.name}\t${role.description}`);
+  });
+
+const oracle = program.command('oracle').description('oracle operator actions');
+oracle
+  .command('answer')
+  .description(
+    "set a manual answer that oracle agents read from an answers file (a 'manual' source with 'file')",
+  )
+  .requiredOption('-f, --file <answers.json>', 'the answers file named in the agent config')
+  .requiredOption('-q, --question <id>', 'question id')
+  .argument('<value>', 'the answer, a decimal number (scalar value or outcome index)')
+  .action((value: string, options: { file: string; question: string }) => {
+    try {
+      writeManualAnswer({ file: options.file, questionId: options.question, value });
+    } catch (error) {
+      console.error(`stoa oracle answer: ${(error as Error).message}`);
+      process.exit(ExitCode.usage);
+    }
+    console.log(`question ${options.question}: answer ${value} written to ${options.file}`);
   });
 
 await program.parseAsync();
