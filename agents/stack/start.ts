@@ -8,13 +8,11 @@
  *   npm start -- --scenario none   just run the stack
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { toHex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { startAgentProcess } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
-import { ANVIL_MNEMONIC, createScenarioContext, PEOPLE } from './scenario/context.js';
-import { KEEPER_ACCOUNT_INDEX, KEEPER_CONFIRMATIONS } from './scenario/governance.js';
+import { createScenarioContext, devAccount, devKey, PEOPLE } from './scenario/context.js';
+import { KEEPER_CONFIRMATIONS } from './scenario/governance.js';
 import { scenarios } from './scenario/index.js';
 import { startOracleAgents } from './scenario/oracle.js';
 import { MONITOR_CONFIRMATIONS } from './scenario/token.js';
@@ -85,12 +83,11 @@ const ready =
     return process.env.REDIS_URL ? `${redisUrl} (REDIS_URL)` : redisUrl;
   })) &&
   (await progress.step('compile and deploy the contracts (forge script)', async () => {
-    const deployer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });
     deployment = await deploy({
       rpcUrl,
       chainId: CHAIN_ID,
-      privateKey: toHex(deployer.getHdKey().privateKey!),
-      env: { STOA_KYC_PROVIDER: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 }).address },
+      privateKey: devKey('deployer'),
+      env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address },
       onLine: (line) => {
         if (/Compiling|Solc .* finished/.test(line)) progress.info(line.trim());
       },
@@ -119,9 +116,7 @@ const ready =
         ingest: { confirmations: KEEPER_CONFIRMATIONS, poll_interval_ms: 200 },
         sender: { poll_interval_ms: 100 },
       },
-      privateKey: toHex(
-        mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: KEEPER_ACCOUNT_INDEX }).getHdKey().privateKey!,
-      ),
+      privateKey: devKey('cascadeKeeper'),
     });
     services.push(keeper);
     for (const agent of [monitor, keeper]) {

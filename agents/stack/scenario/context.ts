@@ -5,9 +5,11 @@ import {
   createPublicClient,
   createTestClient,
   createWalletClient,
+  type Hex,
   http,
   type PublicClient,
   type Transport,
+  toHex,
   type WalletClient,
 } from 'viem';
 import { type LocalAccount, mnemonicToAccount } from 'viem/accounts';
@@ -34,6 +36,13 @@ export const PEOPLE = [
   'cascadeKeeper',
 ] as const;
 export type Person = (typeof PEOPLE)[number];
+
+/** A demo person's anvil account. */
+export const devAccount = (who: Person) =>
+  mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: PEOPLE.indexOf(who) });
+
+/** A demo person's private key, for forge and the agent processes (passed in their environment). */
+export const devKey = (who: Person): Hex => toHex(devAccount(who).getHdKey().privateKey!);
 
 export type ScenarioContext = {
   rpcUrl: string;
@@ -62,9 +71,7 @@ export function createScenarioContext(args: {
   const chain = { ...foundry, id: args.chainId, rpcUrls: { default: { http: [args.rpcUrl] } } };
   const transport = http(args.rpcUrl);
   const accounts = {} as Record<Person, LocalAccount>;
-  PEOPLE.forEach((name, addressIndex) => {
-    accounts[name] = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex });
-  });
+  for (const name of PEOPLE) accounts[name] = devAccount(name);
   const names = new Map<string, string>([
     ...Object.entries(args.deployment).map(([name, address]) => [address.toLowerCase(), name] as const),
     ...PEOPLE.map((name) => [accounts[name].address.toLowerCase(), name] as const),

@@ -9,13 +9,11 @@ import { createTestClient, encodeFunctionData, http, keccak256, toBytes } from '
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
 import { unpackDecidedBy } from '../../governance/nns.js';
 import { COUNTRY } from '../../token/kyc.js';
-import { PEOPLE, type Person, type ScenarioContext, type ScenarioStep } from './context.js';
+import type { Person, ScenarioContext, ScenarioStep } from './context.js';
 import { check, refusal, send } from './tx.js';
 
 /** Confirmation depth of the cascade keeper in the local stack (`agents` in start.ts). */
 export const KEEPER_CONFIRMATIONS = 1;
-/** anvil account that signs the cascade keeper's transactions (not one of the demo's people). */
-export const KEEPER_ACCOUNT_INDEX = PEOPLE.indexOf('cascadeKeeper');
 
 const DAY = 24 * 3600;
 const YEAR = 365 * DAY;
@@ -239,7 +237,7 @@ export const governanceSteps: ScenarioStep[] = [
       });
       check('decision', STATUS[decision], 'adopted');
       ctx.progress.info(`tally: yes ${p.yes}, no ${p.no}, total ${p.totalPower}: adopted (yes > total/2)`);
-      return `${logs.length} ballots sent by the keeper (anvil account ${KEEPER_ACCOUNT_INDEX}); proposal ${id} adopted`;
+      return `${logs.length} ballots sent by the keeper (its own account, cascadeKeeper); proposal ${id} adopted`;
     },
   },
   {

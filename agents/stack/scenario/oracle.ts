@@ -8,22 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import {
-  createTestClient,
-  formatUnits,
-  http,
-  keccak256,
-  maxUint256,
-  parseUnits,
-  stringToBytes,
-  toHex,
-} from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
+import { createTestClient, formatUnits, http, keccak256, maxUint256, parseUnits, stringToBytes } from 'viem';
 import { oracleAbi, oraclePriceFeedAbi, reputationAbi } from '../../generated/abis.js';
 import { stackDir, startAgentProcess } from '../agents.js';
 import type { Deployment } from '../deploy.js';
 import type { Service } from '../services.js';
-import { ANVIL_MNEMONIC, PEOPLE, type Person, type ScenarioContext, type ScenarioStep } from './context.js';
+import { devKey, type Person, type ScenarioContext, type ScenarioStep } from './context.js';
 import { check, send } from './tx.js';
 
 const FUND = 'STOA';
@@ -40,8 +30,6 @@ const KEEPER: Person = 'oracleKeeper';
 
 const navOutcome = (nav: string) => Number(parseUnits(nav, 18) / NAV.tick) + 1;
 const showRep = (amount: bigint) => `${formatUnits(amount, 18)} REP`;
-const keyOf = (who: Person) =>
-  toHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: PEOPLE.indexOf(who) }).getHdKey().privateKey!);
 
 const oracle = (ctx: ScenarioContext) => ({ abi: oracleAbi, address: ctx.deployment.oracle! });
 const reputation = (ctx: ScenarioContext) => ({ abi: reputationAbi, address: ctx.deployment.reputation! });
@@ -107,7 +95,7 @@ export async function startOracleAgents(args: {
         ...common,
         name: `dispute-watcher-${i + 1}`,
         role: 'dispute-watcher',
-        privateKey: keyOf(who),
+        privateKey: devKey(who),
         config: config(who),
         settings: {
           questions: [
@@ -122,7 +110,7 @@ export async function startOracleAgents(args: {
       ...common,
       name: 'oracle-keeper',
       role: 'oracle-keeper',
-      privateKey: keyOf(KEEPER),
+      privateKey: devKey(KEEPER),
       config: config('oracle-keeper'),
     }),
   ]);
