@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './deploy.js';
-import { freePort, type Service } from './services.js';
+import { freePort, type Service, stopProcess } from './services.js';
 
 export const stackDir = join(repoRoot, '.stoa');
 
@@ -52,7 +52,13 @@ export async function startAgentProcess(args: AgentProcessArgs): Promise<AgentPr
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const httpUrl = `http://127.0.0.1:${port}`;
-  await waitHealthy(httpUrl, child, args.name, logFile);
+  try {
+    await waitHealthy(httpUrl, child, args.name, logFile);
+  } catch (error) {
+    await stopProcess(child);
+    log.end();
+    throw error;
+  }
   return {
     name: args.name,
     url: httpUrl,
@@ -61,13 +67,8 @@ export async function startAgentProcess(args: AgentProcessArgs): Promise<AgentPr
     logFile,
     process: child,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      // Longer than the agent's own shutdown grace (10 s), so active jobs can finish.
+      await stopProcess(child, 15_000);
       log.end();
     },
   };

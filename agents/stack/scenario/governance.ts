@@ -10,6 +10,7 @@ import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abi
 import { unpackDecidedBy } from '../../governance/nns.js';
 import { COUNTRY } from '../../token/kyc.js';
 import type { Person, ScenarioContext, ScenarioStep } from './context.js';
+import { token } from './token.js';
 import { check, refusal, send } from './tx.js';
 
 /** Confirmation depth of the cascade keeper in the local stack (`agents` in start.ts). */
@@ -36,7 +37,6 @@ const following: { who: Person; followees: Person[] }[] = [
   { who: 'carol', followees: ['aliceNewWallet', 'bob'] },
 ];
 
-const token = (ctx: ScenarioContext) => ({ abi: securityTokenAbi, address: ctx.deployment.securityToken! });
 const governance = (ctx: ScenarioContext) => ({ abi: governanceAbi, address: ctx.deployment.governance! });
 const neurons = (ctx: ScenarioContext) => ({ abi: neuronsAbi, address: ctx.deployment.neurons! });
 
