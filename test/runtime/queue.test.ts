@@ -61,7 +61,7 @@ describe('queues, tasks and sweeps', () => {
 
   it('sweeps re-derive work whose events were never ingested (the backstop)', async () => {
     await ping(stack.clients, stack.emitter, 25);
-    const head = await stack.clients.public.getBlockNumber();
+    const head = await stack.clients.public.getBlockNumber({ cacheTime: 0 });
     const config = agentConfig(
       {
         rpcUrl: stack.anvil.url,
