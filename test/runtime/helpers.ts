@@ -39,8 +39,8 @@ export function chainClients(url: string) {
   });
   const transport = http(url);
   return {
-    public: createPublicClient({ chain, transport }),
-    test: createTestClient({ chain, transport, mode: 'anvil' }).extend(publicActions),
+    public: createPublicClient({ chain, transport, cacheTime: 0 }),
+    test: createTestClient({ chain, transport, mode: 'anvil', cacheTime: 0 }).extend(publicActions),
     wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(deployerKey) }),
   };
 }
