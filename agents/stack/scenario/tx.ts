@@ -24,7 +24,11 @@ export async function send<
   const account = ctx.accounts[who];
   // biome-ignore lint/suspicious/noExplicitAny: viem's generic simulate/write parameters do not narrow here
   const { request } = await ctx.client.simulateContract({ ...(call as any), account });
-  const hash = await ctx.wallet(who).writeContract(request);
+  // A margin over the estimate: state can move between estimate and inclusion (agents send too,
+  // and governance catches up epoch boundaries as time passes), which costs more gas.
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  const gas = await ctx.client.estimateContractGas({ ...(call as any), account });
+  const hash = await ctx.wallet(who).writeContract({ ...request, gas: (gas * 13n) / 10n });
   const receipt = await ctx.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') throw new Error(`${String(call.functionName)} reverted in ${hash}`);
   return hash;
