@@ -8,14 +8,10 @@
  *   npm start -- --scenario none   just run the stack
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startAgentProcess } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
 import { createScenarioContext, devAccount, devKey, PEOPLE } from './scenario/context.js';
-import { KEEPER_CONFIRMATIONS } from './scenario/governance.js';
-import { scenarios } from './scenario/index.js';
-import { startOracleAgents } from './scenario/oracle.js';
-import { MONITOR_CONFIRMATIONS } from './scenario/token.js';
+import { layers } from './scenario/index.js';
 import { freePort, type Service, startAnvil, startRedis } from './services.js';
 
 const CHAIN_ID = 31337;
@@ -95,48 +91,23 @@ const ready =
     return `${Object.keys(deployment).length} contracts`;
   })) &&
   (await progress.step('start the agents', async () => {
-    const monitor = await startAgentProcess({
-      name: 'compliance-monitor',
-      role: 'compliance-monitor',
-      rpcUrl,
-      redisUrl,
-      chainId: CHAIN_ID,
-      contracts: { securityToken: deployment.securityToken! },
-      config: { ingest: { confirmations: MONITOR_CONFIRMATIONS, poll_interval_ms: 200 } },
-    });
-    services.push(monitor);
-    const keeper = await startAgentProcess({
-      name: 'cascade-keeper',
-      role: 'cascade-keeper',
-      rpcUrl,
-      redisUrl,
-      chainId: CHAIN_ID,
-      contracts: { governance: deployment.governance! },
-      config: {
-        ingest: { confirmations: KEEPER_CONFIRMATIONS, poll_interval_ms: 200 },
-        sender: { poll_interval_ms: 100 },
-      },
-      privateKey: devKey('cascadeKeeper'),
-    });
-    services.push(keeper);
-    for (const agent of [monitor, keeper]) {
-      progress.info(`${agent.name} (health ${agent.httpUrl}/healthz, logs ${agent.logFile})`);
+    const stack = { rpcUrl, redisUrl, chainId: CHAIN_ID, deployment };
+    const names: string[] = [];
+    for (const layer of layers) {
+      if (!layer.startAgents) continue;
+      const started = await layer.startAgents(stack);
+      services.push(...started.services);
+      progress.info(started.summary);
+      names.push(...started.services.flatMap((s) => ('name' in s ? [String(s.name)] : [])));
     }
-    return `compliance-monitor, cascade-keeper, ${await startOracle()}`;
+    return `${names.length} agent processes (logs in .stoa/logs/)`;
   }));
-
-async function startOracle(): Promise<string> {
-  const oracle = await startOracleAgents({ rpcUrl, redisUrl, chainId: CHAIN_ID, deployment });
-  services.push(...oracle.services);
-  progress.info(oracle.summary);
-  return `${oracle.services.length - 1} oracle agents`;
-}
 
 if (ready && opts.scenario !== 'none') {
   const ctx = createScenarioContext({ rpcUrl, redisUrl, chainId: CHAIN_ID, deployment, progress });
-  for (const scenario of scenarios) {
-    console.log(`\n== ${scenario.title} ==`);
-    for (const step of scenario.steps) {
+  for (const layer of layers) {
+    console.log(`\n== ${layer.title} ==`);
+    for (const step of layer.steps) {
       const ok = await progress.step(step.title, () => step.run(ctx));
       if (!ok) break;
     }

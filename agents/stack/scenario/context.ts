@@ -16,6 +16,7 @@ import { type LocalAccount, mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import type { Deployment } from '../deploy.js';
 import type { Progress } from '../progress.js';
+import type { Service } from '../services.js';
 
 /** anvil's well-known test mnemonic: the demo's accounts are its first addresses. */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -34,6 +35,12 @@ export const PEOPLE = [
   'watcher2',
   'oracleKeeper',
   'cascadeKeeper',
+  'governanceKeeper',
+  'basketKeeper',
+  'marketMaker',
+  'mpcNode1',
+  'mpcNode2',
+  'mpcNode3',
 ] as const;
 export type Person = (typeof PEOPLE)[number];
 
@@ -105,3 +112,9 @@ export type ScenarioStep = {
   title: string;
   run: (ctx: ScenarioContext) => Promise<string | undefined>;
 };
+
+/** What a layer's agents need to know about the running stack. */
+export type StackInfo = { rpcUrl: string; redisUrl: string; chainId: number; deployment: Deployment };
+
+/** The processes (and other services) a layer started, and a line naming them for the terminal. */
+export type LayerAgents = { services: Service[]; summary: string };

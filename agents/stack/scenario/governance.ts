@@ -9,12 +9,36 @@ import { createTestClient, encodeFunctionData, http, keccak256, toBytes } from '
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
 import { unpackDecidedBy } from '../../governance/nns.js';
 import { COUNTRY } from '../../token/kyc.js';
-import type { Person, ScenarioContext, ScenarioStep } from './context.js';
+import { startAgentProcess } from '../agents.js';
+import {
+  devKey,
+  type LayerAgents,
+  type Person,
+  type ScenarioContext,
+  type ScenarioStep,
+  type StackInfo,
+} from './context.js';
 import { token } from './token.js';
 import { check, refusal, send } from './tx.js';
 
-/** Confirmation depth of the cascade keeper in the local stack (`agents` in start.ts). */
-export const KEEPER_CONFIRMATIONS = 1;
+/** Confirmation depth of the cascade keeper in the local stack. */
+const KEEPER_CONFIRMATIONS = 1;
+
+/** The cascade keeper, deriving followers' votes and submitting them in batches. */
+export async function startGovernanceAgents(stack: StackInfo): Promise<LayerAgents> {
+  const keeper = await startAgentProcess({
+    ...stack,
+    name: 'cascade-keeper',
+    role: 'cascade-keeper',
+    contracts: { governance: stack.deployment.governance! },
+    config: {
+      ingest: { confirmations: KEEPER_CONFIRMATIONS, poll_interval_ms: 200 },
+      sender: { poll_interval_ms: 100 },
+    },
+    privateKey: devKey('cascadeKeeper'),
+  });
+  return { services: [keeper], summary: `cascade-keeper (health ${keeper.httpUrl}/healthz)` };
+}
 
 const DAY = 24 * 3600;
 const YEAR = 365 * DAY;

@@ -1,13 +1,28 @@
-/** The demonstration that `npm start` runs, one scenario per layer, in order. */
-import type { ScenarioStep } from './context.js';
-import { governanceSteps } from './governance.js';
-import { oracleSteps } from './oracle.js';
-import { tokenSteps } from './token.js';
+/**
+ * The layers of the demonstration that `npm start` runs, in order. Each layer may start its agent
+ * processes (before any scenario runs) and has its scenario steps. A layer adds itself here.
+ */
+import type { LayerAgents, ScenarioStep, StackInfo } from './context.js';
+import { governanceSteps, startGovernanceAgents } from './governance.js';
+import { oracleSteps, startOracleAgents } from './oracle.js';
+import { startTokenAgents, tokenSteps } from './token.js';
 
-export type Scenario = { title: string; steps: ScenarioStep[] };
+export type Layer = {
+  title: string;
+  steps: ScenarioStep[];
+  startAgents?: (stack: StackInfo) => Promise<LayerAgents>;
+};
 
-export const scenarios: Scenario[] = [
-  { title: 'Compliant security token', steps: tokenSteps },
-  { title: 'Shareholder governance (NNS) on the security token', steps: governanceSteps },
-  { title: 'Oracle: a lying NAV report disputed and corrected', steps: oracleSteps },
+export const layers: Layer[] = [
+  { title: 'Compliant security token', steps: tokenSteps, startAgents: startTokenAgents },
+  {
+    title: 'Shareholder governance (NNS) on the security token',
+    steps: governanceSteps,
+    startAgents: startGovernanceAgents,
+  },
+  {
+    title: 'Oracle: a lying NAV report disputed and corrected',
+    steps: oracleSteps,
+    startAgents: startOracleAgents,
+  },
 ];

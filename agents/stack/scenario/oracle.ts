@@ -11,9 +11,15 @@ import { join } from 'node:path';
 import { createTestClient, formatUnits, http, keccak256, maxUint256, parseUnits, stringToBytes } from 'viem';
 import { oracleAbi, oraclePriceFeedAbi, reputationAbi } from '../../generated/abis.js';
 import { stackDir, startAgentProcess } from '../agents.js';
-import type { Deployment } from '../deploy.js';
 import type { Service } from '../services.js';
-import { devKey, type Person, type ScenarioContext, type ScenarioStep } from './context.js';
+import {
+  devKey,
+  type LayerAgents,
+  type Person,
+  type ScenarioContext,
+  type ScenarioStep,
+  type StackInfo,
+} from './context.js';
 import { check, send } from './tx.js';
 
 const FUND = 'STOA';
@@ -60,12 +66,7 @@ async function startNavServer(): Promise<Service> {
  * Starts the NAV sources (the HTTP server, `.stoa/oracle/nav-<fund>.json`), two dispute watchers
  * (each its own key and Redis prefix) and the keeper; returns them as services to stop.
  */
-export async function startOracleAgents(args: {
-  rpcUrl: string;
-  redisUrl: string;
-  chainId: number;
-  deployment: Deployment;
-}): Promise<{ services: Service[]; summary: string }> {
+export async function startOracleAgents(args: StackInfo): Promise<LayerAgents> {
   const navServer = await startNavServer();
   const services: Service[] = [navServer];
   const dir = join(stackDir, 'oracle');

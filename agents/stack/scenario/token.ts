@@ -9,7 +9,8 @@ import { formatUnits, keccak256, stringToHex, toBytes } from 'viem';
 import { identityRegistryAbi, securityTokenAbi } from '../../generated/abis.js';
 import { MONITORED_EVENTS, readComplianceReport } from '../../token/compliance-monitor.js';
 import { CATEGORY, COUNTRY, investorKey, signAttestation } from '../../token/kyc.js';
-import type { Person, ScenarioContext, ScenarioStep } from './context.js';
+import { startAgentProcess } from '../agents.js';
+import type { LayerAgents, Person, ScenarioContext, ScenarioStep, StackInfo } from './context.js';
 import { check, refusal, send } from './tx.js';
 
 /** Built-in rule bits of the token (`Restrictions.RULE_*`): country, category, max holders, max balance, lockup. */
@@ -17,8 +18,8 @@ const ALL_RULES = 0b11111;
 const MAX_HOLDERS = 3;
 const MAX_BALANCE = 600n;
 const YEAR = 365 * 24 * 3600;
-/** Confirmation depth of the compliance monitor in the local stack (`agents` in start.ts). */
-export const MONITOR_CONFIRMATIONS = 1;
+/** Confirmation depth of the compliance monitor in the local stack. */
+const MONITOR_CONFIRMATIONS = 1;
 
 const investors: { who: Person; country: number; category: number; reference: string }[] = [
   { who: 'alice', country: COUNTRY.DE, category: CATEGORY.accredited, reference: 'client-0001' },
@@ -26,6 +27,18 @@ const investors: { who: Person; country: number; category: number; reference: st
   { who: 'carol', country: COUNTRY.CH, category: CATEGORY.institutional, reference: 'client-0003' },
   { who: 'dave', country: COUNTRY.US, category: CATEGORY.accredited, reference: 'client-0004' },
 ];
+
+/** The compliance monitor, following the security token's events. */
+export async function startTokenAgents(stack: StackInfo): Promise<LayerAgents> {
+  const monitor = await startAgentProcess({
+    ...stack,
+    name: 'compliance-monitor',
+    role: 'compliance-monitor',
+    contracts: { securityToken: stack.deployment.securityToken! },
+    config: { ingest: { confirmations: MONITOR_CONFIRMATIONS, poll_interval_ms: 200 } },
+  });
+  return { services: [monitor], summary: `compliance-monitor (health ${monitor.httpUrl}/healthz)` };
+}
 
 /** The security token's ABI and address, to spread into a contract call. */
 export const token = (ctx: ScenarioContext) => ({
