@@ -23,8 +23,12 @@ const settings = z.strictObject({
   gas_budget: z.number().int().min(200_000).default(24_000_000),
   /** Plan-and-send rounds per task before leaving the rest to later votes and the sweep. */
   max_rounds: z.number().int().min(1).max(100).default(4),
-  /** Lock per proposal while one task resolves its cascade; others retry after it (job backoff). */
-  lock_ms: z.number().int().min(1_000).default(120_000),
+  /**
+   * TTL of the per-proposal lock one task holds while it resolves the cascade (others retry after
+   * it with the job backoff). Renewed every third of it while the cascade runs, so a cascade may
+   * take longer; a crashed holder's lock frees within it.
+   */
+  lock_ms: z.number().int().min(1_000).default(30_000),
   /** Neurons per `componentsBatch` call when reading who is eligible on a proposal. */
   eligibility_chunk: z.number().int().min(1).max(10_000).default(2_000),
 });
@@ -41,8 +45,22 @@ const storeOf = (ctx: Ctx) =>
     role: roleName,
   });
 
-/** Neurons with voting power fixed on a proposal (read once per proposal and process; it never changes). */
+/**
+ * Neurons with voting power fixed on a proposal (read once per proposal and process; it never
+ * changes), by `<chain>:<governance>:<proposal>`. An entry is dropped when the proposal is settled
+ * or voting on it closed, and by the sweep when the proposal is no longer open.
+ */
 const eligibleCache = new Map<string, Promise<{ topic: Topic; eligible: Set<number> }>>();
+
+const cacheKey = (ctx: Ctx, proposal: bigint) =>
+  `${ctx.settings.chain.chain_id}:${ctx.contracts.governance!.toLowerCase()}:${proposal}`;
+
+/** Proposals with a cached eligibility set (for tests and metrics). */
+export const cachedProposals = (): string[] => [...eligibleCache.keys()];
+
+function forgetProposal(ctx: Ctx, proposal: bigint) {
+  eligibleCache.delete(cacheKey(ctx, proposal));
+}
 
 async function readProposal(ctx: Ctx, proposal: bigint) {
   const governance = ctx.contracts.governance!;
@@ -80,7 +98,7 @@ async function readProposal(ctx: Ctx, proposal: bigint) {
 }
 
 function proposalInfo(ctx: Ctx, proposal: bigint) {
-  const key = `${ctx.settings.chain.chain_id}:${ctx.contracts.governance}:${proposal}`;
+  const key = cacheKey(ctx, proposal);
   let info = eligibleCache.get(key);
   if (!info) {
     info = readProposal(ctx, proposal);
@@ -135,6 +153,7 @@ async function cascade(ctx: Ctx, proposal: bigint): Promise<void> {
       if (result.status === 'already_done') {
         log.info({ reason: result.reason }, 'voting closed; cascade ends');
         await store.closeProposal(proposal);
+        forgetProposal(ctx, proposal);
         return;
       }
       const receipt = await ctx.chain.client.getTransactionReceipt({ hash: result.hash });
@@ -190,6 +209,7 @@ export const cascadeKeeper = defineRole({
         return;
       case 'ProposalSettled':
         await store.closeProposal(event.args.proposalId);
+        forgetProposal(ctx, event.args.proposalId);
         return;
       case 'FollowerResolved':
         await store.setBallot(
@@ -217,7 +237,13 @@ export const cascadeKeeper = defineRole({
   },
   sweep: async (ctx) => {
     const bucket = Math.floor(Date.now() / 60_000);
-    for (const proposal of await storeOf(ctx).openProposals()) {
+    const open = await storeOf(ctx).openProposals();
+    const prefix = cacheKey(ctx, 0n).slice(0, -1);
+    const openKeys = new Set(open.map((p) => cacheKey(ctx, p)));
+    for (const key of eligibleCache.keys()) {
+      if (key.startsWith(prefix) && !openKeys.has(key)) eligibleCache.delete(key);
+    }
+    for (const proposal of open) {
       await ctx.enqueue({ name: 'cascade', id: `${proposal}-sweep-${bucket}`, data: proposal.toString() });
     }
   },

@@ -7,7 +7,7 @@
  */
 import { type Address, encodePacked, keccak256 } from 'viem';
 import { z } from 'zod';
-import { governanceAbi } from '../generated/abis.js';
+import { governanceAbi, neuronsAbi } from '../generated/abis.js';
 import { defineRole, type RoleContext } from '../runtime/index.js';
 import { applicableFollowees, type Ballots, followedVote, MAX_FOLLOWEES, Topic, Vote } from './nns.js';
 
@@ -51,7 +51,41 @@ function ownGraph(config: Settings) {
   );
 }
 
+/** Neurons already reported as not controlled by this key (warned once per process). */
+const warned = new Set<string>();
+
+/**
+ * Whether the agent's key is the neuron's hot key (or owner) at `blockNumber`; a neuron that does
+ * not exist yet, or whose hot key is another, is skipped with a warning (once per process).
+ */
+async function controls(ctx: Ctx, neuron: number, blockNumber?: bigint): Promise<boolean> {
+  const neurons = await ctx.chain.client.readContract({
+    address: governanceOf(ctx),
+    abi: governanceAbi,
+    functionName: 'neurons',
+  });
+  const [owner, hotKey] = await ctx.chain.client.readContract({
+    address: neurons,
+    abi: neuronsAbi,
+    functionName: 'controllers',
+    args: [neuron],
+    blockNumber,
+  });
+  const me = ctx.account!.toLowerCase();
+  if (hotKey.toLowerCase() === me || owner.toLowerCase() === me) return true;
+  const key = `${governanceOf(ctx).toLowerCase()}-${neuron}-${hotKey}`;
+  if (!warned.has(key)) {
+    warned.add(key);
+    ctx.logger.warn(
+      { neuron_id: neuron, hot_key: hotKey, owner, account: ctx.account },
+      "neuron not controlled by this agent's key (set its hot key to it); skipped",
+    );
+  }
+  return false;
+}
+
 async function vote(ctx: Ctx, proposal: bigint, neuron: number, yes: boolean, reason: string) {
+  if (!(await controls(ctx, neuron))) return;
   const result = await ctx.send({
     id: `vote-${governanceOf(ctx).toLowerCase()}-${proposal}-${neuron}`,
     address: governanceOf(ctx),
@@ -74,6 +108,8 @@ async function vote(ctx: Ctx, proposal: bigint, neuron: number, yes: boolean, re
 /** A followee of some own neuron voted: vote for the own neurons its list now determines. */
 async function followVotes(ctx: Ctx, proposal: bigint, followee: number) {
   const graph = ownGraph(ctx.config);
+  const follows = [...graph.values()].some((lists) => [...lists.values()].some((l) => l.includes(followee)));
+  if (!follows) return;
   const { topic } = await ctx.chain.client.readContract({
     address: governanceOf(ctx),
     abi: governanceAbi,
@@ -105,6 +141,7 @@ async function followVotes(ctx: Ctx, proposal: bigint, followee: number) {
 
 async function syncFollowing(ctx: Ctx, blockNumber: bigint) {
   for (const [neuron, lists] of ownGraph(ctx.config)) {
+    if (lists.size === 0 || !(await controls(ctx, neuron, blockNumber))) continue;
     for (const [topic, desired] of lists) {
       const current = await ctx.chain.client.readContract({
         address: governanceOf(ctx),

@@ -21,9 +21,15 @@ export type GovernanceStore = {
   setBallot: (proposal: bigint, neuron: number, vote: Vote) => Promise<boolean>;
   ballots: (proposal: bigint) => Promise<Map<number, Vote>>;
   openProposal: (proposal: bigint) => Promise<void>;
+  /** Drops the proposal from the open set; its ballots expire a day later (late events still find them). */
   closeProposal: (proposal: bigint) => Promise<void>;
   openProposals: () => Promise<bigint[]>;
-  /** Runs `work` holding the proposal's lock (one cascade per proposal at a time); false if another holds it. */
+  /**
+   * Runs `work` holding the proposal's lock (one cascade per proposal at a time); false if another
+   * holds it. The lock expires `ttlMs` after it was last renewed; it is renewed every `ttlMs / 3`
+   * while `work` runs, so `work` may take longer than `ttlMs` and a crashed holder's lock frees
+   * within `ttlMs`.
+   */
   withProposalLock: (proposal: bigint, ttlMs: number, work: () => Promise<void>) => Promise<boolean>;
 };
 
@@ -35,6 +41,7 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
 const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const renewLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 /** Log position as 18 sortable digits: block (12) then log index (6). */
 const position = (block: bigint, logIndex: number) =>
@@ -88,15 +95,22 @@ export function createGovernanceStore({
       return ballots;
     },
     openProposal: async (proposal) => void (await redis.sadd(openKey, proposal.toString())),
-    closeProposal: async (proposal) => void (await redis.srem(openKey, proposal.toString())),
+    closeProposal: async (proposal) => {
+      await redis.multi().srem(openKey, proposal.toString()).expire(ballotKey(proposal), 86_400).exec();
+    },
     openProposals: async () => (await redis.smembers(openKey)).map(BigInt),
     withProposalLock: async (proposal, ttlMs, work) => {
       const key = `${base}:lock:${proposal}`;
       const token = `${process.pid}-${Math.random()}`;
       if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return false;
+      const renew = setInterval(
+        () => void redis.eval(renewLock, 1, key, token, ttlMs).catch(() => undefined),
+        Math.max(1, Math.floor(ttlMs / 3)),
+      );
       try {
         await work();
       } finally {
+        clearInterval(renew);
         await redis.eval(releaseLock, 1, key, token);
       }
       return true;
