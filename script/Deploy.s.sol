@@ -99,9 +99,9 @@ contract Deploy is Script {
 
     // ------------------------------------------------------------------------------- Governance
 
-    /// @dev Governance (with its Neurons and Executor) staking `stack.token`; neurons and governance registered as
-    /// system holders of the token (stakes, reject-fee escrow); the executor granted the COMPLIANCE role. The caller
-    /// must hold the COMPLIANCE role and be admin of the AccessManager.
+    /// @dev Governance (with its Neurons and Executor) staking `stack.token`; neurons, governance and the executor
+    /// registered as system holders of the token (stakes, reject-fee escrow, kept fees); the executor granted the
+    /// COMPLIANCE role. The caller must hold the COMPLIANCE role and be admin of the AccessManager.
     function _deployGovernance(TokenStack memory stack) internal returns (Governance governance) {
         governance = new Governance(
             stack.token,
@@ -114,6 +114,8 @@ contract Deploy is Script {
         );
         stack.token.setSystemHolder(address(governance.neurons()), true);
         stack.token.setSystemHolder(address(governance), true);
+        // The executor receives the fees of rejected proposals.
+        stack.token.setSystemHolder(address(governance.executor()), true);
         stack.manager.grantRole(TokenRoles.COMPLIANCE, address(governance.executor()), 0);
     }
 

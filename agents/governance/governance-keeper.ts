@@ -11,6 +11,7 @@ import type { Address } from 'viem';
 import { z } from 'zod';
 import { governanceAbi } from '../generated/abis.js';
 import { defineRole, type RoleContext } from '../runtime/index.js';
+import { deployedAt } from './deployed.js';
 
 const settings = z.strictObject({
   /** Most recent proposals the sweep reads (older ones are expected to be done). */
@@ -135,6 +136,7 @@ export const governanceKeeper = defineRole({
   sweep: async (ctx) => {
     const governance = ctx.contracts.governance! as Address;
     const blockNumber = await ctx.safeBlock();
+    if (!(await deployedAt(ctx, blockNumber))) return;
     const [count, block] = await Promise.all([
       ctx.chain.client.readContract({
         address: governance,

@@ -9,6 +9,7 @@ import { type Address, encodePacked, keccak256 } from 'viem';
 import { z } from 'zod';
 import { governanceAbi, neuronsAbi } from '../generated/abis.js';
 import { defineRole, type RoleContext } from '../runtime/index.js';
+import { deployedAt } from './deployed.js';
 import { applicableFollowees, type Ballots, followedVote, MAX_FOLLOWEES, Topic, Vote } from './nns.js';
 
 const topicName = z.enum(Object.keys(Topic) as [keyof typeof Topic, ...(keyof typeof Topic)[]]);
@@ -192,6 +193,7 @@ export const neuronClient = defineRole({
   },
   sweep: async (ctx) => {
     const blockNumber = await ctx.safeBlock();
+    if (!(await deployedAt(ctx, blockNumber))) return;
     await syncFollowing(ctx, blockNumber);
     for (const v of ctx.config.votes) {
       const ballot = await ctx.chain.client.readContract({

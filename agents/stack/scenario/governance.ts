@@ -1,18 +1,33 @@
 /**
- * Shareholder governance on the security token, after the NNS: holders stake shares in neurons,
- * follow each other, Alice proposes a compliance change, the cascade keeper agent derives the
- * followers' votes, and the adopted proposal is settled and executed after its timelock. Runs
- * after the token scenario (Alice's new wallet, Bob and Carol are verified holders; Dave is in
- * the US, a country the token does not allow yet).
+ * Shareholder governance on the security token, after the NNS: holders stake shares in neurons and
+ * give each neuron a hot key held by their own neuron client agent (one process per owner; its
+ * config file says whom the neuron follows and how it votes by topic). Alice proposes a compliance
+ * change; Bob's and Carol's votes follow from hers (their neuron clients or the cascade keeper
+ * cast them, whichever is first); the governance keeper agent settles the adopted proposal and
+ * executes it after its timelock. Then Carol's proposal is rejected through following and its
+ * reject fee is kept. Runs after the token scenario (Alice's new wallet, Bob and Carol are
+ * verified holders; Dave is in the US, a country the token does not allow yet).
  */
-import { createTestClient, encodeFunctionData, http, keccak256, toBytes } from 'viem';
+import {
+  createTestClient,
+  encodeFunctionData,
+  type Hex,
+  http,
+  keccak256,
+  parseEther,
+  toBytes,
+  toHex,
+} from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
 import { unpackDecidedBy } from '../../governance/nns.js';
 import { COUNTRY } from '../../token/kyc.js';
-import { startAgentProcess } from '../agents.js';
+import { type AgentProcess, startAgentProcess } from '../agents.js';
 import {
+  ANVIL_MNEMONIC,
   devKey,
   type LayerAgents,
+  PEOPLE,
   type Person,
   type ScenarioContext,
   type ScenarioStep,
@@ -21,67 +36,156 @@ import {
 import { token } from './token.js';
 import { check, refusal, send } from './tx.js';
 
-/** Confirmation depth of the cascade keeper in the local stack. */
-const KEEPER_CONFIRMATIONS = 1;
+/** Confirmation depth of the governance agents in the local stack. */
+const AGENT_CONFIRMATIONS = 1;
 
-/** The cascade keeper, deriving followers' votes and submitting them in batches. */
+type Owner = 'aliceNewWallet' | 'bob' | 'carol';
+/**
+ * The owners' neurons (ids in staking order) and their neuron clients' settings: whom each
+ * neuron follows (set by the client from its config file) and its direct-vote policy by topic.
+ */
+const owners: {
+  who: Owner;
+  name: string;
+  neuron: number;
+  following: Record<string, number[]>;
+  policy: Record<string, 'yes' | 'no'>;
+}[] = [
+  { who: 'aliceNewWallet', name: 'alice', neuron: 1, following: {}, policy: { General: 'no' } },
+  // Bob follows Alice on TokenCompliance and, through the catch-all, on every topic but Governance.
+  { who: 'bob', name: 'bob', neuron: 2, following: { TokenCompliance: [1], CatchAll: [1] }, policy: {} },
+  // Carol's TokenCompliance vote depends on Bob's, itself derived from Alice's.
+  { who: 'carol', name: 'carol', neuron: 3, following: { TokenCompliance: [1, 2] }, policy: {} },
+];
+
+/**
+ * The hot key of an owner's neuron client: a key of the anvil mnemonic's second account
+ * (`m/44'/60'/1'/0/<person index>`), so it is no person's wallet; the staking step funds it.
+ */
+const hotAccount = (who: Person) =>
+  mnemonicToAccount(ANVIL_MNEMONIC, { accountIndex: 1, addressIndex: PEOPLE.indexOf(who) });
+const hotKey = (who: Person): Hex => toHex(hotAccount(who).getHdKey().privateKey!);
+
+/**
+ * The governance agents: the cascade keeper (derives followers' votes in batches), the
+ * governance keeper (settles and executes proposals) and one neuron client per owner, each with
+ * its own Redis prefix (independent operators) and signing with its owner's hot key.
+ */
 export async function startGovernanceAgents(stack: StackInfo): Promise<LayerAgents> {
-  const keeper = await startAgentProcess({
-    ...stack,
-    name: 'cascade-keeper',
-    role: 'cascade-keeper',
+  const common = {
+    rpcUrl: stack.rpcUrl,
+    redisUrl: stack.redisUrl,
+    chainId: stack.chainId,
     contracts: { governance: stack.deployment.governance! },
-    config: {
-      ingest: { confirmations: KEEPER_CONFIRMATIONS, poll_interval_ms: 200 },
-      sender: { poll_interval_ms: 100 },
-    },
-    privateKey: devKey('cascadeKeeper'),
+  };
+  const config = (prefix: string) => ({
+    redis: { url: stack.redisUrl, prefix },
+    ingest: { confirmations: AGENT_CONFIRMATIONS, poll_interval_ms: 200 },
+    queue: { backoff_ms: 500 },
+    sweep: { cron: '* * * * * *' },
+    sender: { poll_interval_ms: 100 },
   });
-  return { services: [keeper], summary: `cascade-keeper (health ${keeper.httpUrl}/healthz)` };
+  // The processes start in parallel; if one fails, the others are stopped before the error surfaces.
+  const started = await Promise.allSettled([
+    startAgentProcess({
+      ...common,
+      name: 'cascade-keeper',
+      role: 'cascade-keeper',
+      config: { ...config('stoa'), sweep: { cron: '*/10 * * * * *' } },
+      privateKey: devKey('cascadeKeeper'),
+    }),
+    startAgentProcess({
+      ...common,
+      name: 'governance-keeper',
+      role: 'governance-keeper',
+      config: config('stoa'),
+      privateKey: devKey('governanceKeeper'),
+    }),
+    ...owners.map((o) =>
+      startAgentProcess({
+        ...common,
+        name: `neuron-client-${o.name}`,
+        role: 'neuron-client',
+        config: config(`neuron-client-${o.name}`),
+        settings: { neurons: [{ id: o.neuron, following: o.following }], policy: o.policy },
+        privateKey: hotKey(o.who),
+      }),
+    ),
+  ]);
+  const services: AgentProcess[] = [];
+  for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const service of services) await service.stop();
+    throw failed.reason;
+  }
+  return { services, summary: services.map((s) => s.name).join(', ') };
+}
+
+/** Mines a block every 300 ms (the agents follow the chain with one confirmation) until `done` holds. */
+async function until<T>(ctx: ScenarioContext, what: string, done: () => Promise<T | false>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const result = await done();
+    if (result !== false) return result;
+    await ctx.mine(AGENT_CONFIRMATIONS);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what}: not seen within 60 s (see .stoa/logs/)`);
+}
+
+/** Who sent a transaction, by the demo's names (`bob's neuron client` for a hot key). */
+async function senderOf(ctx: ScenarioContext, hash: Hex): Promise<string> {
+  const { from } = await ctx.client.getTransaction({ hash });
+  const owner = owners.find((o) => hotAccount(o.who).address.toLowerCase() === from.toLowerCase());
+  return owner ? `${owner.name}'s neuron client` : ctx.nameOf(from);
 }
 
 const DAY = 24 * 3600;
 const YEAR = 365 * DAY;
-/** `IGovernance.Topic.TokenCompliance` and `ProposalStatus`, as the contract numbers them. */
+/** `IGovernance.Topic` and `ProposalStatus`, as the contract numbers them. */
 const TOKEN_COMPLIANCE = 1;
+const GENERAL = 5;
 const STATUS = ['open', 'adopted', 'rejected', 'executed'] as const;
 const NEW_MAX_HOLDERS = 4;
 const MAX_BALANCE = 600n;
 const SUMMARY = 'Allow US investors (country 840) and up to 4 holders';
 const SUMMARY_URI = 'ipfs://stoa-demo/proposal-1.md';
+const REJECTED_SUMMARY = 'Lower the holder limit back to 2';
+const REJECTED_URI = 'ipfs://stoa-demo/proposal-2.md';
 
-const stakes: { who: Person; amount: bigint; delay: number; delayText: string }[] = [
+const stakes: { who: Owner; amount: bigint; delay: number; delayText: string }[] = [
   { who: 'aliceNewWallet', amount: 100n, delay: 8 * YEAR, delayText: '8 years' },
   { who: 'bob', amount: 50n, delay: YEAR, delayText: '1 year' },
   { who: 'carol', amount: 200n, delay: 180 * DAY, delayText: '6 months' },
-];
-/** Who follows whom on the TokenCompliance topic (Carol's vote depends on Bob's derived one). */
-const following: { who: Person; followees: Person[] }[] = [
-  { who: 'bob', followees: ['aliceNewWallet'] },
-  { who: 'carol', followees: ['aliceNewWallet', 'bob'] },
 ];
 
 const governance = (ctx: ScenarioContext) => ({ abi: governanceAbi, address: ctx.deployment.governance! });
 const neurons = (ctx: ScenarioContext) => ({ abi: neuronsAbi, address: ctx.deployment.neurons! });
 
+const setLimits = (ctx: ScenarioContext, maxHolders: number) => ({
+  target: token(ctx).address,
+  value: 0n,
+  data: encodeFunctionData({
+    abi: securityTokenAbi,
+    functionName: 'setLimits',
+    args: [maxHolders, MAX_BALANCE],
+  }),
+});
+
 /** The proposal's actions: the executor (COMPLIANCE role) allows the US and raises the holder limit. */
 function actions(ctx: ScenarioContext) {
-  const call = (data: `0x${string}`) => ({ target: token(ctx).address, value: 0n, data });
   return [
-    call(
-      encodeFunctionData({
+    {
+      target: token(ctx).address,
+      value: 0n,
+      data: encodeFunctionData({
         abi: securityTokenAbi,
         functionName: 'setCountriesAllowed',
         args: [[COUNTRY.US], true],
       }),
-    ),
-    call(
-      encodeFunctionData({
-        abi: securityTokenAbi,
-        functionName: 'setLimits',
-        args: [NEW_MAX_HOLDERS, MAX_BALANCE],
-      }),
-    ),
+    },
+    setLimits(ctx, NEW_MAX_HOLDERS),
   ];
 }
 
@@ -97,19 +201,15 @@ async function neuronOf(ctx: ScenarioContext, who: Person): Promise<number> {
   return log.args.neuronId;
 }
 
-/** `name#id` of a neuron, e.g. `bob#2`. */
-async function neuronNames(ctx: ScenarioContext): Promise<Map<number, string>> {
-  const names = new Map<number, string>();
-  for (const { who } of stakes) {
-    const id = await neuronOf(ctx, who);
-    names.set(id, `${who}#${id}`);
-  }
-  return names;
-}
+/** `name#id` of the owners' neurons, e.g. `bob#2`. */
+const names = new Map(owners.map((o) => [o.neuron, `${o.name}#${o.neuron}`]));
 
 async function proposalId(ctx: ScenarioContext): Promise<bigint> {
   return ctx.client.readContract({ ...governance(ctx), functionName: 'proposalCount' });
 }
+
+const proposalView = (ctx: ScenarioContext, id: bigint) =>
+  ctx.client.readContract({ ...governance(ctx), functionName: 'proposal', args: [id] });
 
 async function canTransferToDave(ctx: ScenarioContext): Promise<[boolean, number]> {
   const [allowed, code] = await ctx.client.readContract({
@@ -120,10 +220,38 @@ async function canTransferToDave(ctx: ScenarioContext): Promise<[boolean, number
   return [allowed, code];
 }
 
+/** Who wrote the ballot of `neuron` on `id`: its client (`VoteCast`) or the cascade keeper (`FollowerResolved`). */
+async function provenance(ctx: ScenarioContext, id: bigint, neuron: number): Promise<string | false> {
+  const filter = { ...governance(ctx), args: { proposalId: id, neuronId: neuron }, fromBlock: 0n } as const;
+  const [voted] = await ctx.client.getContractEvents({ ...filter, eventName: 'VoteCast' });
+  if (voted) {
+    return `${names.get(neuron)} voted ${voted.args.yes ? 'yes' : 'no'} (power ${voted.args.power}), cast by ${await senderOf(ctx, voted.transactionHash)}`;
+  }
+  const [resolved] = await ctx.client.getContractEvents({ ...filter, eventName: 'FollowerResolved' });
+  if (!resolved) return false;
+  const by = unpackDecidedBy(resolved.args.decidedBy!).map((n) => names.get(n));
+  return `${names.get(neuron)} voted ${resolved.args.yes ? 'yes' : 'no'} (power ${resolved.args.power}), decided by ${by.join(' and ')}, resolved by ${await senderOf(ctx, resolved.transactionHash)}`;
+}
+
+/** The sender of the proposal's `eventName` log (`ProposalSettled`, `ProposalExecuted`). */
+async function sentBy(ctx: ScenarioContext, id: bigint, eventName: 'ProposalSettled' | 'ProposalExecuted') {
+  const [log] = await ctx.client.getContractEvents({
+    ...governance(ctx),
+    eventName,
+    args: { proposalId: id },
+    fromBlock: 0n,
+  });
+  if (!log) throw new Error(`no ${eventName} for proposal ${id}`);
+  return senderOf(ctx, log.transactionHash);
+}
+
+const tokenBalance = (ctx: ScenarioContext, address: `0x${string}`) =>
+  ctx.client.readContract({ ...token(ctx), functionName: 'balanceOf', args: [address] });
+
 export const governanceSteps: ScenarioStep[] = [
   {
     title:
-      'Staking: Alice, Bob and Carol lock shares in neurons (the agent first releases Bob’s frozen shares)',
+      'Staking: Alice, Bob and Carol lock shares in neurons and hand each a hot key held by their neuron client',
     async run(ctx) {
       await send(ctx, 'deployer', {
         ...token(ctx),
@@ -145,7 +273,13 @@ export const governanceSteps: ScenarioStep[] = [
       });
       check('Mallory cannot stake', notVerified.name, 'NeuronsIdentityNotVerified');
       for (const { who, amount, delayText } of stakes) {
+        const owner = owners.find((o) => o.who === who)!;
         const id = await neuronOf(ctx, who);
+        check(`${who}'s neuron id (configured in the neuron client)`, id, owner.neuron);
+        const hot = hotAccount(who).address;
+        await send(ctx, who, { ...neurons(ctx), functionName: 'setHotKey', args: [id, hot] });
+        const hash = await ctx.wallet('deployer').sendTransaction({ to: hot, value: parseEther('1') });
+        await ctx.client.waitForTransactionReceipt({ hash });
         const power = await ctx.client.readContract({
           ...governance(ctx),
           functionName: 'votingPower',
@@ -153,41 +287,47 @@ export const governanceSteps: ScenarioStep[] = [
         });
         check(`${who}'s voting power`, power > 0n, true);
         ctx.progress.info(
-          `${who}#${id}: ${amount} shares, dissolve delay ${delayText}, voting power ${power}`,
+          `${names.get(id)}: ${amount} shares, dissolve delay ${delayText}, voting power ${power}; hot key ${hot.slice(0, 10)}… (neuron-client-${owner.name}, 1 ETH for gas)`,
         );
       }
-      const locked = await ctx.client.readContract({
-        ...token(ctx),
-        functionName: 'balanceOf',
-        args: [neurons(ctx).address],
-      });
+      const locked = await tokenBalance(ctx, neurons(ctx).address);
       check('shares held by Neurons', locked, 350n);
       return `${stakes.length} neurons, ${locked} shares locked; Mallory: ${notVerified.text}`;
     },
   },
   {
-    title: 'Following: Bob follows Alice on TokenCompliance; Carol follows Alice and Bob',
+    title:
+      'Following by the neuron clients (config files): Bob follows Alice (TokenCompliance, catch-all); Carol follows Alice and Bob',
     async run(ctx) {
-      const names = await neuronNames(ctx);
-      for (const { who, followees } of following) {
-        const id = await neuronOf(ctx, who);
-        const ids = await Promise.all(followees.map((f) => neuronOf(ctx, f)));
-        await send(ctx, who, {
-          ...governance(ctx),
-          functionName: 'setFollowing',
-          args: [id, TOKEN_COMPLIANCE, ids],
-        });
-        const stored = await ctx.client.readContract({
-          ...governance(ctx),
-          functionName: 'followees',
-          args: [id, TOKEN_COMPLIANCE],
-        });
-        check(`${who}'s followees`, stored.join(','), ids.join(','));
-        ctx.progress.info(
-          `${names.get(id)} follows ${ids.map((f) => names.get(f)).join(' and ')} on TokenCompliance`,
-        );
+      let set = 0;
+      for (const owner of owners) {
+        for (const [topicName, ids] of Object.entries(owner.following)) {
+          const topic =
+            topicName === 'CatchAll' ? 6 : topicName === 'TokenCompliance' ? TOKEN_COMPLIANCE : -1;
+          if (topic < 0) throw new Error(`scenario: topic ${topicName} not shown`);
+          await until(ctx, `${owner.name}'s following (${topicName})`, async () => {
+            const stored = await ctx.client.readContract({
+              ...governance(ctx),
+              functionName: 'followees',
+              args: [owner.neuron, topic],
+            });
+            return stored.join(',') === ids.join(',');
+          });
+          const [log] = await ctx.client.getContractEvents({
+            ...governance(ctx),
+            eventName: 'FollowingSet',
+            args: { neuronId: owner.neuron, topic },
+            fromBlock: 0n,
+          });
+          const by = await senderOf(ctx, log!.transactionHash);
+          check(`sender of ${owner.name}'s setFollowing`, by, `${owner.name}'s neuron client`);
+          ctx.progress.info(
+            `${names.get(owner.neuron)} follows ${ids.map((f) => names.get(f)).join(' and ')} on ${topicName} (set by ${by})`,
+          );
+          set++;
+        }
       }
-      return 'follow graph of 2 followers on chain';
+      return `${set} followee lists set by the clients with their hot keys`;
     },
   },
   {
@@ -214,7 +354,7 @@ export const governanceSteps: ScenarioStep[] = [
         ],
       });
       const id = await proposalId(ctx);
-      const p = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposal', args: [id] });
+      const p = await proposalView(ctx, id);
       check('status after proposing', STATUS[p.status], 'open');
       check("Alice's yes alone a majority", p.yes * 2n > p.totalPower, false);
       ctx.progress.info(
@@ -224,36 +364,26 @@ export const governanceSteps: ScenarioStep[] = [
     },
   },
   {
-    title: 'Cascade keeper agent: derives Bob’s and Carol’s votes from their followees (resolveFollowers)',
+    title:
+      'Following votes: Bob’s vote follows Alice’s, Carol’s follows both (neuron clients or cascade keeper)',
     async run(ctx) {
       const id = await proposalId(ctx);
-      const names = await neuronNames(ctx);
-      const resolved = () =>
-        ctx.client.getContractEvents({
-          ...governance(ctx),
-          eventName: 'FollowerResolved',
-          args: { proposalId: id },
-          fromBlock: 0n,
-        });
-      // The chain moves on so that the proposer's vote reaches the keeper's confirmation depth.
-      let logs = await resolved();
-      const deadline = Date.now() + 60_000;
-      while (logs.length < following.length && Date.now() < deadline) {
-        await ctx.mine(KEEPER_CONFIRMATIONS);
-        await new Promise((r) => setTimeout(r, 300));
-        logs = await resolved();
-      }
-      check('ballots derived by the keeper', logs.length, following.length);
-      for (const { args, transactionHash } of logs) {
-        const by = unpackDecidedBy(args.decidedBy!).map((n) => names.get(n));
-        ctx.progress.info(
-          `${names.get(args.neuronId!)} voted ${args.yes ? 'yes' : 'no'} (power ${args.power}), decided by ${by.join(' and ')} (tx ${transactionHash.slice(0, 10)}…)`,
+      for (const neuron of [2, 3]) {
+        const line = await until(ctx, `${names.get(neuron)}'s following vote`, () =>
+          provenance(ctx, id, neuron),
         );
+        const ballot = await ctx.client.readContract({
+          ...governance(ctx),
+          functionName: 'ballot',
+          args: [id, neuron],
+        });
+        check(`${names.get(neuron)}'s ballot`, ballot, 1);
+        const agent = line.slice(line.lastIndexOf(' by ') + 4);
+        const expected = [`${owners[neuron - 1]!.name}'s neuron client`, 'cascadeKeeper'];
+        check(`${names.get(neuron)}'s ballot written by an agent`, expected.includes(agent), true);
+        ctx.progress.info(line);
       }
-      const sender = (await ctx.client.getTransaction({ hash: logs[0]!.transactionHash })).from;
-      const keeper = ctx.accounts.cascadeKeeper.address;
-      check('sender of the cascade', sender.toLowerCase(), keeper.toLowerCase());
-      const p = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposal', args: [id] });
+      const p = await proposalView(ctx, id);
       const decision = await ctx.client.readContract({
         ...governance(ctx),
         functionName: 'decision',
@@ -261,21 +391,28 @@ export const governanceSteps: ScenarioStep[] = [
       });
       check('decision', STATUS[decision], 'adopted');
       ctx.progress.info(`tally: yes ${p.yes}, no ${p.no}, total ${p.totalPower}: adopted (yes > total/2)`);
-      return `${logs.length} ballots sent by the keeper (its own account, cascadeKeeper); proposal ${id} adopted`;
+      return `proposal ${id} adopted through following`;
     },
   },
   {
-    title: 'Settlement and timelock: settled, refused before the 1-hour timelock, executed after it',
+    title:
+      'Governance keeper agent: settles the adopted proposal, executes it after the 1-hour timelock (refused before)',
     async run(ctx) {
       const id = await proposalId(ctx);
-      await send(ctx, 'dave', { ...governance(ctx), functionName: 'settle', args: [id] });
+      await until(
+        ctx,
+        'settlement by the governance keeper',
+        async () => (await proposalView(ctx, id)).status !== 0,
+      );
+      check('status', STATUS[(await proposalView(ctx, id)).status], 'adopted');
+      check('settled by', await sentBy(ctx, id, 'ProposalSettled'), 'governanceKeeper');
       const early = await refusal(ctx, 'dave', {
         ...governance(ctx),
         functionName: 'execute',
         args: [id, actions(ctx)],
       });
       check('execute before the timelock', early.name, 'GovernanceTimelocked');
-      ctx.progress.info(`execute right after settling: ${ctx.nameAll(early.text)}`);
+      ctx.progress.info(`settled by governanceKeeper; Dave executing right away: ${ctx.nameAll(early.text)}`);
       const { executionDelay } = await ctx.client.readContract({
         ...governance(ctx),
         functionName: 'params',
@@ -283,10 +420,13 @@ export const governanceSteps: ScenarioStep[] = [
       const testClient = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
       await testClient.increaseTime({ seconds: executionDelay + 1 });
       await ctx.mine(1);
-      await send(ctx, 'dave', { ...governance(ctx), functionName: 'execute', args: [id, actions(ctx)] });
-      const p = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposal', args: [id] });
-      check('status', STATUS[p.status], 'executed');
-      return `anvil clock moved ${executionDelay + 1} s; proposal ${id} executed by the executor`;
+      await until(
+        ctx,
+        'execution by the governance keeper',
+        async () => (await proposalView(ctx, id)).status === 3,
+      );
+      check('executed by', await sentBy(ctx, id, 'ProposalExecuted'), 'governanceKeeper');
+      return `anvil clock moved ${executionDelay + 1} s; proposal ${id} executed by governanceKeeper through the executor`;
     },
   },
   {
@@ -307,13 +447,51 @@ export const governanceSteps: ScenarioStep[] = [
         functionName: 'transfer',
         args: [ctx.accounts.dave.address, 10n],
       });
-      const dave = await ctx.client.readContract({
-        ...token(ctx),
-        functionName: 'balanceOf',
-        args: [ctx.accounts.dave.address],
-      });
-      check('Dave balance', dave, 10n);
+      check('Dave balance', await tokenBalance(ctx, ctx.accounts.dave.address), 10n);
       return `US allowed and at most ${config.maxHolders} holders by governance; Dave holds 10 shares`;
+    },
+  },
+  {
+    title: `Rejected: Carol proposes "${REJECTED_SUMMARY}" (General); Alice’s policy says no, Bob follows her; the fee is kept`,
+    async run(ctx) {
+      const executor = ctx.deployment.executor! as `0x${string}`;
+      const { rejectFee } = await ctx.client.readContract({ ...governance(ctx), functionName: 'params' });
+      const [carolBefore, executorBefore] = await Promise.all([
+        tokenBalance(ctx, ctx.accounts.carol.address),
+        tokenBalance(ctx, executor),
+      ]);
+      await send(ctx, 'carol', {
+        ...token(ctx),
+        functionName: 'approve',
+        args: [governance(ctx).address, rejectFee],
+      });
+      await send(ctx, 'carol', {
+        ...governance(ctx),
+        functionName: 'propose',
+        args: [3, GENERAL, [setLimits(ctx, 2)], REJECTED_URI, keccak256(toBytes(REJECTED_SUMMARY))],
+      });
+      const id = await proposalId(ctx);
+      for (const neuron of [1, 2]) {
+        ctx.progress.info(await until(ctx, `${names.get(neuron)}'s vote`, () => provenance(ctx, id, neuron)));
+      }
+      await until(
+        ctx,
+        'settlement by the governance keeper',
+        async () => (await proposalView(ctx, id)).status !== 0,
+      );
+      const p = await proposalView(ctx, id);
+      check('status', STATUS[p.status], 'rejected');
+      check('settled by', await sentBy(ctx, id, 'ProposalSettled'), 'governanceKeeper');
+      ctx.progress.info(`tally: yes ${p.yes}, no ${p.no}, total ${p.totalPower}: rejected (no >= total/2)`);
+      const [carolAfter, executorAfter] = await Promise.all([
+        tokenBalance(ctx, ctx.accounts.carol.address),
+        tokenBalance(ctx, executor),
+      ]);
+      check("Carol's balance (fee not refunded)", carolAfter, carolBefore - rejectFee);
+      check("executor's balance (fee kept)", executorAfter, executorBefore + rejectFee);
+      const limits = await ctx.client.readContract({ ...token(ctx), functionName: 'complianceConfig' });
+      check('max holders unchanged', limits.maxHolders, NEW_MAX_HOLDERS);
+      return `proposal ${id} rejected and settled by governanceKeeper; Carol's fee of ${rejectFee} shares kept by the executor`;
     },
   },
 ];
