@@ -3,10 +3,17 @@
  * resolved cascade of 10,000 neurons (random follow graph 8 layers deep with cycles) on anvil
  * with a 30M block gas limit, the cascade keeper alone resolving it; `planning_ms` is the
  * planner's time on the whole graph (median of 5), `reference_ms` the naive reference evaluator
- * on the same input, measured in the same run.
+ * on the same input, measured in the same run. `neuron-client-follow`: the neuron client's path,
+ * from a followee's direct vote (its receipt) to the follower's vote cast by the client (the
+ * ballot seen on chain), over a chain of 5 followers owned by one client (each hop waits for the
+ * previous vote), median over 12 proposals; anvil automine, the client with WS new heads and no
+ * confirmation depth.
  */
-import { governanceAbi } from '../agents/generated/abis.js';
+import { encodeFunctionData, parseEther } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { governanceAbi, neuronsAbi } from '../agents/generated/abis.js';
 import { cascadeKeeper } from '../agents/governance/cascade-keeper.js';
+import { neuronClient } from '../agents/governance/neuron-client.js';
 import { evaluateCascade, planCascade, Topic, Vote } from '../agents/governance/nns.js';
 import { createAgent } from '../agents/runtime/index.js';
 import { startAnvil, startRedis } from '../agents/stack/services.js';
@@ -14,8 +21,10 @@ import {
   agentConfig,
   castVotes,
   deployGovernance,
+  neuronConfig,
   onChainBallots,
   propose,
+  sendAll,
   stakeAndFollow,
 } from '../test/governance/fixture.js';
 import { randomFollowGraph } from '../test/governance/graphs.js';
@@ -114,4 +123,112 @@ async function cascade10k() {
   }
 }
 
-export default [{ name: 'cascade-10k', run: cascade10k }] satisfies Benchmark[];
+const SAMPLES = 12;
+const HOPS = 5;
+
+async function neuronClientFollow() {
+  const [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
+  try {
+    const clients = chainClients(anvil.url);
+    const deployed = await deployGovernance(clients);
+    // Neurons 1..SAMPLES propose (one proposal each, heavy enough that no proposal is decided
+    // early), SAMPLES+1 is the root that votes directly, the next HOPS follow one another.
+    const root = SAMPLES + 1;
+    const chain = Array.from({ length: HOPS }, (_, i) => root + 1 + i);
+    const stake = (amount: bigint) => ({
+      to: deployed.neurons,
+      data: encodeFunctionData({
+        abi: neuronsAbi,
+        functionName: 'stake',
+        args: [amount, neuronConfig.maxDelay],
+      }),
+    });
+    await sendAll(clients, [
+      ...Array.from({ length: SAMPLES }, () => stake(parseEther('1000'))),
+      ...[root, ...chain].map(() => stake(parseEther('1'))),
+    ]);
+    const hot = privateKeyToAccount(agentKey).address;
+    await sendAll(
+      clients,
+      chain.map((id) => ({
+        to: deployed.neurons,
+        data: encodeFunctionData({ abi: neuronsAbi, functionName: 'setHotKey', args: [id, hot] }),
+      })),
+    );
+    const config = agentConfig({
+      rpcUrl: anvil.url,
+      wsUrl: anvil.url.replace(/^http/, 'ws'),
+      redisUrl: redis.url,
+      governance: deployed.governance,
+      role: neuronClient,
+      sweepCron: '* * * * * *',
+      settings: {
+        neurons: chain.map((id, i) => ({ id, following: { General: [i === 0 ? root : chain[i - 1]!] } })),
+      },
+    });
+    const agent = createAgent({ role: neuronClient, config, privateKey: agentKey });
+    await agent.start();
+    const followees = (id: number) =>
+      clients.public.readContract({
+        address: deployed.governance,
+        abi: governanceAbi,
+        functionName: 'followees',
+        args: [id, Topic.General],
+      });
+    await waitFor(async () => (await Promise.all(chain.map(followees))).every((l) => l.length === 1), {
+      timeoutMs: 60_000,
+      what: "the client's following",
+    });
+    const firstHop: number[] = [];
+    const perHop: number[] = [];
+    for (let sample = 1; sample <= SAMPLES; sample++) {
+      const proposal = await propose(clients, deployed.governance, sample, Topic.General);
+      const hash = await clients.wallet.writeContract({
+        address: deployed.governance,
+        abi: governanceAbi,
+        functionName: 'vote',
+        args: [proposal, root, true],
+      });
+      await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 5 });
+      const voted = performance.now();
+      const seen: number[] = [];
+      for (const id of chain) {
+        await waitFor(
+          async () =>
+            (await clients.public.readContract({
+              address: deployed.governance,
+              abi: governanceAbi,
+              functionName: 'ballot',
+              args: [proposal, id],
+            })) === Vote.Yes,
+          { timeoutMs: 30_000, intervalMs: 5, what: `neuron ${id}'s vote` },
+        );
+        seen.push(performance.now() - voted);
+      }
+      firstHop.push(seen[0]!);
+      perHop.push(seen.at(-1)! / HOPS);
+    }
+    await agent.stop();
+    return {
+      name: 'neuron-client-follow',
+      unit: 'ms',
+      value: Number(percentile(firstHop, 50).toFixed(1)),
+      p95_ms: Number(percentile(firstHop, 95).toFixed(1)),
+      per_hop_ms: Number(percentile(perHop, 50).toFixed(1)),
+      params: {
+        samples: SAMPLES,
+        hops: HOPS,
+        transport: 'ws new heads + http',
+        confirmations: 0,
+        mining: 'anvil automine',
+      },
+    };
+  } finally {
+    await Promise.all([anvil.stop(), redis.stop()]);
+  }
+}
+
+export default [
+  { name: 'cascade-10k', run: cascade10k },
+  { name: 'neuron-client-follow', run: neuronClientFollow },
+] satisfies Benchmark[];

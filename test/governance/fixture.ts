@@ -254,10 +254,18 @@ export function agentConfig(args: {
   sweepCron?: string;
   /** Redis prefix: each independent agent of a role (e.g. each owner's neuron client) needs its own. */
   prefix?: string;
+  /** WS endpoint: new heads wake the ingestor at once (benchmarks of latency). */
+  wsUrl?: string;
 }): AgentConfig {
   return parseConfig({
     raw: {
-      chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2, request_timeout_ms: 60_000 },
+      chain: {
+        chain_id: 31337,
+        rpc_url: args.rpcUrl,
+        ...(args.wsUrl ? { ws_url: args.wsUrl } : {}),
+        startup_attempts: 2,
+        request_timeout_ms: 60_000,
+      },
       redis: { url: args.redisUrl, prefix: args.prefix ?? 'stoa' },
       contracts: { governance: { address: args.governance, start_block: 0 } },
       ingest: { confirmations: 0, poll_interval_ms: 50, max_block_range: 200 },
