@@ -1,7 +1,8 @@
 /**
  * The neuron client on a real anvil and a real redis-server, signing with the neurons' hot key:
- * it sets the configured following, votes for a neuron once its followee's ballot determines it,
- * votes by topic policy on a new proposal, and casts a configured explicit vote.
+ * it sets the configured following (not for a neuron whose hot key is another), votes for a
+ * neuron once its followee's ballot determines it, votes by topic policy on a new proposal, and
+ * casts a configured explicit vote.
  */
 import { encodeFunctionData } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -44,7 +45,12 @@ describe('neuron client on anvil', () => {
       role: neuronClient,
       sweepCron: '* * * * * *',
       settings: {
-        neurons: [{ id: 2, following: { General: [1], CatchAll: [3] } }, { id: 3 }],
+        // Neuron 1's hot key is not the agent's: the client leaves it alone.
+        neurons: [
+          { id: 1, following: { General: [2] } },
+          { id: 2, following: { General: [1], CatchAll: [3] } },
+          { id: 3 },
+        ],
         policy: { Oracle: 'no' },
         votes: [{ proposal: 3, neuron: 3, vote: 'no' }],
       },
@@ -82,6 +88,8 @@ describe('neuron client on anvil', () => {
         (await read.followees(2, Topic.CatchAll)).join() === '3',
       { what: 'following' },
     );
+    // The same sweep skipped neuron 1 before setting neuron 2's lists.
+    expect(await read.followees(1, Topic.General)).toEqual([]);
 
     const general = await propose(clients, deployed.governance, 1, Topic.General);
     await waitFor(async () => (await read.ballot(general, 2)) === Vote.Yes, { what: 'following vote' });
