@@ -85,39 +85,40 @@ export async function startGovernanceAgents(stack: StackInfo): Promise<LayerAgen
     sweep: { cron: '* * * * * *' },
     sender: { poll_interval_ms: 100 },
   });
-  // The processes start in parallel; if one fails, the others are stopped before the error surfaces.
-  const started = await Promise.allSettled([
-    startAgentProcess({
+  const processes = [
+    {
       ...common,
       name: 'cascade-keeper',
       role: 'cascade-keeper',
       config: { ...config('stoa'), sweep: { cron: '*/10 * * * * *' } },
       privateKey: devKey('cascadeKeeper'),
-    }),
-    startAgentProcess({
+    },
+    {
       ...common,
       name: 'governance-keeper',
       role: 'governance-keeper',
       config: config('stoa'),
       privateKey: devKey('governanceKeeper'),
-    }),
-    ...owners.map((o) =>
-      startAgentProcess({
-        ...common,
-        name: `neuron-client-${o.name}`,
-        role: 'neuron-client',
-        config: config(`neuron-client-${o.name}`),
-        settings: { neurons: [{ id: o.neuron, following: o.following }], policy: o.policy },
-        privateKey: hotKey(o.who),
-      }),
-    ),
-  ]);
+    },
+    ...owners.map((o) => ({
+      ...common,
+      name: `neuron-client-${o.name}`,
+      role: 'neuron-client',
+      config: config(`neuron-client-${o.name}`),
+      settings: { neurons: [{ id: o.neuron, following: o.following }], policy: o.policy },
+      privateKey: hotKey(o.who),
+    })),
+  ];
+  // One after the other: five processes starting at once on a busy machine can miss the
+  // health deadline. If one fails, those started are stopped before the error surfaces.
   const services: AgentProcess[] = [];
-  for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    for (const service of services) await service.stop();
-    throw failed.reason;
+  for (const args of processes) {
+    try {
+      services.push(await startAgentProcess(args));
+    } catch (error) {
+      for (const service of services) await service.stop();
+      throw error;
+    }
   }
   return { services, summary: services.map((s) => s.name).join(', ') };
 }
