@@ -50,6 +50,7 @@ contract DeployTest is Test {
         assertEq(address(governance.neurons().identityRegistry()), address(stack.registry));
         assertTrue(stack.token.isSystemHolder(address(governance.neurons())));
         assertTrue(stack.token.isSystemHolder(address(governance)));
+        assertTrue(stack.token.isSystemHolder(address(governance.executor())));
         (bool isCompliance,) = stack.manager.hasRole(TokenRoles.COMPLIANCE, address(governance.executor()));
         assertTrue(isCompliance);
         (bool isIssuer,) = stack.manager.hasRole(TokenRoles.ISSUER, address(governance.executor()));
