@@ -1,12 +1,14 @@
 /**
  * The governance keeper on a real anvil and a real redis-server: a proposal adopted early (its
  * proposer holds most of the power) is settled by the keeper, and executed by it once the chain
- * passes the timelock (the sweep finds it due); a proposal rejected at its deadline is settled
- * and keeps its fee in the executor.
+ * passes the timelock (the sweep finds it due); a proposal adopted through following (the
+ * cascade keeper derives the follower's ballot) is settled and executed by the keeper; a proposal
+ * rejected at its deadline is settled and keeps its fee in the executor.
  */
 import { encodeFunctionData, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { governanceAbi } from '../../agents/generated/abis.js';
+import { cascadeKeeper } from '../../agents/governance/cascade-keeper.js';
 import { governanceKeeper } from '../../agents/governance/governance-keeper.js';
 import { Topic, Vote } from '../../agents/governance/nns.js';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
@@ -23,34 +25,43 @@ import {
 } from './fixture.js';
 
 const DAY = 86_400;
+/** anvil's dev key #2: the cascade keeper's (#0 is the test's deployer, #1 the governance keeper's). */
+const cascadeKey = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a';
 
 describe('governance keeper on anvil', () => {
   let anvil: Service;
   let redis: Service;
   let clients: Clients;
-  let agent: Agent;
+  let agents: Agent[] = [];
   let deployed: Deployed;
 
   beforeAll(async () => {
     [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
     clients = chainClients(anvil.url);
     deployed = await deployGovernance(clients);
-    // Stakes 2, 3 and 4 (fixture): 3 and 2 together hold more than half, 2 alone outweighs 1.
+    // Stakes 2, 3 and 4 (fixture): 3 and 2 together hold more than half, 2 alone outweighs 1;
+    // 3 follows 1 on TokenCompliance (1 and 3 together hold more than half).
     const graph = new Map([1, 2, 3].map((id) => [id, new Map()]));
+    graph.set(3, new Map([[Topic.TokenCompliance, [1]]]));
     await stakeAndFollow(clients, deployed, { graph, eligible: () => true });
-    const config = agentConfig({
-      rpcUrl: anvil.url,
-      redisUrl: redis.url,
-      governance: deployed.governance,
-      role: governanceKeeper,
-      sweepCron: '* * * * * *',
-    });
-    agent = createAgent({ role: governanceKeeper, config, privateKey: agentKey });
-    await agent.start();
+    const common = { rpcUrl: anvil.url, redisUrl: redis.url, governance: deployed.governance };
+    agents = [
+      createAgent({
+        role: governanceKeeper,
+        config: agentConfig({ ...common, role: governanceKeeper, sweepCron: '* * * * * *' }),
+        privateKey: agentKey,
+      }),
+      createAgent({
+        role: cascadeKeeper,
+        config: agentConfig({ ...common, role: cascadeKeeper }),
+        privateKey: cascadeKey,
+      }),
+    ];
+    await Promise.all(agents.map((agent) => agent.start()));
   });
 
   afterAll(async () => {
-    await agent?.stop();
+    await Promise.all(agents.map((agent) => agent.stop()));
     await Promise.all([anvil?.stop(), redis?.stop()]);
   });
 
@@ -75,6 +86,27 @@ describe('governance keeper on anvil', () => {
     await clients.test.mine({ blocks: 1 });
     await waitFor(async () => (await view(proposal)).status === 3, { what: 'execution', timeoutMs: 30_000 });
     expect(await clients.public.readContract({ ...target, functionName: 'value' })).toBe(42n);
+  });
+
+  it('settles and executes a proposal adopted through following', async () => {
+    const target = await deploy(clients, 'Target.sol', 'Target');
+    const data = encodeFunctionData({ abi: target.abi, functionName: 'set', args: [7n] });
+    const proposal = await propose(clients, deployed.governance, 1, Topic.TokenCompliance, [
+      { target: target.address, value: 0n, data },
+    ]);
+    await waitFor(async () => (await view(proposal)).status === 1, { what: 'settlement', timeoutMs: 30_000 });
+    const [resolved] = await clients.public.getContractEvents({
+      address: deployed.governance,
+      abi: governanceAbi,
+      eventName: 'FollowerResolved',
+      args: { proposalId: proposal },
+      fromBlock: 0n,
+    });
+    expect(resolved?.args).toMatchObject({ neuronId: 3, yes: true });
+    await clients.test.increaseTime({ seconds: DAY + 1 });
+    await clients.test.mine({ blocks: 1 });
+    await waitFor(async () => (await view(proposal)).status === 3, { what: 'execution', timeoutMs: 30_000 });
+    expect(await clients.public.readContract({ ...target, functionName: 'value' })).toBe(7n);
   });
 
   it('settles a proposal rejected at its deadline and keeps its fee', async () => {
