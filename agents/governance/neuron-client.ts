@@ -140,10 +140,13 @@ async function followVotes(ctx: Ctx, proposal: bigint, followee: number) {
   }
 }
 
-async function syncFollowing(ctx: Ctx, blockNumber: bigint) {
-  for (const [neuron, lists] of ownGraph(ctx.config)) {
-    if (lists.size === 0 || !(await controls(ctx, neuron, blockNumber))) continue;
-    for (const [topic, desired] of lists) {
+/** Neurons whose following the sweep syncs at once (their transactions share blocks). */
+const SYNC_CONCURRENCY = 16;
+
+async function syncNeuron(ctx: Ctx, neuron: number, lists: Map<Topic, number[]>, blockNumber: bigint) {
+  if (lists.size === 0 || !(await controls(ctx, neuron, blockNumber))) return;
+  await Promise.all(
+    [...lists].map(async ([topic, desired]) => {
       const current = await ctx.chain.client.readContract({
         address: governanceOf(ctx),
         abi: governanceAbi,
@@ -151,7 +154,7 @@ async function syncFollowing(ctx: Ctx, blockNumber: bigint) {
         args: [neuron, topic],
         blockNumber,
       });
-      if (current.length === desired.length && current.every((id, i) => id === desired[i])) continue;
+      if (current.length === desired.length && current.every((id, i) => id === desired[i])) return;
       const change = keccak256(encodePacked(['uint32[]', 'uint32[]'], [[...current], desired])).slice(2, 18);
       await ctx.send({
         id: `follow-${governanceOf(ctx).toLowerCase()}-${neuron}-${topic}-${change}`,
@@ -161,7 +164,18 @@ async function syncFollowing(ctx: Ctx, blockNumber: bigint) {
         args: [neuron, topic, desired],
       });
       ctx.logger.info({ neuron_id: neuron, topic, followees: desired }, 'following set');
-    }
+    }),
+  );
+}
+
+async function syncFollowing(ctx: Ctx, blockNumber: bigint) {
+  const neurons = [...ownGraph(ctx.config)];
+  for (let i = 0; i < neurons.length; i += SYNC_CONCURRENCY) {
+    await Promise.all(
+      neurons
+        .slice(i, i + SYNC_CONCURRENCY)
+        .map(([neuron, lists]) => syncNeuron(ctx, neuron, lists, blockNumber)),
+    );
   }
 }
 
