@@ -74,12 +74,15 @@ const settings = z.strictObject({
       enabled: z.boolean().default(false),
       /** Trade only at least this much better than the fair price. */
       margin_bps: z.number().int().min(0).max(5_000).default(50),
-      /** Fair values per whole token by component address (decimal, the feed's unit); else the basket's price feed. */
-      prices: z.record(z.string(), decimal).default({}),
       /** Most each token (by address) may be paid out over all bids, in base units; unlisted: the balance. */
       budgets: z.record(z.string(), baseUnits).default({}),
     })
     .prefault({}),
+  /**
+   * Fair values per whole token by component address (decimal, in one unit), for price curves and
+   * bids; components not listed are priced by the basket's price feed (the oracle's final NAVs).
+   */
+  prices: z.record(z.string(), decimal).default({}),
   /** Largest block range of one component log query. */
   log_range: z.number().int().min(1).default(2_000),
 });
@@ -321,8 +324,7 @@ async function visit(ctx: Ctx, basket: Address) {
 /** The fair value of each component per whole token: configured, else the basket's price feed. */
 async function valuesOf(ctx: Ctx, basket: Address): Promise<Valued[]> {
   const { tokens, decimals } = await metaOf(ctx, basket);
-  const configured = (token: Address) =>
-    ctx.config.bid.prices[token] ?? ctx.config.bid.prices[token.toLowerCase()];
+  const configured = (token: Address) => ctx.config.prices[token] ?? ctx.config.prices[token.toLowerCase()];
   let feed: Address | undefined;
   return Promise.all(
     tokens.map(async (token, i) => {
