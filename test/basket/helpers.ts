@@ -2,7 +2,7 @@
  * Fixtures of the basket keeper test and benchmark on a real anvil: an AccessManager (the deployer
  * is its admin, so it may call every restricted function), an identity registry with the deployer
  * as KYC provider, three 0-decimal security tokens, the basket factory and a basket of the three
- * managed by the keeper's key, registered as system holder of each; the investor (fee recipient)
+ * managed by the keeper's key (or `manager`), registered as system holder of each; the investor (fee recipient)
  * and the market maker KYC'd and funded. Agents of the `basket-keeper` role with their own keys.
  */
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import {
 import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
 import { investorKey, signAttestation } from '../../agents/token/kyc.js';
 import { devKeys } from '../oracle/helpers.js';
-import { type Clients, chainClients, deployerKey, root } from '../runtime/helpers.js';
+import { type Clients, deployerKey, root } from '../runtime/helpers.js';
 
 export const keeperKey = devKeys[4]!;
 export const makerKey = devKeys[5]!;
@@ -77,7 +77,12 @@ export type BasketStack = {
 /** Deploys the stack, KYCs the investor and the market maker, and issues `supply` basket tokens to the investor. */
 export async function deployBasketStack(
   clients: Clients,
-  { supply, makerFunds }: { supply: bigint; makerFunds: bigint[] },
+  {
+    supply,
+    makerFunds,
+    manager: basketManager = keeper.address,
+    feeRate = 2n * 10n ** 16n,
+  }: { supply: bigint; makerFunds: bigint[]; manager?: Address; feeRate?: bigint },
 ): Promise<BasketStack> {
   const deployer = clients.wallet.account.address;
   const startBlock = Number(await clients.public.getBlockNumber());
@@ -122,9 +127,9 @@ export async function deployBasketStack(
       components: tokens,
       units: UNITS,
       naturalUnit: WHOLE,
-      manager: keeper.address,
+      manager: basketManager,
       feeRecipient: investor.address,
-      feeRate: 2n * 10n ** 16n,
+      feeRate,
     },
   ]);
   const [event] = parseEventLogs({ abi: basketFactoryAbi, logs: created.logs, eventName: 'BasketCreated' });
@@ -185,18 +190,13 @@ export async function startKeeper(args: {
 export const priceSettings = (stack: BasketStack) =>
   Object.fromEntries(stack.tokens.map((token, i) => [token, PRICES[i]!]));
 
-export const basketRead = <T>(
+/** Reads a view of the basket by name (the tests compare against plain values). */
+export function basketRead<T>(
   clients: Clients,
   stack: BasketStack,
   functionName: string,
   args: unknown[] = [],
-) =>
-  // biome-ignore lint/suspicious/noExplicitAny: generic view reader
-  clients.public.readContract({
-    address: stack.basket,
-    abi: basketAbi,
-    functionName,
-    args,
-  } as any) as Promise<T>;
-
-export { chainClients };
+) {
+  const call = { address: stack.basket, abi: basketAbi as Abi, functionName, args };
+  return clients.public.readContract(call) as Promise<T>;
+}
