@@ -448,13 +448,17 @@ type BidTask = { basket: Address; index: number };
 async function offerBids(ctx: Ctx, basket: Address, state: BasketState) {
   const values = await valuesOf(ctx, basket);
   const quote = values[Number(state.rebalance.quoteIndex)]!;
-  for (let index = 0; index < values.length; index++) {
-    const [, sell, running, price, remaining] = await ctx.chain.client.readContract({
-      address: basket,
-      abi: basketAbi,
-      functionName: 'auction',
-      args: [BigInt(index)],
-    });
+  const auctions = await Promise.all(
+    values.map((_, index) =>
+      ctx.chain.client.readContract({
+        address: basket,
+        abi: basketAbi,
+        functionName: 'auction',
+        args: [BigInt(index)],
+      }),
+    ),
+  );
+  for (const [index, [, sell, running, price, remaining]] of auctions.entries()) {
     if (!running || remaining === 0n) continue;
     if (!acceptable(price, fairPrice(values[index]!, quote), sell, ctx.config.bid.margin_bps)) continue;
     await ctx.enqueue({
