@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BasketFactory} from "../contracts/basket/BasketFactory.sol";
+import {BasketConfig, IBasket} from "../contracts/basket/interfaces/IBasket.sol";
 import {Governance} from "../contracts/governance/Governance.sol";
 import {IGovernance} from "../contracts/governance/interfaces/IGovernance.sol";
 import {INeurons} from "../contracts/governance/interfaces/INeurons.sol";
@@ -31,12 +33,23 @@ import {Script} from "forge-std/Script.sol";
 /// to 8 years, age up to 4 years) and bonuses, with short windows for a demonstration (voting 1 day, wait-for-quiet 12
 /// hours, timelock 1 hour, reject fee 10 base units). Its executor holds the COMPLIANCE role.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
-/// them. Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
+/// them. Baskets: a factory reading NAV from the oracle's price feed, two more share tokens on the same registry and
+/// AccessManager ("Stoa Bond" SBND, "Stoa Realty" SRLT) and a demo basket of the three, managed by the governance
+/// executor (rebalances through Basket-topic proposals; `STOA_BASKET_MANAGER` overrides), 2%/year fee to
+/// `STOA_BASKET_FEE_RECIPIENT` (default: the deployer), registered as system holder of each component.
+/// Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
 contract Deploy is Script {
     struct TokenStack {
         AccessManager manager;
         IdentityRegistry registry;
         SecurityToken token;
+    }
+
+    struct BasketStack {
+        BasketFactory factory;
+        SecurityToken bond;
+        SecurityToken realty;
+        IBasket basket;
     }
 
     struct OracleStack {
@@ -57,11 +70,13 @@ contract Deploy is Script {
         token = _deployToken(deployer, operator);
         governance = _deployGovernance(token);
         OracleStack memory oracle = _deployOracle(token.manager, deployer, operator);
+        BasketStack memory basket = _deployBasket(token, oracle, address(governance.executor()), deployer);
         vm.stopBroadcast();
 
         _serializeToken(token);
         _serializeGovernance(governance);
-        string memory json = _serializeOracle(oracle);
+        _serializeOracle(oracle);
+        string memory json = _serializeBasket(basket);
         vm.createDir("deployments", true);
         vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
     }
@@ -161,5 +176,55 @@ contract Deploy is Script {
         vm.serializeAddress(JSON_KEY, "reputation", address(stack.reputation));
         vm.serializeAddress(JSON_KEY, "oracle", address(stack.oracle));
         json = vm.serializeAddress(JSON_KEY, "oraclePriceFeed", address(stack.feed));
+    }
+
+    // ----------------------------------------------------------------------------------- Basket
+
+    /// @dev The basket factory on `oracle.feed`; SBND and SRLT (0 decimals, rules off) on the token's registry and
+    /// AccessManager, wired like the share token; the demo basket (10 STOA + 40 SBND + 10 SRLT per basket token),
+    /// registered as system holder of each component. The caller must be admin and hold the COMPLIANCE role.
+    function _deployBasket(TokenStack memory token, OracleStack memory oracle, address executor, address deployer)
+        internal
+        returns (BasketStack memory stack)
+    {
+        stack.factory = new BasketFactory(oracle.feed);
+        stack.bond = _deployComponent(token, "Stoa Bond", "SBND");
+        stack.realty = _deployComponent(token, "Stoa Realty", "SRLT");
+        address[] memory components = new address[](3);
+        (components[0], components[1], components[2]) =
+        (address(token.token), address(stack.bond), address(stack.realty));
+        uint256[] memory units = new uint256[](3);
+        (units[0], units[1], units[2]) = (10, 40, 10);
+        stack.basket = stack.factory
+            .createBasket(
+                BasketConfig({
+                    name: "Stoa Basket",
+                    symbol: "SBSK",
+                    components: components,
+                    units: units,
+                    naturalUnit: 1e18,
+                    manager: vm.envOr("STOA_BASKET_MANAGER", executor),
+                    feeRecipient: vm.envOr("STOA_BASKET_FEE_RECIPIENT", deployer),
+                    feeRate: 0.02e18
+                })
+            );
+        for (uint256 i; i < components.length; ++i) {
+            SecurityToken(components[i]).setSystemHolder(address(stack.basket), true);
+        }
+    }
+
+    /// @dev A 0-decimal share token on `stack`'s registry and AccessManager, its functions on the token roles.
+    function _deployComponent(TokenStack memory stack, string memory name, string memory symbol)
+        internal
+        returns (SecurityToken component)
+    {
+        component = new SecurityToken(name, symbol, 0, stack.registry, address(stack.manager));
+        TokenRoles.configure(stack.manager, address(component), address(stack.registry));
+        stack.registry.bindToken(address(component));
+    }
+
+    function _serializeBasket(BasketStack memory stack) internal returns (string memory json) {
+        vm.serializeAddress(JSON_KEY, "basketFactory", address(stack.factory));
+        json = vm.serializeAddress(JSON_KEY, "basket", address(stack.basket));
     }
 }

@@ -2,6 +2,7 @@
  * The role registry of `stoa agent <role>`. A layer adds its roles by defining them with
  * `defineRole` in its own folder and listing them here.
  */
+import { basketKeeper } from '../basket/keeper.js';
 import { ackEmitter } from '../demo/ack-emitter.js';
 import { cascadeKeeper } from '../governance/cascade-keeper.js';
 import { governanceKeeper } from '../governance/governance-keeper.js';
@@ -20,5 +21,6 @@ export const roles: readonly Role[] = [
   oracleReporter,
   disputeWatcher,
   oracleKeeper,
+  basketKeeper,
   ackEmitter,
 ];

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BasketFactory} from "../../contracts/basket/BasketFactory.sol";
+import {Component, IBasket} from "../../contracts/basket/interfaces/IBasket.sol";
 import {Governance} from "../../contracts/governance/Governance.sol";
 import {Oracle} from "../../contracts/oracle/Oracle.sol";
 import {OraclePriceFeed} from "../../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../../contracts/oracle/Reputation.sol";
+import {SecurityToken} from "../../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {Test} from "forge-std/Test.sol";
@@ -92,5 +95,38 @@ contract DeployTest is Test {
             (bool isFeeder,) = stack.manager.hasRole(OracleRoles.ORACLE_FEEDER, account);
             assertTrue(isParameters && isArbitrator && isFeeder);
         }
+    }
+
+    function test_run_deploysTheFactoryAndADemoBasketOfShareTokens() public {
+        (Deploy.TokenStack memory stack, Governance governance) = new Deploy().run();
+
+        string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        BasketFactory factory = BasketFactory(vm.parseJsonAddress(json, ".basketFactory"));
+        IBasket basket = IBasket(vm.parseJsonAddress(json, ".basket"));
+        assertEq(address(factory.priceFeed()), vm.parseJsonAddress(json, ".oraclePriceFeed"));
+        assertTrue(factory.isBasket(address(basket)));
+        assertEq(basket.manager(), address(governance.executor()));
+        assertEq(basket.symbol(), "SBSK");
+        (address recipient, uint256 rate,) = basket.feeState();
+        (, address deployer,) = vm.readCallers();
+        assertEq(recipient, deployer);
+        assertEq(rate, 0.02e18);
+
+        Component[] memory components = basket.components();
+        assertEq(components.length, 3);
+        assertEq(components[0].token, address(stack.token));
+        uint256[] memory units = basket.units();
+        assertEq(units[0] + units[1] + units[2], 60);
+        for (uint256 i; i < components.length; ++i) {
+            SecurityToken component = SecurityToken(components[i].token);
+            assertTrue(component.isSystemHolder(address(basket)));
+            assertEq(address(component.identityRegistry()), address(stack.registry));
+            assertEq(component.authority(), address(stack.manager));
+            assertEq(
+                stack.manager.getTargetFunctionRole(address(component), component.freezePartialTokens.selector),
+                TokenRoles.AGENT
+            );
+        }
+        assertEq(stack.registry.boundTokens().length, 3);
     }
 }

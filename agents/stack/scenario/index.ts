@@ -2,6 +2,7 @@
  * The layers of the demonstration that `npm start` runs, in order. Each layer may start its agent
  * processes (before any scenario runs) and has its scenario steps. A layer adds itself here.
  */
+import { basketSteps, startBasketAgents } from './basket.js';
 import type { LayerAgents, ScenarioStep, StackInfo } from './context.js';
 import { governanceSteps, startGovernanceAgents } from './governance.js';
 import { oracleSteps, startOracleAgents } from './oracle.js';
@@ -24,5 +25,10 @@ export const layers: Layer[] = [
     title: 'Oracle: a lying NAV report disputed and corrected',
     steps: oracleSteps,
     startAgents: startOracleAgents,
+  },
+  {
+    title: 'Baskets: a basket of the share tokens priced by the oracle, rebalanced by auction',
+    steps: basketSteps,
+    startAgents: startBasketAgents,
   },
 ];

@@ -1,0 +1,611 @@
+/**
+ * Basket keeper: looks after the baskets of one factory on the runtime's node-cron sweep. Each
+ * sweep reads every selected basket and enqueues what is due, with ids derived from chain state
+ * (so many processes enqueue each piece of work once):
+ * - `accrue`: the streaming fee, once `fees.interval_s` of chain time passed since the last accrual;
+ * - `reconcile`: when a component's usable balance no longer covers what the supply requires
+ *   (alerted as an error log and a metric); component freezes, seizures and transfers out of the
+ *   basket are read from the components' logs (a cursor per basket in Redis) and alerted too;
+ * - `start`: a rebalance to the configured targets, when this keeper is the basket's manager and
+ *   the units are off target (price curves around the oracle's prices);
+ * - `end`: a rebalance past its deadline (anyone may end it then);
+ * - `bid`: as a market maker (`bid.enabled`), on auctions whose current price suits its policy,
+ *   within its budgets.
+ * Every task re-reads the chain before acting; reverts meaning "someone else did it" are successes.
+ */
+import { Counter, Registry } from 'prom-client';
+import { type Address, encodeAbiParameters, getAddress, keccak256, maxUint256, parseAbiItem } from 'viem';
+import { z } from 'zod';
+import { basketAbi, basketFactoryAbi, oraclePriceFeedAbi, securityTokenAbi } from '../generated/abis.js';
+import { defineRole, FatalError, type Revert, type RevertClass, type RoleContext } from '../runtime/index.js';
+import { acceptable, atTarget, fairPrice, parseValue, priceCurve, sizeBid, type Valued } from './policy.js';
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'expected an address')
+  .transform((a) => getAddress(a));
+const baseUnits = z
+  .string()
+  .regex(/^\d+$/, 'expected an amount in base units such as "1000"')
+  .transform((s) => BigInt(s));
+const decimal = z.string().regex(/^\d+(\.\d{1,18})?$/, 'expected a decimal value such as "102.35"');
+
+const target = z.strictObject({
+  /** Index of the quote component (absorbs the proceeds; its own target is ignored). */
+  quote: z.number().int().min(0),
+  /** Target units, base units per natural unit, in component order. */
+  units: z.array(baseUnits).min(1),
+  /** Auction duration in seconds (the contract allows 1 hour .. 30 days). */
+  duration_s: z
+    .number()
+    .int()
+    .min(3_600)
+    .max(30 * 86_400)
+    .default(3_600),
+  /** Curve: start this far from the fair price against bidders, end as far in their favour. */
+  spread_bps: z.number().int().min(1).max(9_999).default(500),
+  /** A unit within this much of its target counts as at target (no new rebalance). */
+  tolerance_bps: z.number().int().min(0).max(10_000).default(10),
+});
+
+const settings = z.strictObject({
+  /** Baskets to look after; empty: every basket of the factory. */
+  baskets: z.array(address).default([]),
+  fees: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Accrue once this many seconds (chain time) passed since the last accrual. */
+      interval_s: z.number().int().min(1).default(86_400),
+    })
+    .prefault({}),
+  /** Call `reconcile` when the collateralization invariant breaks (outside rebalances). */
+  reconcile: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  rebalance: z
+    .strictObject({
+      /** End rebalances past their deadline. */
+      enabled: z.boolean().default(true),
+      /** Per basket: targets to rebalance to when this keeper is the manager. */
+      targets: z.record(z.string(), target).default({}),
+    })
+    .prefault({}),
+  bid: z
+    .strictObject({
+      /** Bid on running auctions as a market maker (the key must be eligible for what it receives). */
+      enabled: z.boolean().default(false),
+      /** Trade only at least this much better than the fair price. */
+      margin_bps: z.number().int().min(0).max(5_000).default(50),
+      /** Most each token (by address) may be paid out over all bids, in base units; unlisted: the balance. */
+      budgets: z.record(z.string(), baseUnits).default({}),
+    })
+    .prefault({}),
+  /**
+   * Fair values per whole token by component address (decimal, in one unit), for price curves and
+   * bids; components not listed are priced by the basket's price feed (the oracle's final NAVs).
+   */
+  prices: z.record(z.string(), decimal).default({}),
+  /** Largest block range of one component log query. */
+  log_range: z.number().int().min(1).default(2_000),
+});
+export type BasketKeeperSettings = z.infer<typeof settings>;
+type Ctx = RoleContext<BasketKeeperSettings>;
+
+/** `IBasket.Status`. */
+export const BasketStatus = { Active: 0, Halted: 1, Rebalancing: 2 } as const;
+
+/**
+ * Basket metrics, in a registry of their own (like the oracle's) until the runtime hands its
+ * registry to roles.
+ */
+export const basketRegistry = new Registry();
+const registers = [basketRegistry];
+export const basketMetrics = {
+  alerts: new Counter({
+    name: 'stoa_basket_alerts_total',
+    help: 'Alerts by kind: undercollateralized, component_frozen, component_seized, wallet_frozen',
+    labelNames: ['role', 'basket', 'kind'] as const,
+    registers,
+  }),
+  actions: new Counter({
+    name: 'stoa_basket_actions_total',
+    help: 'Basket transactions by action (accrue, reconcile, start, end, bid, approve) and result',
+    labelNames: ['role', 'action', 'result'] as const,
+    registers,
+  }),
+  componentEvents: new Counter({
+    name: 'stoa_basket_component_events_total',
+    help: "Component events touching a basket's holdings, by event",
+    labelNames: ['role', 'event'] as const,
+    registers,
+  }),
+};
+
+const componentEvents = [
+  parseAbiItem('event TokensFrozen(address indexed wallet, uint256 amount)'),
+  parseAbiItem('event AddressFrozen(address indexed wallet, bool indexed isFrozen, address indexed agent)'),
+  parseAbiItem('event TransferForced(address indexed from, address indexed to, uint256 amount)'),
+  parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)'),
+];
+
+type Meta = { tokens: Address[]; decimals: number[] };
+const metas = new Map<string, Meta>();
+/** A basket's component tokens and decimals (fixed at creation). */
+async function metaOf(ctx: RoleContext<unknown>, basket: Address): Promise<Meta> {
+  const cached = metas.get(basket);
+  if (cached) return cached;
+  const list = await ctx.chain.client.readContract({
+    address: basket,
+    abi: basketAbi,
+    functionName: 'components',
+  });
+  const tokens = list.map((c) => c.token);
+  const decimals = await Promise.all(
+    tokens.map((t) =>
+      ctx.chain.client.readContract({ address: t, abi: securityTokenAbi, functionName: 'decimals' }),
+    ),
+  );
+  const meta = { tokens, decimals };
+  metas.set(basket, meta);
+  return meta;
+}
+
+/** A basket's state as the keeper decides on it. */
+export async function readBasket(ctx: RoleContext<unknown>, basket: Address) {
+  const client = ctx.chain.client;
+  const on = { address: basket, abi: basketAbi } as const;
+  const [status, supply, feeState, rebalance, collateral, units, manager, block] = await Promise.all([
+    client.readContract({ ...on, functionName: 'status' }),
+    client.readContract({ ...on, functionName: 'totalSupply' }),
+    client.readContract({ ...on, functionName: 'feeState' }),
+    client.readContract({ ...on, functionName: 'rebalanceState' }),
+    client.readContract({ ...on, functionName: 'collateral' }),
+    client.readContract({ ...on, functionName: 'units' }),
+    client.readContract({ ...on, functionName: 'manager' }),
+    client.getBlock({ blockTag: 'latest' }),
+  ]);
+  return {
+    status,
+    supply,
+    fee: { recipient: feeState[0], rate: feeState[1], lastAccrual: feeState[2] },
+    rebalance: {
+      quoteIndex: rebalance[0],
+      startTime: rebalance[1],
+      deadline: rebalance[2],
+      pending: rebalance[3],
+    },
+    usable: collateral[0],
+    required: collateral[1],
+    units,
+    manager,
+    now: block.timestamp,
+  };
+}
+type BasketState = Awaited<ReturnType<typeof readBasket>>;
+
+const own = (ctx: RoleContext<unknown>): Address => {
+  if (!ctx.account) throw new FatalError(`role ${ctx.role} needs a sender key`);
+  return ctx.account;
+};
+
+function count(ctx: Ctx, action: string, result: { status: string }) {
+  basketMetrics.actions.inc({ role: ctx.role, action, result: result.status });
+}
+
+/** Reverts that mean another keeper (or bidder) already did the work, or made it moot. */
+const raced =
+  (names: readonly string[], retry: readonly string[] = []) =>
+  (revert: Revert): RevertClass =>
+    revert.error_name && names.includes(revert.error_name)
+      ? 'already_done'
+      : revert.error_name && retry.includes(revert.error_name)
+        ? 'retry'
+        : 'fatal';
+
+/** The baskets this keeper looks after. */
+async function selected(ctx: Ctx): Promise<Address[]> {
+  if (ctx.config.baskets.length > 0) return ctx.config.baskets;
+  const all = await ctx.chain.client.readContract({
+    address: ctx.contracts.basketFactory!,
+    abi: basketFactoryAbi,
+    functionName: 'baskets',
+  });
+  return [...all];
+}
+
+const underwater = (state: BasketState) => state.usable.some((u, i) => u < state.required[i]!);
+const hashOf = (values: readonly bigint[]) =>
+  keccak256(encodeAbiParameters([{ type: 'uint256[]' }], [[...values]])).slice(0, 18);
+
+/** Reads the components' events about `basket`'s holdings since the last sweep and alerts on them. */
+async function scanComponents(ctx: Ctx, basket: Address) {
+  const { tokens } = await metaOf(ctx, basket);
+  const key = `${ctx.key}:${ctx.role}:${basket}:components`;
+  const safe = await ctx.safeBlock();
+  const stored = await ctx.redis.get(key);
+  let from = stored ? BigInt(stored) + 1n : BigInt(ctx.settings.contracts.basketFactory?.start_block ?? 0);
+  while (from <= safe) {
+    const to =
+      from + BigInt(ctx.config.log_range) - 1n < safe ? from + BigInt(ctx.config.log_range) - 1n : safe;
+    const logs = await ctx.chain.client.getLogs({
+      address: tokens,
+      events: componentEvents,
+      fromBlock: from,
+      toBlock: to,
+    });
+    for (const log of logs) {
+      const args = log.args as Record<string, unknown>;
+      const wallet = (args.wallet ?? args.from) as Address | undefined;
+      if (wallet?.toLowerCase() !== basket.toLowerCase()) continue;
+      basketMetrics.componentEvents.inc({ role: ctx.role, event: log.eventName });
+      const fields = {
+        basket,
+        component: log.address,
+        event: log.eventName,
+        block_number: Number(log.blockNumber),
+        tx_hash: log.transactionHash,
+      };
+      if (log.eventName === 'Transfer') {
+        ctx.logger.debug({ ...fields, to: args.to, amount: String(args.value) }, 'component left the basket');
+        continue;
+      }
+      if (log.eventName === 'AddressFrozen' && args.isFrozen === false) {
+        ctx.logger.info(fields, "component agent unfroze the basket's wallet");
+        continue;
+      }
+      const kind =
+        log.eventName === 'TokensFrozen'
+          ? 'component_frozen'
+          : log.eventName === 'TransferForced'
+            ? 'component_seized'
+            : 'wallet_frozen';
+      basketMetrics.alerts.inc({ role: ctx.role, basket, kind });
+      ctx.logger.warn(
+        { ...fields, kind, amount: args.amount === undefined ? undefined : String(args.amount) },
+        "component agent acted on the basket's holdings; collateral is checked next",
+      );
+    }
+    await ctx.redis.set(key, to.toString());
+    from = to + 1n;
+  }
+}
+
+/** One sweep over one basket: reads its state and enqueues what is due. */
+async function visit(ctx: Ctx, basket: Address) {
+  const config = ctx.config;
+  if (config.reconcile.enabled) await scanComponents(ctx, basket);
+  const state = await readBasket(ctx, basket);
+  if (state.status === BasketStatus.Rebalancing) {
+    const { startTime, deadline } = state.rebalance;
+    if (config.rebalance.enabled && state.now > deadline) {
+      await ctx.enqueue({ name: 'end', id: `${basket}-${startTime}`, data: { basket } });
+      return;
+    }
+    if (config.bid.enabled) await offerBids(ctx, basket, state);
+    return;
+  }
+  if (config.reconcile.enabled && underwater(state)) {
+    const id = `${basket}-${hashOf([...state.usable, ...state.required])}`;
+    basketMetrics.alerts.inc({ role: ctx.role, basket, kind: 'undercollateralized' });
+    ctx.logger.error(
+      {
+        basket,
+        usable: state.usable.map(String),
+        required: state.required.map(String),
+      },
+      'collateralization broken (units x supply > usable balances): reconciling',
+    );
+    await ctx.enqueue({ name: 'reconcile', id, data: { basket } });
+  }
+  const { rate, lastAccrual } = state.fee;
+  if (
+    config.fees.enabled &&
+    rate > 0n &&
+    state.supply > 0n &&
+    state.now - lastAccrual >= BigInt(config.fees.interval_s)
+  ) {
+    await ctx.enqueue({ name: 'accrue', id: `${basket}-${lastAccrual}`, data: { basket } });
+  }
+  const goal = config.rebalance.targets[basket] ?? config.rebalance.targets[basket.toLowerCase()];
+  if (
+    config.rebalance.enabled &&
+    goal &&
+    state.status === BasketStatus.Active &&
+    state.manager === ctx.account
+  ) {
+    const off = goal.units.some(
+      (unit, i) => i !== goal.quote && !atTarget(state.units[i] ?? 0n, unit, goal.tolerance_bps),
+    );
+    if (off)
+      await ctx.enqueue({ name: 'start', id: `${basket}-${state.rebalance.startTime}`, data: { basket } });
+  }
+}
+
+// ------------------------------------------------------------------------------------ Prices
+
+/** The fair value of each component per whole token: configured, else the basket's price feed. */
+async function valuesOf(ctx: Ctx, basket: Address): Promise<Valued[]> {
+  const { tokens, decimals } = await metaOf(ctx, basket);
+  const configured = (token: Address) => ctx.config.prices[token] ?? ctx.config.prices[token.toLowerCase()];
+  let feed: Address | undefined;
+  return Promise.all(
+    tokens.map(async (token, i) => {
+      const text = configured(token);
+      if (text) return { value: parseValue(text), decimals: decimals[i]! };
+      feed ??= await ctx.chain.client.readContract({
+        address: basket,
+        abi: basketAbi,
+        functionName: 'priceFeed',
+      });
+      const [value] = await ctx.chain.client.readContract({
+        address: feed,
+        abi: oraclePriceFeedAbi,
+        functionName: 'price',
+        args: [token],
+      });
+      return { value: value < 0n ? 0n : value, decimals: decimals[i]! };
+    }),
+  );
+}
+
+// ------------------------------------------------------------------------------------ Tasks
+
+async function accrue(ctx: Ctx, basket: Address) {
+  const state = await readBasket(ctx, basket);
+  if (state.status === BasketStatus.Rebalancing) return;
+  const result = await ctx.send({
+    id: `accrue-${basket}-${state.fee.lastAccrual}`,
+    address: basket,
+    abi: basketAbi,
+    functionName: 'accrueFee',
+    args: [],
+    classifyRevert: raced(['RebalanceActive']),
+  });
+  count(ctx, 'accrue', result);
+  const after = await readBasket(ctx, basket);
+  ctx.logger.info(
+    { basket, result: result.status, supply_before: String(state.supply), supply: String(after.supply) },
+    'fee accrued',
+  );
+}
+
+async function reconcile(ctx: Ctx, basket: Address) {
+  const state = await readBasket(ctx, basket);
+  if (state.status === BasketStatus.Rebalancing || !underwater(state)) return;
+  const result = await ctx.send({
+    id: `reconcile-${basket}-${hashOf([...state.usable, ...state.required])}`,
+    address: basket,
+    abi: basketAbi,
+    functionName: 'reconcile',
+    args: [],
+    classifyRevert: raced(['RebalanceActive']),
+  });
+  count(ctx, 'reconcile', result);
+  const after = await readBasket(ctx, basket);
+  ctx.logger.warn(
+    { basket, result: result.status, units_before: state.units.map(String), units: after.units.map(String) },
+    'basket reconciled: units cut to the usable balances, issuance halted',
+  );
+}
+
+async function start(ctx: Ctx, basket: Address) {
+  const goal = ctx.config.rebalance.targets[basket] ?? ctx.config.rebalance.targets[basket.toLowerCase()];
+  if (!goal) return;
+  const state = await readBasket(ctx, basket);
+  if (state.status !== BasketStatus.Active || state.manager !== own(ctx)) return;
+  if (goal.units.length !== state.units.length)
+    throw new FatalError(
+      `basket ${basket}: ${goal.units.length} target units for ${state.units.length} components`,
+    );
+  const values = await valuesOf(ctx, basket);
+  const quote = values[goal.quote];
+  if (!quote) throw new FatalError(`basket ${basket}: no component ${goal.quote} to quote in`);
+  const targets = goal.units.map((unit, i) => {
+    if (i === goal.quote) return { unit, startPrice: 1n, endPrice: 1n };
+    const fair = fairPrice(values[i]!, quote);
+    return { unit, ...priceCurve(fair > 0n ? fair : 1n, unit < (state.units[i] ?? 0n), goal.spread_bps) };
+  });
+  const result = await ctx.send({
+    id: `start-${basket}-${state.rebalance.startTime}`,
+    address: basket,
+    abi: basketAbi,
+    functionName: 'startRebalance',
+    args: [BigInt(goal.quote), targets, BigInt(goal.duration_s)],
+    classifyRevert: raced(['RebalanceActive']),
+  });
+  count(ctx, 'start', result);
+  ctx.logger.info(
+    {
+      basket,
+      result: result.status,
+      units: state.units.map(String),
+      targets: goal.units.map(String),
+      quote_index: goal.quote,
+      duration_s: goal.duration_s,
+    },
+    'rebalance started',
+  );
+}
+
+async function end(ctx: Ctx, basket: Address) {
+  const state = await readBasket(ctx, basket);
+  if (state.status !== BasketStatus.Rebalancing) return;
+  const result = await ctx.send({
+    id: `end-${basket}-${state.rebalance.startTime}`,
+    address: basket,
+    abi: basketAbi,
+    functionName: 'endRebalance',
+    args: [],
+    classifyRevert: raced(['NoRebalance'], ['RebalanceNotExpired']),
+  });
+  count(ctx, 'end', result);
+  ctx.logger.info({ basket, result: result.status }, 'rebalance ended after its deadline');
+}
+
+// ------------------------------------------------------------------------------------ Bids
+
+type BidTask = { basket: Address; index: number };
+
+/** Enqueues a bid on every running auction whose price suits the policy now. */
+async function offerBids(ctx: Ctx, basket: Address, state: BasketState) {
+  const values = await valuesOf(ctx, basket);
+  const quote = values[Number(state.rebalance.quoteIndex)]!;
+  const auctions = await Promise.all(
+    values.map((_, index) =>
+      ctx.chain.client.readContract({
+        address: basket,
+        abi: basketAbi,
+        functionName: 'auction',
+        args: [BigInt(index)],
+      }),
+    ),
+  );
+  for (const [index, [, sell, running, price, remaining]] of auctions.entries()) {
+    if (!running || remaining === 0n) continue;
+    if (!acceptable(price, fairPrice(values[index]!, quote), sell, ctx.config.bid.margin_bps)) continue;
+    await ctx.enqueue({
+      name: 'bid',
+      id: `${basket}-${state.rebalance.startTime}-${index}-${remaining}`,
+      data: { basket, index } satisfies BidTask,
+    });
+  }
+}
+
+/** What this market maker may still pay out of `token`: its balance, capped by the budget left. */
+async function funds(ctx: Ctx, token: Address): Promise<bigint> {
+  const balance = await ctx.chain.client.readContract({
+    address: token,
+    abi: securityTokenAbi,
+    functionName: 'balanceOf',
+    args: [own(ctx)],
+  });
+  const budget = ctx.config.bid.budgets[token] ?? ctx.config.bid.budgets[token.toLowerCase()];
+  if (budget === undefined) return balance;
+  const paid = await ctx.redis.hvals(`${ctx.key}:${ctx.role}:spent:${token}`);
+  const spent = paid.reduce((sum, amount) => sum + BigInt(amount), 0n);
+  const left = budget > spent ? budget - spent : 0n;
+  return left < balance ? left : balance;
+}
+
+/** Records what a mined bid paid out of `token` (one field per action: a retried job counts once). */
+async function spend(ctx: Ctx, actionId: string, token: Address, amount: bigint) {
+  await ctx.redis.hset(`${ctx.key}:${ctx.role}:spent:${token}`, actionId, amount.toString());
+}
+
+async function ensureAllowance(ctx: Ctx, token: Address, spender: Address, needed: bigint) {
+  const allowance = await ctx.chain.client.readContract({
+    address: token,
+    abi: securityTokenAbi,
+    functionName: 'allowance',
+    args: [own(ctx), spender],
+  });
+  if (allowance >= needed) return;
+  const result = await ctx.send({
+    id: `approve-${token}-${spender}-${allowance}`,
+    address: token,
+    abi: securityTokenAbi,
+    functionName: 'approve',
+    args: [spender, maxUint256],
+  });
+  count(ctx, 'approve', result);
+}
+
+async function bid(ctx: Ctx, { basket, index }: BidTask) {
+  const state = await readBasket(ctx, basket);
+  if (state.status !== BasketStatus.Rebalancing || state.now > state.rebalance.deadline) return;
+  const [, sell, running, price, remaining] = await ctx.chain.client.readContract({
+    address: basket,
+    abi: basketAbi,
+    functionName: 'auction',
+    args: [BigInt(index)],
+  });
+  if (!running || remaining === 0n) return;
+  const values = await valuesOf(ctx, basket);
+  const quoteIndex = Number(state.rebalance.quoteIndex);
+  const fair = fairPrice(values[index]!, values[quoteIndex]!);
+  const log = ctx.logger.child({ basket, index, sell, price: price.toString(), fair: fair.toString() });
+  if (!acceptable(price, fair, sell, ctx.config.bid.margin_bps)) {
+    log.debug('price not acceptable yet');
+    return;
+  }
+  const { tokens } = await metaOf(ctx, basket);
+  const component = tokens[index]!;
+  const quote = tokens[quoteIndex]!;
+  const paid = sell ? quote : component;
+  const available = await funds(ctx, paid);
+  const { amount, limit } = sizeBid({
+    sell,
+    price,
+    remaining,
+    quoteFunds: sell ? available : 0n,
+    componentFunds: sell ? 0n : available,
+  });
+  if (amount === 0n) {
+    log.warn({ token: paid, available: available.toString() }, 'no funds or budget left to bid');
+    return;
+  }
+  await ensureAllowance(ctx, paid, basket, sell ? limit : amount);
+  const id = `bid-${basket}-${state.rebalance.startTime}-${index}-${remaining}`;
+  const result = await ctx.send({
+    id,
+    address: basket,
+    abi: basketAbi,
+    functionName: 'bid',
+    args: [BigInt(index), amount, limit],
+    classifyRevert: raced(['BidTooLarge', 'NoAuction', 'NoRebalance', 'AuctionExpired']),
+  });
+  count(ctx, 'bid', result);
+  if (result.status === 'mined') await spend(ctx, id, paid, sell ? limit : amount);
+  log.info(
+    {
+      result: result.status,
+      amount: amount.toString(),
+      quote_limit: limit.toString(),
+      remaining: remaining.toString(),
+    },
+    sell ? 'bought from the basket' : 'sold to the basket',
+  );
+}
+
+export const basketKeeper = defineRole({
+  name: 'basket-keeper',
+  description:
+    'baskets: accrues fees, reconciles impaired baskets, starts and ends rebalances, bids as a market maker',
+  config: settings,
+  abi: basketFactoryAbi,
+  events: ['BasketCreated'],
+  contracts: ['basketFactory'],
+  sender: true,
+  handle: async (event, ctx) => {
+    if (event.eventName !== 'BasketCreated') return;
+    ctx.logger.info(
+      { basket: event.args.basket, symbol: event.args.symbol, manager: event.args.manager },
+      'basket created; components must register it as a system holder',
+    );
+  },
+  task: async (task, ctx) => {
+    const { basket } = task.data as { basket: Address };
+    switch (task.name) {
+      case 'accrue':
+        return accrue(ctx, basket);
+      case 'reconcile':
+        return reconcile(ctx, basket);
+      case 'start':
+        return start(ctx, basket);
+      case 'end':
+        return end(ctx, basket);
+      case 'bid':
+        return bid(ctx, task.data as BidTask);
+    }
+  },
+  sweep: async (ctx) => {
+    for (const basket of await selected(ctx)) {
+      try {
+        await visit(ctx, basket);
+      } catch (error) {
+        ctx.logger.warn(
+          { basket, err_message: (error as Error).message?.split('\n')[0] },
+          'basket check failed',
+        );
+      }
+    }
+  },
+});

@@ -1,0 +1,80 @@
+/**
+ * Pure arithmetic of the basket keeper: fair prices between two components, the price curves a
+ * rebalance starts with, whether an auction's current price suits a market maker, and how much to
+ * bid. Prices follow `IBasket`: quote base units per component base unit, WAD-scaled.
+ */
+import { parseUnits } from 'viem';
+
+export const WAD = 10n ** 18n;
+const BPS = 10_000n;
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** A component's value per whole token (10^decimals base units), in any common unit (18 decimals). */
+export type Valued = { value: bigint; decimals: number };
+
+/** A decimal price setting ("102.35") as an 18-decimal value. */
+export const parseValue = (text: string): bigint => parseUnits(text, 18);
+
+/** The fair auction price of `component` in `quote`: quote base units per component base unit, WAD. */
+export function fairPrice(component: Valued, quote: Valued): bigint {
+  if (quote.value <= 0n) throw new Error('the quote has no positive price');
+  return (
+    (component.value * 10n ** BigInt(quote.decimals) * WAD) /
+    (quote.value * 10n ** BigInt(component.decimals))
+  );
+}
+
+/**
+ * The linear curve of an auction around `fair`: `spreadBps` in the bidders' disfavour at the start,
+ * in their favour at the deadline. A sell (the basket sells) falls, a buy rises.
+ */
+export function priceCurve(
+  fair: bigint,
+  sell: boolean,
+  spreadBps: number,
+): { startPrice: bigint; endPrice: bigint } {
+  const high = (fair * (BPS + BigInt(spreadBps))) / BPS;
+  const low = (fair * (BPS - BigInt(spreadBps))) / BPS;
+  const floor = low > 0n ? low : 1n;
+  return sell ? { startPrice: high, endPrice: floor } : { startPrice: floor, endPrice: high };
+}
+
+/**
+ * Whether a market maker trades at `price`: buying the component (the basket sells) at or below fair
+ * minus `marginBps`, selling it (the basket buys) at or above fair plus `marginBps`.
+ */
+export function acceptable(price: bigint, fair: bigint, sell: boolean, marginBps: number): boolean {
+  return sell
+    ? price * BPS <= fair * (BPS - BigInt(marginBps))
+    : price * BPS >= fair * (BPS + BigInt(marginBps));
+}
+
+/**
+ * The bid for an auction: when the basket sells, as much of `remaining` as `quoteFunds` pays for at
+ * `price` (the quote paid rounds up); when it buys, as much as `componentFunds` delivers. `limit` is
+ * the quote bound at this price (prices only move in the bidder's favour until the bid is mined).
+ */
+export function sizeBid(args: {
+  sell: boolean;
+  price: bigint;
+  remaining: bigint;
+  quoteFunds: bigint;
+  componentFunds: bigint;
+}): { amount: bigint; limit: bigint } {
+  const { sell, price, remaining } = args;
+  if (sell) {
+    let amount = price === 0n ? remaining : (args.quoteFunds * WAD) / price;
+    amount = min(amount, remaining);
+    const limit = (amount * price + WAD - 1n) / WAD;
+    if (limit > args.quoteFunds && amount > 0n) amount -= 1n;
+    return { amount, limit: (amount * price + WAD - 1n) / WAD };
+  }
+  const amount = min(args.componentFunds, remaining);
+  return { amount, limit: (amount * price) / WAD };
+}
+
+/** Whether `unit` is within `toleranceBps` of `target` (both base units per natural unit). */
+export function atTarget(unit: bigint, target: bigint, toleranceBps: number): boolean {
+  const gap = unit > target ? unit - target : target - unit;
+  return gap * BPS <= target * BigInt(toleranceBps);
+}

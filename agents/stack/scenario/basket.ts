@@ -1,0 +1,490 @@
+/**
+ * Baskets after {Set}, step by step: the demo basket (10 STOA + 40 SBND + 10 SRLT per token,
+ * deployed by `script/Deploy.s.sol`, managed by the governance executor) priced from the oracle's
+ * final NAVs, issued by Alice, rebalanced through a Basket-topic proposal whose Dutch auction the
+ * market-maker agent fills, its fee accrued by the keeper agent, and redeemed. Runs after the token,
+ * governance and oracle scenarios (Alice's new wallet, Carol and Dave hold shares; the oracle has
+ * finalized the share's NAV and the feed serves it). Every step checks the chain and throws when
+ * the platform misbehaves.
+ */
+import {
+  type Address,
+  createTestClient,
+  encodeFunctionData,
+  formatUnits,
+  getAddress,
+  http,
+  keccak256,
+  parseUnits,
+  stringToBytes,
+  toBytes,
+} from 'viem';
+import { BasketStatus } from '../../basket/keeper.js';
+import { atTarget, fairPrice, priceCurve, WAD } from '../../basket/policy.js';
+import {
+  basketAbi,
+  governanceAbi,
+  identityRegistryAbi,
+  neuronsAbi,
+  oracleAbi,
+  oraclePriceFeedAbi,
+  securityTokenAbi,
+} from '../../generated/abis.js';
+import { CATEGORY, COUNTRY, investorKey, signAttestation } from '../../token/kyc.js';
+import { startAgentProcess } from '../agents.js';
+import type { Service } from '../services.js';
+import {
+  devKey,
+  type LayerAgents,
+  type Person,
+  type ScenarioContext,
+  type ScenarioStep,
+  type StackInfo,
+} from './context.js';
+import { check, send } from './tx.js';
+
+/** Final NAVs the oracle gives the two other components (the share's comes from the oracle scenario). */
+const NAVS = { SBND: '100.00', SRLT: '250.00' } as const;
+const ISSUED = 2n * 10n ** 18n;
+const REDEEMED = 10n ** 18n;
+/** The rebalance: SRLT 10 -> 14 per basket token, paid in SBND (the quote); the share stays. */
+const SRLT_TARGET = 14n;
+const QUOTE = 1;
+const DURATION_S = 3_600;
+const SPREAD_BPS = 500;
+const MARGIN_BPS = 50;
+const TOLERANCE_BPS = 10;
+/** `IGovernance.Topic.Basket`. */
+const BASKET_TOPIC = 3;
+const SUMMARY = 'Rebalance the Stoa Basket: SRLT 10 -> 14 per token, against SBND';
+const MAKER: Person = 'marketMaker';
+const ISSUER: Person = 'aliceNewWallet';
+
+const basket = (ctx: ScenarioContext) => ({ abi: basketAbi, address: ctx.deployment.basket! });
+const governance = (ctx: ScenarioContext) => ({ abi: governanceAbi, address: ctx.deployment.governance! });
+const oracle = (ctx: ScenarioContext) => ({ abi: oracleAbi, address: ctx.deployment.oracle! });
+const feed = (ctx: ScenarioContext) => ({
+  abi: oraclePriceFeedAbi,
+  address: ctx.deployment.oraclePriceFeed!,
+});
+const tokenAt = (address: Address) => ({ abi: securityTokenAbi, address });
+
+/** The keeper (fees, reconcile, expired auctions) and a market maker bidding on auctions. */
+export async function startBasketAgents(stack: StackInfo): Promise<LayerAgents> {
+  const common = {
+    rpcUrl: stack.rpcUrl,
+    redisUrl: stack.redisUrl,
+    chainId: stack.chainId,
+    contracts: { basketFactory: stack.deployment.basketFactory! },
+  };
+  const config = (prefix: string) => ({
+    redis: { url: stack.redisUrl, prefix },
+    ingest: { confirmations: 1, poll_interval_ms: 200 },
+    queue: { backoff_ms: 500 },
+    sweep: { cron: '* * * * * *' },
+    sender: { poll_interval_ms: 100, gas_margin_percent: 50 },
+  });
+  const services: Service[] = [];
+  const started = await Promise.allSettled([
+    startAgentProcess({
+      ...common,
+      name: 'basket-keeper',
+      role: 'basket-keeper',
+      privateKey: devKey('basketKeeper'),
+      config: config('basket-keeper'),
+      settings: { baskets: [stack.deployment.basket!], fees: { interval_s: 86_400 } },
+    }),
+    startAgentProcess({
+      ...common,
+      name: 'market-maker',
+      role: 'basket-keeper',
+      privateKey: devKey(MAKER),
+      config: config('market-maker'),
+      settings: {
+        baskets: [stack.deployment.basket!],
+        fees: { enabled: false },
+        reconcile: { enabled: false },
+        rebalance: { enabled: false },
+        bid: { enabled: true, margin_bps: MARGIN_BPS },
+      },
+    }),
+  ]);
+  for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const service of services) await service.stop();
+    throw failed.reason;
+  }
+  return { services, summary: 'basket-keeper, market-maker (basket-keeper role bidding on auctions)' };
+}
+
+async function travel(ctx: ScenarioContext, seconds: number) {
+  const test = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
+  await test.increaseTime({ seconds });
+  await test.mine({ blocks: 1 });
+}
+
+/** Mines a block every 300 ms (the agents follow the chain with one confirmation) until `done` holds. */
+async function waitFor<T>(ctx: ScenarioContext, what: string, done: () => Promise<T | false>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const result = await done();
+    if (result !== false) return result;
+    await ctx.mine(1);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what}: not seen within 60 s (see .stoa/logs/)`);
+}
+
+/** The basket's components (share, bond, realty). */
+async function components(ctx: ScenarioContext): Promise<Address[]> {
+  const list = await ctx.client.readContract({ ...basket(ctx), functionName: 'components' });
+  return list.map((c) => getAddress(c.token));
+}
+
+const balanceOf = (ctx: ScenarioContext, token: Address, holder: Address) =>
+  ctx.client.readContract({ ...tokenAt(token), functionName: 'balanceOf', args: [holder] });
+const units = (ctx: ScenarioContext) => ctx.client.readContract({ ...basket(ctx), functionName: 'units' });
+const status = (ctx: ScenarioContext) => ctx.client.readContract({ ...basket(ctx), functionName: 'status' });
+const SYMBOLS = ['STOA', 'SBND', 'SRLT'];
+const show = (amounts: readonly bigint[]) => amounts.map((a, i) => `${a} ${SYMBOLS[i]}`).join(' + ');
+
+/** The provider attests `who` (a new identity `reference`), who submits the attestation. */
+async function onboard(ctx: ScenarioContext, who: Person, reference: string) {
+  const issuedAt = Number((await ctx.client.getBlock()).timestamp) - 60;
+  const attestation = {
+    identity: investorKey(reference),
+    wallet: ctx.accounts[who].address,
+    country: COUNTRY.CH,
+    category: CATEGORY.institutional,
+    amlFlagged: false,
+    issuedAt,
+    expiresAt: issuedAt + 2 * 365 * 86_400,
+  };
+  const registry = { abi: identityRegistryAbi, address: ctx.deployment.identityRegistry! };
+  const signature = await signAttestation({
+    provider: ctx.accounts.kycProvider,
+    registry: registry.address,
+    chainId: ctx.chain.id,
+    attestation,
+  });
+  await send(ctx, who, { ...registry, functionName: 'attest', args: [attestation, signature] });
+}
+
+/** Price curves per component for a rebalance to `targets` from `current` units (the quote's ignored). */
+async function rebalanceTargets(ctx: ScenarioContext, current: readonly bigint[], targets: bigint[]) {
+  const tokens = await components(ctx);
+  const values = await Promise.all(
+    tokens.map(async (token) => {
+      const [value] = await ctx.client.readContract({ ...feed(ctx), functionName: 'price', args: [token] });
+      return { value, decimals: 0 };
+    }),
+  );
+  return targets.map((unit, i) => {
+    if (i === QUOTE) return { unit, startPrice: 1n, endPrice: 1n };
+    const fair = fairPrice(values[i]!, values[QUOTE]!);
+    return { unit, ...priceCurve(fair, unit < current[i]!, SPREAD_BPS) };
+  });
+}
+
+async function neuronOf(ctx: ScenarioContext, who: Person): Promise<number> {
+  const [log] = await ctx.client.getContractEvents({
+    abi: neuronsAbi,
+    address: ctx.deployment.neurons!,
+    eventName: 'NeuronStaked',
+    args: { owner: ctx.accounts[who].address },
+    fromBlock: 0n,
+  });
+  if (!log?.args.neuronId) throw new Error(`${who} has no neuron`);
+  return log.args.neuronId;
+}
+
+export const basketSteps: ScenarioStep[] = [
+  {
+    title: `Oracle NAVs for the basket's other components: SBND ${NAVS.SBND}, SRLT ${NAVS.SRLT} (finalized by the keeper)`,
+    async run(ctx) {
+      const [, bond, realty] = await components(ctx);
+      const reference = (text: string) => ({ uri: text, hash: keccak256(stringToBytes(text)) });
+      const now = Number((await ctx.client.getBlock()).timestamp);
+      const ids: bigint[] = [];
+      for (const symbol of ['SBND', 'SRLT'] as const) {
+        await send(ctx, 'deployer', {
+          ...oracle(ctx),
+          functionName: 'createQuestion',
+          args: [
+            {
+              kind: 2,
+              outcomeCount: 0,
+              min: 0n,
+              max: 1_000n * 10n ** 18n,
+              tick: 10n ** 16n,
+              tolerance: 2,
+              endTime: now + 5,
+              designatedReporter: ctx.accounts.deployer.address,
+              text: reference(`stoa://price/${symbol}/2026-11-23`),
+              source: reference(`https://nav.example/funds/${symbol}`),
+              evidenceRules: reference('ipfs://stoa-demo/nav-evidence-rules.md'),
+            },
+          ],
+        });
+        ids.push(await ctx.client.readContract({ ...oracle(ctx), functionName: 'questionCount' }));
+      }
+      await travel(ctx, 6);
+      for (const [i, symbol] of (['SBND', 'SRLT'] as const).entries()) {
+        const outcome = Number(parseUnits(NAVS[symbol], 18) / 10n ** 16n) + 1;
+        await send(ctx, 'deployer', {
+          ...oracle(ctx),
+          functionName: 'initialReport',
+          args: [ids[i]!, outcome, keccak256(stringToBytes(`${symbol} NAV ${NAVS[symbol]}`))],
+        });
+      }
+      const { shortDisputeWindow } = await ctx.client.readContract({
+        ...oracle(ctx),
+        functionName: 'parameters',
+      });
+      await travel(ctx, shortDisputeWindow + 1);
+      await waitFor(ctx, 'both questions finalized', async () => {
+        const states = await Promise.all(
+          ids.map((id) => ctx.client.readContract({ ...oracle(ctx), functionName: 'state', args: [id] })),
+        );
+        return states.every((s) => s.status === 3);
+      });
+      for (const [i, asset] of [bond!, realty!].entries())
+        await send(ctx, 'deployer', { ...feed(ctx), functionName: 'setQuestion', args: [asset, ids[i]!] });
+      const prices = await Promise.all(
+        (await components(ctx)).map(
+          async (asset) =>
+            (await ctx.client.readContract({ ...feed(ctx), functionName: 'price', args: [asset] }))[0],
+        ),
+      );
+      check('SBND price', prices[1], parseUnits(NAVS.SBND, 18));
+      check('SRLT price', prices[2], parseUnits(NAVS.SRLT, 18));
+      return `feed: ${prices.map((p, i) => `${SYMBOLS[i]} ${formatUnits(p, 18)}`).join(', ')} (questions ${ids.join(', ')})`;
+    },
+  },
+  {
+    title: 'Issuance: Alice deposits 20 STOA + 80 SBND + 20 SRLT and gets 2 basket tokens (SBSK)',
+    async run(ctx) {
+      const tokens = await components(ctx);
+      // The fee recipient (the manager company, the deployer's account) and the market maker get KYC;
+      // SBND and SRLT are issued to Alice and the market maker's inventory.
+      await onboard(ctx, 'deployer', 'stoa-asset-management');
+      await onboard(ctx, MAKER, 'market-maker-0001');
+      const alice = ctx.accounts[ISSUER].address;
+      const preview = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'previewIssue',
+        args: [ISSUED],
+      });
+      for (const i of [1, 2])
+        await send(ctx, 'deployer', {
+          ...tokenAt(tokens[i]!),
+          functionName: 'mint',
+          args: [alice, preview[i]!],
+        });
+      await send(ctx, 'deployer', {
+        ...tokenAt(tokens[2]!),
+        functionName: 'mint',
+        args: [ctx.accounts[MAKER].address, 20n],
+      });
+      for (const [i, token] of tokens.entries())
+        await send(ctx, ISSUER, {
+          ...tokenAt(token),
+          functionName: 'approve',
+          args: [basket(ctx).address, preview[i]!],
+        });
+      await send(ctx, ISSUER, { ...basket(ctx), functionName: 'issue', args: [ISSUED, alice] });
+      check(
+        'Alice basket balance',
+        await ctx.client.readContract({ ...basket(ctx), functionName: 'balanceOf', args: [alice] }),
+        ISSUED,
+      );
+      const held = await Promise.all(tokens.map((t) => balanceOf(ctx, t, basket(ctx).address)));
+      check('basket holdings', show(held), show(preview));
+      const mallory = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'isEligible',
+        args: [ctx.accounts.mallory.address],
+      });
+      check('Mallory may hold the basket', mallory, false);
+      return `basket holds ${show(held)}; Mallory (no KYC) may not hold SBSK`;
+    },
+  },
+  {
+    title: "NAV per basket token from the oracle's final prices",
+    async run(ctx) {
+      const [nav] = await ctx.client.readContract({ ...basket(ctx), functionName: 'navPerToken' });
+      const current = await units(ctx);
+      const prices = await Promise.all(
+        (await components(ctx)).map(
+          async (asset) =>
+            (await ctx.client.readContract({ ...feed(ctx), functionName: 'price', args: [asset] }))[0],
+        ),
+      );
+      const expected = current.reduce((sum, unit, i) => sum + unit * prices[i]!, 0n);
+      check('NAV per token', nav, expected);
+      return `1 SBSK = ${show(current)} = ${formatUnits(nav, 18)} (NAV units of the feed)`;
+    },
+  },
+  {
+    title:
+      'Governance (Basket topic): Alice proposes a rebalance, Carol votes yes, executed after the timelock',
+    async run(ctx) {
+      // The start folds the fee accrued until then (the timelock's hour at least) into the units,
+      // rounded down: 10 shares become 9. The targets keep the others where the start will leave them.
+      const stored = await ctx.client.readContract({ ...basket(ctx), functionName: 'components' });
+      const multiplier = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'positionMultiplier',
+      });
+      const folded = stored.map(({ unit }) => (unit * multiplier + WAD - 1n) / WAD - 1n);
+      const targets = folded.map((unit, i) => (i === 2 ? SRLT_TARGET : unit));
+      const actions = [
+        {
+          target: basket(ctx).address,
+          value: 0n,
+          data: encodeFunctionData({
+            abi: basketAbi,
+            functionName: 'startRebalance',
+            args: [BigInt(QUOTE), await rebalanceTargets(ctx, folded, targets), BigInt(DURATION_S)],
+          }),
+        },
+      ];
+      const { rejectFee, executionDelay } = await ctx.client.readContract({
+        ...governance(ctx),
+        functionName: 'params',
+      });
+      await send(ctx, ISSUER, {
+        ...tokenAt(ctx.deployment.securityToken!),
+        functionName: 'approve',
+        args: [governance(ctx).address, rejectFee],
+      });
+      await send(ctx, ISSUER, {
+        ...governance(ctx),
+        functionName: 'propose',
+        args: [
+          await neuronOf(ctx, ISSUER),
+          BASKET_TOPIC,
+          actions,
+          'ipfs://stoa-demo/proposal-2.md',
+          keccak256(toBytes(SUMMARY)),
+        ],
+      });
+      const id = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposalCount' });
+      await send(ctx, 'carol', {
+        ...governance(ctx),
+        functionName: 'vote',
+        args: [id, await neuronOf(ctx, 'carol'), true],
+      });
+      const decision = await ctx.client.readContract({
+        ...governance(ctx),
+        functionName: 'decision',
+        args: [id],
+      });
+      check('decision', decision, 1);
+      await send(ctx, 'dave', { ...governance(ctx), functionName: 'settle', args: [id] });
+      await travel(ctx, executionDelay + 1);
+      await send(ctx, 'dave', { ...governance(ctx), functionName: 'execute', args: [id, actions] });
+      check('basket status', await status(ctx), BasketStatus.Rebalancing);
+      const [, sell, running, price, remaining] = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'auction',
+        args: [2n],
+      });
+      check('SRLT auction running', running && !sell, true);
+      const [, , , pending] = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'rebalanceState',
+      });
+      check('auctions (SRLT only)', pending, 1n);
+      return `proposal ${id} "${SUMMARY}" executed: Dutch auction buying ${remaining} SRLT, ${formatUnits(price, 18)} SBND each, rising ${SPREAD_BPS / 100}% over the hour`;
+    },
+  },
+  {
+    title:
+      'Market-maker agent fills the auction once the price passes fair value + 0.5%; the basket is at its target',
+    async run(ctx) {
+      // 40 minutes of the hour: the price has risen past the market maker's margin.
+      await travel(ctx, 2_400);
+      await waitFor(ctx, 'the auction filled', async () => (await status(ctx)) === BasketStatus.Active);
+      const [bid] = await ctx.client.getContractEvents({
+        ...basket(ctx),
+        eventName: 'AuctionBid',
+        fromBlock: 0n,
+      });
+      check('bidder', ctx.nameOf(getAddress(bid!.args.bidder!)), MAKER);
+      const after = await units(ctx);
+      check(
+        `SRLT unit within ${TOLERANCE_BPS} bps of ${SRLT_TARGET}`,
+        atTarget(after[2]!, SRLT_TARGET, TOLERANCE_BPS),
+        true,
+      );
+      const [usable, required] = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'collateral',
+      });
+      check(
+        'collateralized',
+        usable.every((u, i) => u >= required[i]!),
+        true,
+      );
+      const [nav] = await ctx.client.readContract({ ...basket(ctx), functionName: 'navPerToken' });
+      return `marketMaker sold ${bid!.args.amount} SRLT for ${bid!.args.quoteAmount} SBND; 1 SBSK = ${show(after)} = ${formatUnits(nav, 18)}`;
+    },
+  },
+  {
+    title: 'A day later the keeper agent accrues the 2% streaming fee to the fee recipient',
+    async run(ctx) {
+      const [recipient] = await ctx.client.readContract({ ...basket(ctx), functionName: 'feeState' });
+      const before = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'balanceOf',
+        args: [recipient],
+      });
+      await travel(ctx, 86_400 + 60);
+      const minted = await waitFor(ctx, 'the fee accrued', async () => {
+        const logs = await ctx.client.getContractEvents({
+          ...basket(ctx),
+          eventName: 'FeeAccrued',
+          fromBlock: 0n,
+        });
+        const last = logs.at(-1);
+        if (!last) return false;
+        const tx = await ctx.client.getTransaction({ hash: last.transactionHash });
+        return ctx.nameOf(getAddress(tx.from)) === 'basketKeeper' &&
+          getAddress(tx.to!) === basket(ctx).address
+          ? last.args.minted!
+          : false;
+      });
+      const after = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'balanceOf',
+        args: [recipient],
+      });
+      check('fee minted to the recipient', after - before, minted);
+      return `${formatUnits(minted, 18)} SBSK minted to ${ctx.nameOf(recipient)} by the keeper`;
+    },
+  },
+  {
+    title: 'Redemption: Alice redeems 1 SBSK for its components',
+    async run(ctx) {
+      const tokens = await components(ctx);
+      const alice = ctx.accounts[ISSUER].address;
+      const preview = await ctx.client.readContract({
+        ...basket(ctx),
+        functionName: 'previewRedeem',
+        args: [REDEEMED],
+      });
+      const before = await Promise.all(tokens.map((t) => balanceOf(ctx, t, alice)));
+      await send(ctx, ISSUER, { ...basket(ctx), functionName: 'redeem', args: [REDEEMED, alice] });
+      const after = await Promise.all(tokens.map((t) => balanceOf(ctx, t, alice)));
+      check('components received', show(after.map((a, i) => a - before[i]!)), show(preview));
+      check(
+        'Alice basket balance',
+        await ctx.client.readContract({ ...basket(ctx), functionName: 'balanceOf', args: [alice] }),
+        ISSUED - REDEEMED,
+      );
+      return `Alice got ${show(preview)} back and holds 1 SBSK`;
+    },
+  },
+];

@@ -1,0 +1,202 @@
+/**
+ * Fixtures of the basket keeper test and benchmark on a real anvil: an AccessManager (the deployer
+ * is its admin, so it may call every restricted function), an identity registry with the deployer
+ * as KYC provider, three 0-decimal security tokens, the basket factory and a basket of the three
+ * managed by the keeper's key (or `manager`), registered as system holder of each; the investor (fee recipient)
+ * and the market maker KYC'd and funded. Agents of the `basket-keeper` role with their own keys.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Abi, type Address, getAddress, type Hex, maxUint256, parseEventLogs } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { basketKeeper } from '../../agents/basket/keeper.js';
+import {
+  basketAbi,
+  basketFactoryAbi,
+  identityRegistryAbi,
+  securityTokenAbi,
+} from '../../agents/generated/abis.js';
+import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
+import { investorKey, signAttestation } from '../../agents/token/kyc.js';
+import { devKeys } from '../oracle/helpers.js';
+import { type Clients, deployerKey, root } from '../runtime/helpers.js';
+
+export const keeperKey = devKeys[4]!;
+export const makerKey = devKeys[5]!;
+export const investorKeyHex = devKeys[6]!;
+export const keeper = privateKeyToAccount(keeperKey);
+export const maker = privateKeyToAccount(makerKey);
+export const investor = privateKeyToAccount(investorKeyHex);
+
+/** Per basket token (natural unit 1e18): 10 STOA, 40 SBND, 10 SRLT; fee 2% a year. */
+export const UNITS = [10n, 40n, 10n];
+export const WHOLE = 10n ** 18n;
+/** Fair values per share: STOA 100, SBND 100, SRLT 250 (SBND is the quote of rebalances). */
+export const PRICES = ['100', '100', '250'];
+
+function artifact(file: string, name = file.replace('.sol', '')): { abi: Abi; bytecode: Hex } {
+  const json = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8')) as {
+    abi: Abi;
+    bytecode: { object: Hex };
+  };
+  return { abi: json.abi, bytecode: json.bytecode.object };
+}
+
+async function mined(clients: Clients, hash: Hex) {
+  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
+  return receipt;
+}
+
+async function deploy(clients: Clients, file: string, args: readonly unknown[]): Promise<Address> {
+  const hash = await clients.wallet.deployContract({ ...artifact(file), args });
+  return getAddress((await mined(clients, hash)).contractAddress!);
+}
+
+/** `who` (a dev key) sends `call` and waits for it. */
+export async function sendAs(
+  clients: Clients,
+  key: Hex,
+  call: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] },
+) {
+  const account = privateKeyToAccount(key);
+  // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
+  const hash = await clients.wallet.writeContract({ ...(call as any), account });
+  return mined(clients, hash);
+}
+
+export type BasketStack = {
+  manager: Address;
+  registry: Address;
+  tokens: Address[];
+  factory: Address;
+  basket: Address;
+  startBlock: number;
+};
+
+/** Deploys the stack, KYCs the investor and the market maker, and issues `supply` basket tokens to the investor. */
+export async function deployBasketStack(
+  clients: Clients,
+  {
+    supply,
+    makerFunds,
+    manager: basketManager = keeper.address,
+    feeRate = 2n * 10n ** 16n,
+  }: { supply: bigint; makerFunds: bigint[]; manager?: Address; feeRate?: bigint },
+): Promise<BasketStack> {
+  const deployer = clients.wallet.account.address;
+  const startBlock = Number(await clients.public.getBlockNumber());
+  const manager = await deploy(clients, 'AccessManager.sol', [deployer]);
+  const registry = await deploy(clients, 'IdentityRegistry.sol', [manager]);
+  const tokens: Address[] = [];
+  for (const [name, symbol] of [
+    ['Stoa Share', 'STOA'],
+    ['Stoa Bond', 'SBND'],
+    ['Stoa Realty', 'SRLT'],
+  ])
+    tokens.push(await deploy(clients, 'SecurityToken.sol', [name, symbol, 0, registry, manager]));
+  const call = (address: Address, abi: Abi, functionName: string, args: readonly unknown[]) =>
+    sendAs(clients, deployerKey, { address, abi, functionName, args });
+  await call(registry, identityRegistryAbi, 'addProvider', [deployer]);
+  for (const token of tokens) await call(registry, identityRegistryAbi, 'bindToken', [token]);
+  const now = Number((await clients.public.getBlock()).timestamp);
+  for (const [i, wallet] of [investor.address, maker.address].entries()) {
+    const attestation = {
+      identity: investorKey(`client-${i}`),
+      wallet,
+      country: 276,
+      category: 2,
+      amlFlagged: false,
+      issuedAt: now - 60,
+      expiresAt: now + 10 * 365 * 86_400,
+    };
+    const signature = await signAttestation({
+      provider: privateKeyToAccount(deployerKey),
+      registry,
+      chainId: 31337,
+      attestation,
+    });
+    await call(registry, identityRegistryAbi, 'attest', [attestation, signature]);
+  }
+
+  const factory = await deploy(clients, 'BasketFactory.sol', ['0x0000000000000000000000000000000000000001']);
+  const created = await call(factory, basketFactoryAbi, 'createBasket', [
+    {
+      name: 'Test Basket',
+      symbol: 'TBSK',
+      components: tokens,
+      units: UNITS,
+      naturalUnit: WHOLE,
+      manager: basketManager,
+      feeRecipient: investor.address,
+      feeRate,
+    },
+  ]);
+  const [event] = parseEventLogs({ abi: basketFactoryAbi, logs: created.logs, eventName: 'BasketCreated' });
+  const basket = event!.args.basket;
+  for (const [i, token] of tokens.entries()) {
+    await call(token, securityTokenAbi, 'setSystemHolder', [basket, true]);
+    await call(token, securityTokenAbi, 'mint', [investor.address, (UNITS[i]! * supply) / WHOLE]);
+    if (makerFunds[i]! > 0n) await call(token, securityTokenAbi, 'mint', [maker.address, makerFunds[i]!]);
+    await sendAs(clients, investorKeyHex, {
+      address: token,
+      abi: securityTokenAbi,
+      functionName: 'approve',
+      args: [basket, maxUint256],
+    });
+  }
+  await sendAs(clients, investorKeyHex, {
+    address: basket,
+    abi: basketAbi,
+    functionName: 'issue',
+    args: [supply, investor.address],
+  });
+  return { manager, registry, tokens, factory, basket, startBlock };
+}
+
+/** Starts a `basket-keeper` agent with dev key `key` (its own Redis prefix) and `settings`. */
+export async function startKeeper(args: {
+  key: Hex;
+  rpcUrl: string;
+  redisUrl: string;
+  stack: BasketStack;
+  settings: Record<string, unknown>;
+  prefix: string;
+}): Promise<Agent> {
+  const keyEnv = `STOA_TEST_BASKET_KEY_${args.prefix.toUpperCase().replace(/\W/g, '_')}`;
+  process.env[keyEnv] = args.key;
+  const config = parseConfig({
+    raw: {
+      chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2 },
+      redis: { url: args.redisUrl, prefix: args.prefix },
+      contracts: { basketFactory: { address: args.stack.factory, start_block: args.stack.startBlock } },
+      ingest: { confirmations: 1, poll_interval_ms: 50 },
+      queue: { concurrency: 4, backoff_ms: 200, lock_ms: 5_000 },
+      sweep: { enabled: true, cron: '* * * * * *' },
+      sender: { key_env: keyEnv, poll_interval_ms: 50, action_lock_ms: 5_000, gas_margin_percent: 50 },
+      http: { enabled: false },
+      log: { level: process.env.STOA_TEST_LOG ?? 'silent' },
+      shutdown_grace_ms: 2_000,
+      role: args.settings,
+    },
+    roleSchema: basketKeeper.config,
+  });
+  const agent = createAgent({ role: basketKeeper, config });
+  await agent.start();
+  return agent;
+}
+
+/** The keeper's prices setting: each token's fair value. */
+export const priceSettings = (stack: BasketStack) =>
+  Object.fromEntries(stack.tokens.map((token, i) => [token, PRICES[i]!]));
+
+/** Reads a view of the basket by name (the tests compare against plain values). */
+export function basketRead<T>(
+  clients: Clients,
+  stack: BasketStack,
+  functionName: string,
+  args: unknown[] = [],
+) {
+  const call = { address: stack.basket, abi: basketAbi as Abi, functionName, args };
+  return clients.public.readContract(call) as Promise<T>;
+}
