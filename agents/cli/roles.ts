@@ -9,6 +9,7 @@ import { neuronClient } from '../governance/neuron-client.js';
 import { oracleKeeper } from '../oracle/keeper.js';
 import { oracleReporter } from '../oracle/reporter.js';
 import { disputeWatcher } from '../oracle/watcher.js';
+import { mpcNode } from '../privacy/mpc-node/role.js';
 import type { Role } from '../runtime/index.js';
 import { complianceMonitor } from '../token/compliance-monitor.js';
 
@@ -21,4 +22,5 @@ export const roles: readonly Role[] = [
   disputeWatcher,
   oracleKeeper,
   ackEmitter,
+  mpcNode,
 ];
