@@ -9,6 +9,7 @@ import {OraclePriceFeed} from "../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../contracts/oracle/Reputation.sol";
 import {IOracle} from "../contracts/oracle/interfaces/IOracle.sol";
+import {MpcCommittee} from "../contracts/privacy/MpcCommittee.sol";
 import {IdentityRegistry} from "../contracts/token/IdentityRegistry.sol";
 import {SecurityToken} from "../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../contracts/token/TokenRoles.sol";
@@ -25,6 +26,8 @@ import {Script} from "forge-std/Script.sol";
 ///   too and stays admin of the AccessManager; see `TokenRoles` for what each role may call).
 /// - `STOA_KYC_PROVIDER`: registered as KYC provider of the identity registry.
 /// - `STOA_REP_SUPPLY`: REP minted to the deployer, in whole tokens (default 10,000,000).
+/// - `STOA_MPC_NODES`, `STOA_MPC_KEYS`: comma-separated addresses and 33-byte encryption public keys of the MPC
+///   committee's first epoch (threshold 2 of 3); without them MpcCommittee is deployed with no committee yet.
 /// The oracle (Reputation, Oracle, OraclePriceFeed) shares the token's AccessManager; the deployer and the operator
 /// get its roles (`OracleRoles`). Its parameters suit a demonstration: 5-minute reporting and dispute windows.
 /// Governance (`contracts/governance`) stakes the security token: NNS horizons (epoch 1 day, dissolve delay 6 months
@@ -57,11 +60,13 @@ contract Deploy is Script {
         token = _deployToken(deployer, operator);
         governance = _deployGovernance(token);
         OracleStack memory oracle = _deployOracle(token.manager, deployer, operator);
+        MpcCommittee committee = _deployPrivacy(token.manager, deployer);
         vm.stopBroadcast();
 
         _serializeToken(token);
         _serializeGovernance(governance);
-        string memory json = _serializeOracle(oracle);
+        _serializeOracle(oracle);
+        string memory json = _serializePrivacy(committee);
         vm.createDir("deployments", true);
         vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
     }
@@ -159,5 +164,21 @@ contract Deploy is Script {
         vm.serializeAddress(JSON_KEY, "reputation", address(stack.reputation));
         vm.serializeAddress(JSON_KEY, "oracle", address(stack.oracle));
         json = vm.serializeAddress(JSON_KEY, "oraclePriceFeed", address(stack.feed));
+    }
+
+    // ---------------------------------------------------------------------------------- Privacy
+
+    /// @dev MpcCommittee under `manager` (its admin requests computations and sets committees), ETH bonds with no
+    /// minimum for the demonstration, slashed bonds to `deployer`. The first committee comes from `STOA_MPC_NODES`
+    /// and `STOA_MPC_KEYS` when given.
+    function _deployPrivacy(AccessManager manager, address deployer) internal returns (MpcCommittee committee) {
+        committee = new MpcCommittee(address(manager), address(0), 0, 1 days, deployer, 1000);
+        address[] memory nodes = vm.envOr("STOA_MPC_NODES", ",", new address[](0));
+        bytes[] memory keys = vm.envOr("STOA_MPC_KEYS", ",", new bytes[](0));
+        if (nodes.length > 0) committee.setCommittee(nodes, keys, nodes.length / 2 + 1);
+    }
+
+    function _serializePrivacy(MpcCommittee committee) internal returns (string memory json) {
+        json = vm.serializeAddress(JSON_KEY, "mpcCommittee", address(committee));
     }
 }

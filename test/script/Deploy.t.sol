@@ -6,6 +6,7 @@ import {Oracle} from "../../contracts/oracle/Oracle.sol";
 import {OraclePriceFeed} from "../../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../../contracts/oracle/Reputation.sol";
+import {MpcCommittee} from "../../contracts/privacy/MpcCommittee.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {Test} from "forge-std/Test.sol";
@@ -91,5 +92,26 @@ contract DeployTest is Test {
             (bool isFeeder,) = stack.manager.hasRole(OracleRoles.ORACLE_FEEDER, account);
             assertTrue(isParameters && isArbitrator && isFeeder);
         }
+    }
+
+    function test_run_deploysTheMpcCommitteeWithItsNodes() public {
+        address[3] memory nodes = [makeAddr("mpc1"), makeAddr("mpc2"), makeAddr("mpc3")];
+        vm.setEnv(
+            "STOA_MPC_NODES",
+            string.concat(vm.toString(nodes[0]), ",", vm.toString(nodes[1]), ",", vm.toString(nodes[2]))
+        );
+        bytes memory key = abi.encodePacked(bytes1(0x02), bytes32(uint256(0x11)));
+        vm.setEnv("STOA_MPC_KEYS", string.concat(vm.toString(key), ",", vm.toString(key), ",", vm.toString(key)));
+        (Deploy.TokenStack memory stack,) = new Deploy().run();
+
+        string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        MpcCommittee committee = MpcCommittee(vm.parseJsonAddress(json, ".mpcCommittee"));
+        assertEq(committee.authority(), address(stack.manager));
+        assertEq(committee.epoch(), 1);
+        (address[] memory members, bytes[] memory keys, uint256 threshold) = committee.committee(1);
+        assertEq(members.length, 3);
+        assertEq(members[2], nodes[2]);
+        assertEq(keys[0], key);
+        assertEq(threshold, 2);
     }
 }
