@@ -5,6 +5,7 @@
 import type { LayerAgents, ScenarioStep, StackInfo } from './context.js';
 import { governanceSteps, startGovernanceAgents } from './governance.js';
 import { oracleSteps, startOracleAgents } from './oracle.js';
+import { privacySteps, startPrivacyAgents } from './privacy.js';
 import { startTokenAgents, tokenSteps } from './token.js';
 
 export type Layer = {
@@ -24,5 +25,10 @@ export const layers: Layer[] = [
     title: 'Oracle: a lying NAV report disputed and corrected',
     steps: oracleSteps,
     startAgents: startOracleAgents,
+  },
+  {
+    title: 'Secret contracts: an MPC committee tallies a secret ballot and checks the cap table privately',
+    steps: privacySteps,
+    startAgents: startPrivacyAgents,
   },
 ];
