@@ -111,6 +111,7 @@ export async function setupPrivacyChain(url: string, voterCount = 3): Promise<Pr
   const call = (abi: Abi, functionName: string, args: readonly unknown[]) =>
     encodeFunctionData({ abi, functionName, args } as Parameters<typeof encodeFunctionData>[0]);
   for (const who of [owner, ...voters.map((v) => v.address)]) {
+    if (who !== owner) await clients.test.setBalance({ address: who, value: parseEther('10') });
     await send(registry.address, call(registry.abi, 'setVerified', [who, true]));
     await send(token.address, call(token.abi, 'mint', [who, parseEther('1')]));
   }
@@ -235,7 +236,13 @@ export async function closeInputs(chain: PrivacyChain, seconds = 601): Promise<v
   await chain.clients.test.mine({ blocks: 2 });
 }
 
-export type Nodes = { agents: Agent[]; logs: string[][]; stop: () => Promise<void> };
+export type Nodes = {
+  agents: Agent[];
+  logs: string[][];
+  /** Stops node i (its peers lose it) and, after `whileDown`, starts it again on the same state. */
+  restart: (i: number, whileDown: () => Promise<void>) => Promise<void>;
+  stop: () => Promise<void>;
+};
 
 /** Starts the three nodes as in-process agents (own Redis prefix each) on real loopback TCP. */
 export async function startNodes(
@@ -250,7 +257,7 @@ export async function startNodes(
   const ports = await Promise.all([0, 1, 2].map(() => freePort()));
   const addresses = chain.nodeKeys.map((k) => privateKeyToAccount(k).address);
   const logs: string[][] = [[], [], []];
-  const agents = [0, 1, 2].map((i) => {
+  const create = (i: number) => {
     const raw = rawConfig({
       rpcUrl: chain.clients.public.transport.url!,
       redisUrl,
@@ -289,7 +296,18 @@ export async function startNodes(
       privateKey: chain.nodeKeys[i]!,
       logger: createLogger({ level: 'debug', destination }),
     });
-  });
+  };
+  const agents = [0, 1, 2].map(create);
   await Promise.all(agents.map((a) => a.start()));
-  return { agents, logs, stop: async () => void (await Promise.all(agents.map((a) => a.stop()))) };
+  return {
+    agents,
+    logs,
+    async restart(i, whileDown) {
+      await agents[i]!.stop();
+      await whileDown();
+      agents[i] = create(i);
+      await agents[i]!.start();
+    },
+    stop: async () => void (await Promise.all(agents.map((a) => a.stop()))),
+  };
 }

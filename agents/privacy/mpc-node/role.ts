@@ -132,7 +132,7 @@ const SIGNATURE_WORDS = 17; // 65 bytes padded to whole words
 export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
   let keys: { signing: Hex; encryption: Hex } | undefined;
   let mesh: { epoch: bigint; mesh: Promise<Mesh> } | undefined;
-  /** Computations this process is computing: a second task for one of them (deadline and sweep) waits its turn. */
+  /** Computations this process is computing: a second task for one of them (deadline and sweep) is dropped. */
   const running = new Set<bigint>();
 
   function keysOf(ctx: Ctx) {
@@ -281,6 +281,10 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
         ? await ballotWeights(ctx, params, blockNumber)
         : undefined;
 
+    // Both peers connected first: a node that is down consumes no attempt number (the task
+    // retries), so the three counters move together and a restarted node joins the same attempt.
+    const m = await meshFor(ctx, committee, me as PartyId);
+    await m.ready(ctx.config.connect_timeout_ms);
     const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;
     const attempt = await ctx.redis.incr(attemptKey);
     await ctx.redis.expire(attemptKey, 30 * 86_400);
@@ -288,8 +292,6 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       return log.error({ attempts: attempt - 1 }, 'mpc computation given up');
     }
     const runLog = log.child({ attempt, node: me });
-    const m = await meshFor(ctx, committee, me as PartyId);
-    await m.ready(ctx.config.connect_timeout_ms);
     const session = m.session(
       `${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}#${attempt}`,
       ctx.config.round_timeout_ms,
