@@ -11,6 +11,7 @@ import {OraclePriceFeed} from "../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../contracts/oracle/Reputation.sol";
 import {IOracle} from "../contracts/oracle/interfaces/IOracle.sol";
+import {MpcCommittee} from "../contracts/privacy/MpcCommittee.sol";
 import {IdentityRegistry} from "../contracts/token/IdentityRegistry.sol";
 import {SecurityToken} from "../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../contracts/token/TokenRoles.sol";
@@ -27,6 +28,8 @@ import {Script} from "forge-std/Script.sol";
 ///   too and stays admin of the AccessManager; see `TokenRoles` for what each role may call).
 /// - `STOA_KYC_PROVIDER`: registered as KYC provider of the identity registry.
 /// - `STOA_REP_SUPPLY`: REP minted to the deployer, in whole tokens (default 10,000,000).
+/// - `STOA_MPC_NODES`, `STOA_MPC_KEYS`: comma-separated addresses and 33-byte encryption public keys of the MPC
+///   committee's first epoch (threshold 2 of 3); without them MpcCommittee is deployed with no committee yet.
 /// The oracle (Reputation, Oracle, OraclePriceFeed) shares the token's AccessManager; the deployer and the operator
 /// get its roles (`OracleRoles`). Its parameters suit a demonstration: 5-minute reporting and dispute windows.
 /// Governance (`contracts/governance`) stakes the security token: NNS horizons (epoch 1 day, dissolve delay 6 months
@@ -71,12 +74,14 @@ contract Deploy is Script {
         governance = _deployGovernance(token);
         OracleStack memory oracle = _deployOracle(token.manager, deployer, operator);
         BasketStack memory basket = _deployBasket(token, oracle, address(governance.executor()), deployer);
+        MpcCommittee committee = _deployPrivacy(token.manager, deployer);
         vm.stopBroadcast();
 
         _serializeToken(token);
         _serializeGovernance(governance);
         _serializeOracle(oracle);
-        string memory json = _serializeBasket(basket);
+        _serializeBasket(basket);
+        string memory json = _serializePrivacy(committee);
         vm.createDir("deployments", true);
         vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
     }
@@ -226,5 +231,27 @@ contract Deploy is Script {
     function _serializeBasket(BasketStack memory stack) internal returns (string memory json) {
         vm.serializeAddress(JSON_KEY, "basketFactory", address(stack.factory));
         json = vm.serializeAddress(JSON_KEY, "basket", address(stack.basket));
+    }
+
+    // ---------------------------------------------------------------------------------- Privacy
+
+    /// @dev MpcCommittee under `manager` (its admin requests computations and sets committees), ETH bonds with no
+    /// minimum for the demonstration, slashed bonds to `deployer`. The first committee comes from `STOA_MPC_NODES`
+    /// and `STOA_MPC_KEYS` when given.
+    function _deployPrivacy(AccessManager manager, address deployer) internal returns (MpcCommittee committee) {
+        committee = new MpcCommittee(address(manager), address(0), 0, 1 days, deployer, 1000);
+        (address[] memory nodes, bytes[] memory keys) = _firstMpcCommittee();
+        if (nodes.length > 0) committee.setCommittee(nodes, keys, nodes.length / 2 + 1);
+    }
+
+    /// @dev The first committee's node addresses and encryption keys (comma-separated `STOA_MPC_NODES`,
+    /// `STOA_MPC_KEYS`); none when unset.
+    function _firstMpcCommittee() internal view virtual returns (address[] memory nodes, bytes[] memory keys) {
+        nodes = vm.envOr("STOA_MPC_NODES", ",", new address[](0));
+        keys = vm.envOr("STOA_MPC_KEYS", ",", new bytes[](0));
+    }
+
+    function _serializePrivacy(MpcCommittee committee) internal returns (string memory json) {
+        json = vm.serializeAddress(JSON_KEY, "mpcCommittee", address(committee));
     }
 }

@@ -10,6 +10,7 @@ import { neuronClient } from '../governance/neuron-client.js';
 import { oracleKeeper } from '../oracle/keeper.js';
 import { oracleReporter } from '../oracle/reporter.js';
 import { disputeWatcher } from '../oracle/watcher.js';
+import { mpcNode } from '../privacy/mpc-node/role.js';
 import type { Role } from '../runtime/index.js';
 import { complianceMonitor } from '../token/compliance-monitor.js';
 
@@ -23,4 +24,5 @@ export const roles: readonly Role[] = [
   oracleKeeper,
   basketKeeper,
   ackEmitter,
+  mpcNode,
 ];

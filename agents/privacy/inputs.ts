@@ -91,6 +91,36 @@ export function splitShares(values: readonly bigint[]): [ShareVector, ShareVecto
   ];
 }
 
+/**
+ * XOR-shares small values bit by bit (a ballot choice): value j becomes `bits` elements, its bits
+ * from the least significant, each split as b = s_0 XOR s_1 XOR s_2 with s_0, s_1 uniform bits.
+ * The share vectors travel and are committed like ring shares; the nodes read the low bit of each
+ * element (`agents/privacy/mpc` bit sharing), so a ballot can only ever hold a small index.
+ */
+export function splitBitShares(
+  values: readonly bigint[],
+  bits: number,
+): [ShareVector, ShareVector, ShareVector] {
+  if (!Number.isInteger(bits) || bits < 1 || bits > 64) throw new InputError(`bits ${bits} out of range`);
+  const plain = values.flatMap((value) => {
+    if (value < 0n || value >= 1n << BigInt(bits))
+      throw new InputError(`value ${value} does not fit in ${bits} bits`);
+    return Array.from({ length: bits }, (_, t) => (value >> BigInt(t)) & 1n);
+  });
+  if (plain.length === 0 || plain.length > MAX_INPUT_VALUES) {
+    throw new InputError(`an input carries 1 to ${MAX_INPUT_VALUES} values, not ${plain.length}`);
+  }
+  const random = randomBytes(2 * plain.length);
+  const s0 = plain.map((_, j) => BigInt(random[j]! & 1));
+  const s1 = plain.map((_, j) => BigInt(random[plain.length + j]! & 1));
+  const s2 = plain.map((b, j) => b ^ s0[j]! ^ s1[j]!);
+  return [
+    { index: 0, values: s0 },
+    { index: 1, values: s1 },
+    { index: 2, values: s2 },
+  ];
+}
+
 /** The values behind share vectors that together cover indices 0, 1 and 2. */
 export function reconstructShares(shares: readonly ShareVector[]): bigint[] {
   const byIndex = new Map(shares.map((s) => [s.index, s.values]));
@@ -202,21 +232,29 @@ export function inputAssociatedData(context: InputContext, nodeIndex: number): U
 export type EncryptedInput = { commitment: Hex; ciphertexts: Hex[] };
 
 export type EncryptInputParameters = {
-  /** The private values (one input may carry several, e.g. a one-hot ballot). */
-  values: readonly bigint[];
+  /** The private values (one input may carry several), split with `splitShares`. */
+  values?: readonly bigint[];
+  /** Already split share vectors instead of `values` (e.g. `splitBitShares` for a ballot). */
+  shares?: readonly [ShareVector, ShareVector, ShareVector];
   /** The computation epoch's encryption keys (33-byte compressed, hex), in committee order. */
   encryptionKeys: readonly Hex[];
   context: InputContext;
 };
 
 /** Splits `values`, encrypts each node's pair of share vectors to it and commits to all shares. */
-export function encryptInput({ values, encryptionKeys, context }: EncryptInputParameters): EncryptedInput {
+export function encryptInput({
+  values,
+  shares: given,
+  encryptionKeys,
+  context,
+}: EncryptInputParameters): EncryptedInput {
   if (encryptionKeys.length !== PARTIES) {
     throw new InputError(
       `replicated sharing needs ${PARTIES} nodes, the committee has ${encryptionKeys.length}`,
     );
   }
-  const shares = splitShares(values);
+  if ((values === undefined) === (given === undefined)) throw new InputError('give either values or shares');
+  const shares = given ?? splitShares(values!);
   const salts = shares.map(() => randomBytes(SALT_BYTES));
   const commitments = shares.map((share, j) => shareCommitment(share, salts[j]!)) as [Hex, Hex, Hex];
   const ciphertexts = encryptionKeys.map((key, i) => {

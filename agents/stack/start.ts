@@ -12,6 +12,7 @@ import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
 import { createScenarioContext, devAccount, devKey, PEOPLE } from './scenario/context.js';
 import { layers } from './scenario/index.js';
+import { privacyDeployEnv } from './scenario/privacy.js';
 import { freePort, type Service, startAnvil, startRedis } from './services.js';
 
 const CHAIN_ID = 31337;
@@ -83,7 +84,7 @@ const ready =
       rpcUrl,
       chainId: CHAIN_ID,
       privateKey: devKey('deployer'),
-      env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address },
+      env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address, ...privacyDeployEnv() },
       onLine: (line) => {
         if (/Compiling|Solc .* finished/.test(line)) progress.info(line.trim());
       },

@@ -8,6 +8,7 @@ import {Oracle} from "../../contracts/oracle/Oracle.sol";
 import {OraclePriceFeed} from "../../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../../contracts/oracle/Reputation.sol";
+import {MpcCommittee} from "../../contracts/privacy/MpcCommittee.sol";
 import {SecurityToken} from "../../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
@@ -128,5 +129,43 @@ contract DeployTest is Test {
             );
         }
         assertEq(stack.registry.boundTokens().length, 3);
+    }
+
+    function test_run_deploysTheMpcCommitteeWithItsNodes() public {
+        // The committee comes from the environment in a real run; forge runs tests in parallel in one process, so
+        // setting the environment here would leak into the other tests: the harness supplies it instead.
+        address[] memory nodes = new address[](3);
+        (nodes[0], nodes[1], nodes[2]) = (makeAddr("mpc1"), makeAddr("mpc2"), makeAddr("mpc3"));
+        bytes memory key = abi.encodePacked(bytes1(0x02), bytes32(uint256(0x11)));
+        (Deploy.TokenStack memory stack,) = new DeployWithCommittee(nodes, key).run();
+
+        string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        MpcCommittee committee = MpcCommittee(vm.parseJsonAddress(json, ".mpcCommittee"));
+        assertEq(committee.authority(), address(stack.manager));
+        assertEq(committee.epoch(), 1);
+        (address[] memory members, bytes[] memory keys, uint256 threshold) = committee.committee(1);
+        assertEq(members.length, 3);
+        assertEq(members[2], nodes[2]);
+        assertEq(keys[0], key);
+        assertEq(threshold, 2);
+    }
+}
+
+/// @dev `Deploy` with a given first MPC committee (each node the same encryption key) instead of the environment's.
+contract DeployWithCommittee is Deploy {
+    address[] internal nodes;
+    bytes internal key;
+
+    constructor(address[] memory nodes_, bytes memory key_) {
+        nodes = nodes_;
+        key = key_;
+    }
+
+    function _firstMpcCommittee() internal view override returns (address[] memory, bytes[] memory keys) {
+        keys = new bytes[](nodes.length);
+        for (uint256 i; i < keys.length; ++i) {
+            keys[i] = key;
+        }
+        return (nodes, keys);
     }
 }

@@ -3,7 +3,8 @@
  * Connects to its two peers and runs jobs. When started with an IPC channel (child_process.fork
  * with `serialization: 'advanced'`), it takes `{ type: 'job', job }` messages and answers
  * `{ type: 'result', result }` or `{ type: 'error', id, name, message }`, after `{ type: 'ready',
- * port, publicKey }`. Chain-driven jobs replace the IPC channel when the committee contract lands.
+ * port, publicKey }`. Used by `startLocalCommittee` (library tests and benchmarks); the chain-driven
+ * node is the `mpc-node` agent role (`role.ts`, README.md).
  */
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';

@@ -6,6 +6,7 @@ import { basketSteps, startBasketAgents } from './basket.js';
 import type { LayerAgents, ScenarioStep, StackInfo } from './context.js';
 import { governanceSteps, startGovernanceAgents } from './governance.js';
 import { oracleSteps, startOracleAgents } from './oracle.js';
+import { privacySteps, startPrivacyAgents } from './privacy.js';
 import { startTokenAgents, tokenSteps } from './token.js';
 
 export type Layer = {
@@ -30,5 +31,10 @@ export const layers: Layer[] = [
     title: 'Baskets: a basket of the share tokens priced by the oracle, rebalanced by auction',
     steps: basketSteps,
     startAgents: startBasketAgents,
+  },
+  {
+    title: 'Secret contracts: an MPC committee tallies a secret ballot and checks the cap table privately',
+    steps: privacySteps,
+    startAgents: startPrivacyAgents,
   },
 ];

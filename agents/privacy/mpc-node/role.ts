@@ -1,0 +1,618 @@
+/**
+ * `mpc-node` role: one node of the MPC committee, driven by the MpcCommittee contract.
+ *
+ * - `ComputationRequested` schedules a `compute` task at the computation's input deadline (inputs
+ *   are closed by the deadline: the contract accepts a result only after it). The sweep re-derives
+ *   computations that are computing and have no result, so a lost task is done anyway.
+ * - `compute` reads the committee of the computation's epoch (nodes, encryption keys) at the safe
+ *   block, folds the `InputSubmitted` logs into the inputs commitment and checks it against the
+ *   contract, keeps the last input per submitter, opens this node's ECIES payload of each and checks
+ *   it against the input's commitment. The three nodes then agree on the inputs every one of them
+ *   could open (validity bitmaps exchanged and ANDed), run the computation with the MPC library
+ *   over the mesh (peer channels authenticated with the encryption keys registered on chain), sign
+ *   the EIP-712 result, exchange signatures, check them, and post the result with the signatures
+ *   (node i waits i * `post_delay_ms` and posts only if nobody did).
+ * - Idempotent and crash-safe: a finalized computation is skipped; every run is a fresh MPC session
+ *   (attempt number counted in Redis, so a node restarted after a crash joins the others' next
+ *   attempt); a peer that crashes or goes silent fails the attempt with `MpcTimeoutError` after
+ *   `round_timeout_ms` and the task retries; an abort (a check failed: a deviating node) posts
+ *   nothing. Results are deterministic, so a re-run signs the same message (never equivocates).
+ * - Logs carry ids, counts, sizes and timings, never a share, an input or a key.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import {
+  type Address,
+  bytesToHex,
+  concat,
+  type Hex,
+  hexToBytes,
+  keccak256,
+  recoverTypedDataAddress,
+  stringToBytes,
+  zeroAddress,
+  zeroHash,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { z } from 'zod';
+import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
+import {
+  defineRole,
+  loadPrivateKey,
+  type Role,
+  type RoleContext,
+  UnrecoverableError,
+} from '../../runtime/index.js';
+import { sleep } from '../../runtime/time.js';
+import {
+  ComputationKind,
+  type ComputationOutput,
+  type ComputationParams,
+  ComputationStatus,
+  decodeParams,
+  encodeOutput,
+  inputShape,
+} from '../computations.js';
+import { decryptInput, nextInputsCommitment, type ShareVector } from '../inputs.js';
+import { planeWords } from '../mpc/bits.js';
+import type { Job } from '../mpc/jobs.js';
+import { runJob } from '../mpc/jobs.js';
+import { asBytes, asWords, type Link, MpcAbortError, MpcError, type PartyId } from '../mpc/link.js';
+import { createParty, type Share } from '../mpc/party.js';
+import { fromBigints, ring } from '../mpc/ring.js';
+import { createTcpMesh, type Mesh } from '../mpc/tcp.js';
+import { resultTypedData, signResult } from '../results.js';
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
+
+export const mpcNodeSettings = z.strictObject({
+  /** Where this node accepts its peers. */
+  listen: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535),
+  }),
+  /** Network location of the other committee nodes, by their on-chain address (keys come from the chain). */
+  peers: z
+    .array(
+      z.strictObject({
+        address,
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(1).max(65535),
+      }),
+    )
+    .min(2),
+  mode: z.enum(['semi-honest', 'malicious']).default('malicious'),
+  /** Environment variable with the node's 32-byte encryption key; unset: derived from the signing key. */
+  encryption_key_env: z.string().default('STOA_MPC_ENCRYPTION_KEY'),
+  max_frame_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 31)
+    .default(64 * 2 ** 20),
+  round_timeout_ms: z.number().int().positive().default(30_000),
+  connect_timeout_ms: z.number().int().positive().default(30_000),
+  /** MPC attempts per computation (timeouts, aborts) before the node gives up on it. */
+  max_attempts: z.number().int().min(1).max(100).default(5),
+  /** Node i waits i times this before posting the result (the first node usually posts alone). */
+  post_delay_ms: z.number().int().min(0).default(2_000),
+  /** Most recent computations the sweep looks at. */
+  sweep_window: z.number().int().min(1).max(10_000).default(100),
+});
+export type MpcNodeSettings = z.infer<typeof mpcNodeSettings>;
+type Ctx = RoleContext<MpcNodeSettings>;
+
+/**
+ * The demo's encryption key of a node: keccak256("stoa/mpc-encryption/v1" || signing key). Used
+ * when no encryption key is configured; the deploy script registers the matching public key.
+ */
+export function deriveEncryptionKey(signingKey: Hex): Hex {
+  return keccak256(concat([stringToBytes('stoa/mpc-encryption/v1'), hexToBytes(signingKey)]));
+}
+
+/** 33-byte compressed public key of an encryption key. */
+export function encryptionPublicKey(secretKey: Hex): Hex {
+  return bytesToHex(secp256k1.getPublicKey(hexToBytes(secretKey), true));
+}
+
+export type MpcNodeRoleOptions = {
+  /** Signing key (default: the agent's key from `sender.key_file` / `sender.key_env`). */
+  signingKey?: Hex;
+  /** Encryption key (default: `role.encryption_key_env`, else derived from the signing key). */
+  encryptionKey?: Hex;
+  /** Test hook: rewrites every protocol message this node sends (a deviating node). */
+  tamper?: (data: Uint8Array) => Uint8Array;
+};
+
+type Committee = { epoch: bigint; nodes: readonly Address[]; keys: readonly Hex[]; threshold: bigint };
+type Input = { index: number; submitter: Address; shares?: readonly [ShareVector, ShareVector] };
+
+const SIGNATURE_WORDS = 17; // 65 bytes padded to whole words
+
+/** The role with its keys and hooks bound; `mpcNode` is the registered instance. */
+export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
+  let keys: { signing: Hex; encryption: Hex } | undefined;
+  let mesh: { epoch: bigint; mesh: Promise<Mesh> } | undefined;
+  /** Computations this process is computing: a second task for one of them (deadline and sweep) is dropped. */
+  const running = new Set<bigint>();
+
+  function keysOf(ctx: Ctx) {
+    if (!keys) {
+      const signing = options.signingKey ?? loadPrivateKey({ sender: ctx.settings.sender });
+      const fromEnv = process.env[ctx.config.encryption_key_env];
+      const encryption =
+        options.encryptionKey ?? (fromEnv as Hex | undefined) ?? deriveEncryptionKey(signing);
+      keys = { signing, encryption };
+    }
+    return keys;
+  }
+
+  function meshFor(ctx: Ctx, committee: Committee, me: PartyId): Promise<Mesh> {
+    if (mesh?.epoch === committee.epoch) return mesh.mesh;
+    const previous = mesh;
+    const peers = committee.nodes.flatMap((node, j) => {
+      if (j === me) return [];
+      const peer = ctx.config.peers.find((p) => p.address.toLowerCase() === node.toLowerCase());
+      if (!peer) throw new UnrecoverableError(`role.peers has no entry for committee node ${node}`);
+      return [
+        { id: j as PartyId, host: peer.host, port: peer.port, publicKey: hexToBytes(committee.keys[j]!) },
+      ];
+    });
+    const created = (async () => {
+      if (previous) await (await previous.mesh.catch(() => undefined))?.close();
+      const m = await createTcpMesh({
+        id: me,
+        secretKey: hexToBytes(keysOf(ctx).encryption),
+        listen: ctx.config.listen,
+        peers,
+        committee: `${ctx.chain.id}:${ctx.contracts.mpcCommittee!.toLowerCase()}:${committee.epoch}`,
+        maxFrameBytes: ctx.config.max_frame_bytes,
+        logger: ctx.logger,
+      });
+      ctx.signal.addEventListener('abort', () => void m.close(), { once: true });
+      return m;
+    })();
+    mesh = { epoch: committee.epoch, mesh: created };
+    created.catch(() => {
+      if (mesh?.mesh === created) mesh = undefined;
+    });
+    return created;
+  }
+
+  async function compute(ctx: Ctx, computationId: bigint) {
+    const committeeAddress = ctx.contracts.mpcCommittee! as Address;
+    const read = { address: committeeAddress, abi: mpcCommitteeAbi } as const;
+    const blockNumber = await ctx.safeBlock();
+    const [computation, block] = await Promise.all([
+      ctx.chain.client.readContract({
+        ...read,
+        functionName: 'computation',
+        args: [computationId],
+        blockNumber,
+      }),
+      ctx.chain.client.getBlock({ blockNumber }),
+    ]);
+    const log = ctx.logger.child({ computation_id: computationId.toString(), kind: computation.kind });
+    if (computation.finalized) return log.info('mpc computation already finalized');
+    if (block.timestamp < computation.inputDeadline) {
+      throw new Error(`inputs of computation ${computationId} still open at the safe block`);
+    }
+    const [nodes, encryptionKeys, threshold] = await ctx.chain.client.readContract({
+      ...read,
+      functionName: 'committee',
+      args: [computation.epoch],
+      blockNumber,
+    });
+    const committee: Committee = { epoch: computation.epoch, nodes, keys: encryptionKeys, threshold };
+    const { signing, encryption } = keysOf(ctx);
+    const account = privateKeyToAccount(signing);
+    const me = nodes.findIndex((n) => n.toLowerCase() === account.address.toLowerCase());
+    if (me < 0) return log.info({ epoch: committee.epoch.toString() }, 'not a member of the epoch');
+    if (nodes.length !== 3)
+      throw new UnrecoverableError(
+        `the MPC protocol needs 3 nodes, epoch ${committee.epoch} has ${nodes.length}`,
+      );
+    if (encryptionPublicKey(encryption) !== encryptionKeys[me]!.toLowerCase()) {
+      throw new UnrecoverableError(
+        `this node's encryption key does not match the one registered for ${account.address}`,
+      );
+    }
+
+    // Parameters and inputs from the logs, checked against the contract's running commitment.
+    const start = BigInt(ctx.settings.contracts.mpcCommittee?.start_block ?? 0);
+    const [requested] = await ctx.chain.client.getContractEvents({
+      ...read,
+      eventName: 'ComputationRequested',
+      args: { computationId },
+      fromBlock: start,
+      toBlock: blockNumber,
+      strict: true,
+    });
+    if (!requested) throw new Error(`ComputationRequested of computation ${computationId} not found`);
+    let params: ComputationParams;
+    try {
+      params = decodeParams(computation.kind, requested.args.params);
+    } catch (error) {
+      log.error({ reason: (error as Error).message }, 'mpc computation has bad parameters');
+      return;
+    }
+    const logs = await ctx.chain.client.getContractEvents({
+      ...read,
+      eventName: 'InputSubmitted',
+      args: { computationId },
+      fromBlock: requested.blockNumber,
+      toBlock: blockNumber,
+      strict: true,
+    });
+    logs.sort((a, b) => Number(a.args.index - b.args.index));
+    let folded: Hex = zeroHash;
+    for (const l of logs) folded = nextInputsCommitment({ previous: folded, ...l.args });
+    if (folded !== computation.inputsCommitment || logs.length !== computation.inputCount) {
+      throw new Error(`inputs of computation ${computationId} do not match the on-chain commitment yet`);
+    }
+    // The last input of each submitter counts, in submission order.
+    const last = new Map(logs.map((l) => [l.args.submitter.toLowerCase(), l]));
+    const counted = logs.filter((l) => last.get(l.args.submitter.toLowerCase()) === l);
+    const shape = inputShape(params);
+    const inputs: Input[] = counted.map((l) => {
+      const index = Number(l.args.index);
+      try {
+        const shares = decryptInput({
+          privateKey: hexToBytes(encryption),
+          nodeIndex: me,
+          ciphertext: l.args.ciphertexts[me]!,
+          commitment: l.args.commitment,
+          context: {
+            chainId: ctx.chain.id,
+            committee: committeeAddress,
+            computationId,
+            submitter: l.args.submitter,
+          },
+        });
+        const k = shares[0].values.length;
+        if (shape.exact ? k !== shape.values : k < shape.values) throw new Error(`carries ${k} values`);
+        return { index, submitter: l.args.submitter, shares };
+      } catch (error) {
+        log.warn({ input_index: index, reason: (error as Error).message }, 'mpc input rejected');
+        return { index, submitter: l.args.submitter };
+      }
+    });
+    const weights =
+      params.kind === ComputationKind.SecretBallot
+        ? await ballotWeights(ctx, params, blockNumber)
+        : undefined;
+
+    // Both peers connected first: a node that is down consumes no attempt number (the task
+    // retries), so the three counters move together and a restarted node joins the same attempt.
+    const m = await meshFor(ctx, committee, me as PartyId);
+    await m.ready(ctx.config.connect_timeout_ms);
+    const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;
+    const attempt = await ctx.redis.incr(attemptKey);
+    await ctx.redis.expire(attemptKey, 30 * 86_400);
+    if (attempt > ctx.config.max_attempts) {
+      return log.error({ attempts: attempt - 1 }, 'mpc computation given up');
+    }
+    const runLog = log.child({ attempt, node: me });
+    const session = m.session(
+      `${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}#${attempt}`,
+      ctx.config.round_timeout_ms,
+    );
+    const started = performance.now();
+    try {
+      runLog.info({ inputs: inputs.length, mode: ctx.config.mode }, 'mpc computation started');
+      const valid = await agreeOnInputs(session, inputs);
+      const used = inputs.filter((_, j) => valid[j]);
+      const link: Link = options.tamper
+        ? { ...session, send: (to, data) => session.send(to, options.tamper!(data)) }
+        : session;
+      const party = createParty({ link, mode: ctx.config.mode });
+      const output = await evaluate(party, me as PartyId, params, used, weights);
+      const result = {
+        computationId,
+        epoch: committee.epoch,
+        inputsCommitment: computation.inputsCommitment,
+        output: encodeOutput(output),
+      };
+      const typed = { chainId: ctx.chain.id, committee: committeeAddress, result };
+      const signature = await signResult({ account, ...typed });
+      const signatures = await exchangeSignatures(session, signature, committee, me, typed);
+      runLog.info(
+        {
+          inputs_used: used.length,
+          elapsed_ms: Math.round(performance.now() - started),
+          rounds: party.stats.rounds,
+          words_sent: party.stats.words,
+          signatures: signatures.length,
+        },
+        'mpc computation done',
+      );
+      if (BigInt(signatures.length) < committee.threshold)
+        throw new MpcAbortError('too few valid signatures');
+      await post(ctx, computationId, result.output, signatures, me, runLog);
+    } catch (error) {
+      if (!(error instanceof MpcError)) throw error;
+      session.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
+      runLog.warn({ error_name: error.name, error: error.message }, 'mpc computation failed');
+      if (attempt >= ctx.config.max_attempts) return runLog.error('mpc computation given up');
+      throw error;
+    } finally {
+      session.close();
+    }
+  }
+
+  async function post(ctx: Ctx, id: bigint, output: Hex, signatures: Hex[], me: number, log: Ctx['logger']) {
+    const address = ctx.contracts.mpcCommittee! as Address;
+    if (me > 0) await sleep(me * ctx.config.post_delay_ms, ctx.signal);
+    const [status] = await ctx.chain.client.readContract({
+      address,
+      abi: mpcCommitteeAbi,
+      functionName: 'result',
+      args: [id],
+    });
+    if (status === ComputationStatus.Finalized) return log.info('mpc result already posted');
+    const sent = await ctx.send({
+      id: `mpc-post-${address.toLowerCase()}-${id}`,
+      address,
+      abi: mpcCommitteeAbi,
+      functionName: 'postResult',
+      args: [id, output, signatures],
+      classifyRevert: (revert) =>
+        revert.error_name === 'MpcCommitteeAlreadyFinalized'
+          ? 'already_done'
+          : revert.error_name === 'MpcCommitteeInputsOpen'
+            ? 'retry'
+            : 'fatal',
+    });
+    log.info({ status: sent.status }, 'mpc result posted');
+  }
+
+  return defineRole({
+    name: 'mpc-node',
+    description: 'privacy: an MPC committee node (computes on secret-shared inputs, posts signed results)',
+    config: mpcNodeSettings,
+    abi: mpcCommitteeAbi,
+    events: ['ComputationRequested', 'InputSubmitted'],
+    contracts: ['mpcCommittee'],
+    sender: true,
+    handle: async (event, ctx) => {
+      if (event.eventName === 'ComputationRequested') {
+        const { computationId, inputDeadline } = event.args;
+        await ctx.enqueue({
+          name: 'compute',
+          id: computationId.toString(),
+          data: computationId.toString(),
+          at: new Date(Number(inputDeadline) * 1000),
+        });
+      } else if (event.eventName === 'InputSubmitted') {
+        ctx.logger.debug(
+          { computation_id: event.args.computationId.toString(), input_index: event.args.index.toString() },
+          'mpc input seen',
+        );
+      }
+    },
+    task: async (task, ctx) => {
+      if (task.name !== 'compute') return;
+      const id = BigInt(task.data as string);
+      // One run per computation at a time (the nodes' attempt numbers must move together).
+      if (running.has(id))
+        return ctx.logger.debug({ computation_id: id.toString() }, 'mpc computation already running');
+      running.add(id);
+      try {
+        await compute(ctx, id);
+      } finally {
+        running.delete(id);
+      }
+    },
+    sweep: async (ctx) => {
+      const address = ctx.contracts.mpcCommittee! as Address;
+      const blockNumber = await ctx.safeBlock();
+      const count = await ctx.chain.client.readContract({
+        address,
+        abi: mpcCommitteeAbi,
+        functionName: 'computationCount',
+        blockNumber,
+      });
+      const first =
+        count > BigInt(ctx.config.sweep_window) ? count - BigInt(ctx.config.sweep_window) + 1n : 1n;
+      const bucket = Math.floor(Date.now() / 60_000);
+      for (let id = first; id <= count; id++) {
+        const [status] = await ctx.chain.client.readContract({
+          address,
+          abi: mpcCommitteeAbi,
+          functionName: 'result',
+          args: [id],
+          blockNumber,
+        });
+        if (status !== ComputationStatus.Computing) continue;
+        const attempts = await ctx.redis.get(`${ctx.key}:mpc-node:attempt:${address.toLowerCase()}:${id}`);
+        if (Number(attempts ?? 0) >= ctx.config.max_attempts) continue;
+        await ctx.enqueue({ name: 'compute', id: `${id}-sweep-${bucket}`, data: id.toString() });
+      }
+    },
+  });
+}
+
+/** The registered `mpc-node` role (keys from the agent's environment). */
+export const mpcNode = createMpcNodeRole();
+
+/**
+ * Voting power of each ballot's submitter: the sum of `votingPowerAt(proposal, neuron)` over the
+ * neurons it owns (public: read from governance at the safe block).
+ */
+async function ballotWeights(
+  ctx: Ctx,
+  params: Extract<ComputationParams, { kind: 0 }>,
+  blockNumber: bigint,
+): Promise<Map<string, bigint>> {
+  const client = ctx.chain.client;
+  const neurons = await client.readContract({
+    address: params.governance,
+    abi: governanceAbi,
+    functionName: 'neurons',
+    blockNumber,
+  });
+  const count = await client.readContract({
+    address: neurons,
+    abi: neuronsAbi,
+    functionName: 'neuronCount',
+    blockNumber,
+  });
+  const ids = Array.from({ length: count }, (_, i) => i + 1);
+  const owners = await Promise.all(
+    ids.map((id) =>
+      client.readContract({
+        address: neurons,
+        abi: neuronsAbi,
+        functionName: 'controllers',
+        args: [id],
+        blockNumber,
+      }),
+    ),
+  );
+  const powers = await Promise.all(
+    ids.map((id) =>
+      client.readContract({
+        address: params.governance,
+        abi: governanceAbi,
+        functionName: 'votingPowerAt',
+        args: [params.proposalId, id],
+        blockNumber,
+      }),
+    ),
+  );
+  const byOwner = new Map<string, bigint>();
+  owners.forEach(([owner], j) => {
+    if (owner === zeroAddress) return;
+    byOwner.set(owner.toLowerCase(), (byOwner.get(owner.toLowerCase()) ?? 0n) + powers[j]!);
+  });
+  if ([...byOwner.values()].reduce((a, b) => a + b, 0n) >= 1n << 64n) {
+    throw new UnrecoverableError('ballot weights exceed the 64-bit ring');
+  }
+  return byOwner;
+}
+
+/**
+ * Every node sends its bitmap of inputs it could open to both peers; an input counts only when all
+ * three could open it (a peer can exclude inputs this way, as it could by aborting).
+ */
+async function agreeOnInputs(session: Link, inputs: readonly Input[]): Promise<boolean[]> {
+  const words = new Uint32Array(Math.max(1, Math.ceil(inputs.length / 32)));
+  inputs.forEach((input, j) => {
+    if (input.shares) words[j >>> 5]! |= 1 << (j & 31);
+  });
+  session.send('next', asBytes(words));
+  session.send('prev', asBytes(words));
+  const [next, prev] = await Promise.all([session.recv('next'), session.recv('prev')]);
+  const a = asWords(next);
+  const b = asWords(prev);
+  if (a.length !== words.length || b.length !== words.length)
+    throw new MpcAbortError('input bitmaps differ in size');
+  return inputs.map((_, j) => ((words[j >>> 5]! & a[j >>> 5]! & b[j >>> 5]!) >>> (j & 31)) % 2 === 1);
+}
+
+/** This node's replicated share of ring values: (s_i, s_{i+1}) of every input, concatenated. */
+function ringShare(inputs: readonly Input[], take: (values: bigint[]) => bigint[] = (v) => v): Share {
+  const a = inputs.flatMap((input) => take(input.shares![0].values));
+  const b = inputs.flatMap((input) => take(input.shares![1].values));
+  return { a: fromBigints(a), b: fromBigints(b) };
+}
+
+/** Bit-sliced ballot planes: bit t of voter v at bit (v & 31) of word t * W + (v >>> 5). */
+function ballotPlanes(inputs: readonly Input[], bits: number): Share {
+  const w = planeWords(inputs.length);
+  const a = new Uint32Array(bits * w);
+  const b = new Uint32Array(bits * w);
+  inputs.forEach((input, v) => {
+    for (let t = 0; t < bits; t++) {
+      if (input.shares![0].values[t]! & 1n) a[t * w + (v >>> 5)]! |= 1 << (v & 31);
+      if (input.shares![1].values[t]! & 1n) b[t * w + (v >>> 5)]! |= 1 << (v & 31);
+    }
+  });
+  return { a, b };
+}
+
+async function evaluate(
+  party: ReturnType<typeof createParty>,
+  me: PartyId,
+  params: ComputationParams,
+  used: readonly Input[],
+  weights: ReadonlyMap<string, bigint> | undefined,
+): Promise<ComputationOutput> {
+  const id = `node-${me}`;
+  const n = used.length;
+  switch (params.kind) {
+    case ComputationKind.SecretBallot: {
+      if (n === 0) return { kind: params.kind, totals: Array(params.choices).fill(0n) };
+      const bits = inputShape(params).values;
+      const w = used.map((input) => weights!.get(input.submitter.toLowerCase()) ?? 0n);
+      const job: Job = {
+        id,
+        kind: 'ballot',
+        options: params.choices,
+        voters: n,
+        choices: ballotPlanes(used, bits),
+        weights: { public: w },
+      };
+      const out = await runJob(party, job);
+      return { kind: params.kind, totals: out.kind === 'ballot' ? out.totals : [] };
+    }
+    case ComputationKind.HolderCap: {
+      if (n === 0) return { kind: params.kind, withinCap: true };
+      const out = await runJob(party, { id, kind: 'holder-cap', balances: ringShare(used), cap: params.cap });
+      return { kind: params.kind, withinCap: out.kind === 'holder-cap' && out.withinCap };
+    }
+    case ComputationKind.BalanceThreshold: {
+      // The investor's balance is the sum of every submitted value (e.g. one per wallet): local.
+      const all = ringShare(used);
+      const sum = { a: new Uint32Array(2), b: new Uint32Array(2) };
+      for (let j = 0; j < all.a.length / 2; j++) {
+        sum.a.set(ring.add(sum.a, all.a.subarray(2 * j, 2 * j + 2)));
+        sum.b.set(ring.add(sum.b, all.b.subarray(2 * j, 2 * j + 2)));
+      }
+      const out = await runJob(party, {
+        id,
+        kind: 'threshold',
+        balances: sum,
+        thresholds: [params.threshold],
+      });
+      return { kind: params.kind, atLeast: out.kind === 'threshold' && out.meets[0] === true };
+    }
+    case ComputationKind.SealedBidAuction: {
+      if (n === 0) return { kind: params.kind, winner: zeroAddress, price: 0n };
+      const out = await runJob(party, { id, kind: 'auction', bids: ringShare(used), pricing: 'first' });
+      if (out.kind !== 'auction') throw new MpcAbortError('unexpected output');
+      return {
+        kind: params.kind,
+        winner: used[out.winner]!.submitter,
+        price: out.price < 0n ? 0n : out.price,
+      };
+    }
+  }
+}
+
+/** Sends this node's signature to both peers, keeps the peers' signatures that recover to them. */
+async function exchangeSignatures(
+  session: Link,
+  signature: Hex,
+  committee: Committee,
+  me: number,
+  typed: Parameters<typeof resultTypedData>[0],
+): Promise<Hex[]> {
+  const padded = new Uint8Array(SIGNATURE_WORDS * 4);
+  padded.set(hexToBytes(signature));
+  session.send('next', padded);
+  session.send('prev', padded);
+  const received = await Promise.all([session.recv('next'), session.recv('prev')]);
+  const peers = [(me + 1) % 3, (me + 2) % 3];
+  const signatures: Hex[] = [signature];
+  for (const [j, data] of received.entries()) {
+    if (data.length !== SIGNATURE_WORDS * 4) continue;
+    const peerSignature = bytesToHex(data.subarray(0, 65));
+    try {
+      const signer = await recoverTypedDataAddress({ ...resultTypedData(typed), signature: peerSignature });
+      if (signer.toLowerCase() === committee.nodes[peers[j]!]!.toLowerCase()) signatures.push(peerSignature);
+    } catch {
+      // an unrecoverable signature simply does not count
+    }
+  }
+  return signatures;
+}

@@ -1,0 +1,280 @@
+/**
+ * Secret contracts: three MPC nodes (mpcNode1..3, each its own process, key and Redis prefix)
+ * follow the MpcCommittee. Alice proposes a governance change that opts into a secret ballot;
+ * the neuron owners vote with encrypted, secret-shared choices and the committee posts only the
+ * weighted totals. Then the issuer checks the holder cap and Carol proves her balance reaches a
+ * threshold, both without revealing any balance. Demo encryption keys are derived from the node
+ * keys (`deriveEncryptionKey`) and registered at deployment (`privacyDeployEnv`).
+ */
+import { type Address, createTestClient, type Hex, http, parseEventLogs, zeroHash } from 'viem';
+import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
+import { prepareInput, readOutput } from '../../privacy/client.js';
+import {
+  BallotChoice,
+  ComputationKind,
+  type ComputationOutput,
+  type ComputationParams,
+  encodeParams,
+} from '../../privacy/computations.js';
+import { deriveEncryptionKey, encryptionPublicKey } from '../../privacy/mpc-node/role.js';
+import { type AgentProcess, startAgentProcess } from '../agents.js';
+import { freePort } from '../services.js';
+import {
+  devAccount,
+  devKey,
+  type LayerAgents,
+  type Person,
+  type ScenarioContext,
+  type ScenarioStep,
+  type StackInfo,
+} from './context.js';
+import { token } from './token.js';
+import { check, send } from './tx.js';
+
+const NODES = ['mpcNode1', 'mpcNode2', 'mpcNode3'] as const satisfies readonly Person[];
+/** Seconds the committee takes inputs; the scenario then moves the chain past the deadline. */
+const INPUT_WINDOW = 120;
+const TOKEN_COMPLIANCE = 1;
+const VOTERS: { who: Person; choice: number; label: string }[] = [
+  { who: 'aliceNewWallet', choice: BallotChoice.Yes, label: 'yes' },
+  { who: 'bob', choice: BallotChoice.No, label: 'no' },
+  { who: 'carol', choice: BallotChoice.Yes, label: 'yes' },
+];
+const HOLDERS: Person[] = ['alice', 'aliceNewWallet', 'bob', 'carol', 'dave', 'mallory'];
+const HOLDER_CAP = 4n;
+const ACCREDITATION_THRESHOLD = 100n;
+
+/** Environment of the deploy script: the committee's nodes and their (demo) encryption keys. */
+export function privacyDeployEnv(): Record<string, string> {
+  return {
+    STOA_MPC_NODES: NODES.map((n) => devAccount(n).address).join(','),
+    STOA_MPC_KEYS: NODES.map((n) => encryptionPublicKey(deriveEncryptionKey(devKey(n)))).join(','),
+  };
+}
+
+/** The three mpc-node processes, each with its own Redis prefix, on free loopback ports. */
+export async function startPrivacyAgents(stack: StackInfo): Promise<LayerAgents> {
+  const ports = await Promise.all(NODES.map(() => freePort()));
+  // One after the other: each process gets the machine to itself while it starts.
+  const services: AgentProcess[] = [];
+  try {
+    for (const [i, who] of NODES.entries()) {
+      services.push(
+        await startAgentProcess({
+          ...stack,
+          name: `mpc-node-${i + 1}`,
+          role: 'mpc-node',
+          contracts: { mpcCommittee: stack.deployment.mpcCommittee! },
+          privateKey: devKey(who),
+          config: {
+            redis: { url: stack.redisUrl, prefix: `mpc-node-${i + 1}` },
+            ingest: { confirmations: 1, poll_interval_ms: 200 },
+            queue: { backoff_ms: 500 },
+            sweep: { cron: '* * * * * *' },
+            sender: { poll_interval_ms: 100, gas_margin_percent: 50 },
+          },
+          settings: {
+            listen: { host: '127.0.0.1', port: ports[i] },
+            peers: NODES.flatMap((peer, j) =>
+              j === i ? [] : [{ address: devAccount(peer).address, host: '127.0.0.1', port: ports[j] }],
+            ),
+            post_delay_ms: 1000,
+          },
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(services.map((s) => s.stop()));
+    throw error;
+  }
+  return { services, summary: `mpc-node x3 (health ${services.map((s) => s.httpUrl).join(', ')})` };
+}
+
+const committee = (ctx: ScenarioContext) => ({ abi: mpcCommitteeAbi, address: ctx.deployment.mpcCommittee! });
+
+/** Requests a computation from the deployer (the AccessManager admin); returns its id and params. */
+async function request(
+  ctx: ScenarioContext,
+  params: ComputationParams,
+): Promise<{ id: bigint; params: Hex }> {
+  const { timestamp } = await ctx.client.getBlock();
+  const encoded = encodeParams(params);
+  const hash = await send(ctx, 'deployer', {
+    ...committee(ctx),
+    functionName: 'requestComputation',
+    args: [params.kind, encoded, timestamp + BigInt(INPUT_WINDOW)],
+  });
+  const receipt = await ctx.client.getTransactionReceipt({ hash });
+  const [event] = parseEventLogs({
+    abi: mpcCommitteeAbi,
+    eventName: 'ComputationRequested',
+    logs: receipt.logs,
+  });
+  return { id: event!.args.computationId, params: encoded };
+}
+
+/** Encrypts `values` to the three nodes and submits them from `who`; returns the bytes posted. */
+async function submit(
+  ctx: ScenarioContext,
+  computation: { id: bigint; params: Hex },
+  who: Person,
+  values: readonly bigint[],
+): Promise<number> {
+  const args = await prepareInput({
+    client: ctx.client,
+    committee: ctx.deployment.mpcCommittee! as Address,
+    computationId: computation.id,
+    submitter: ctx.accounts[who].address,
+    values,
+    params: computation.params,
+  });
+  await send(ctx, who, { ...committee(ctx), functionName: 'submitInput', args });
+  return args[2].reduce((n, ct) => n + (ct.length - 2) / 2, 0);
+}
+
+/** Closes the inputs (anvil time) and waits for the committee's signed result. */
+async function result(ctx: ScenarioContext, ids: bigint[]): Promise<ComputationOutput[]> {
+  const anvil = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
+  await anvil.increaseTime({ seconds: INPUT_WINDOW + 1 });
+  await ctx.mine(2);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const outputs = await Promise.all(
+      ids.map((id) => readOutput(ctx.client, ctx.deployment.mpcCommittee! as Address, id)),
+    );
+    if (outputs.every(Boolean)) return outputs as ComputationOutput[];
+    if (Date.now() > deadline) throw new Error('the MPC committee posted no result within 120 s');
+    await new Promise((r) => setTimeout(r, 250));
+    await ctx.mine(1);
+  }
+}
+
+async function signersOf(ctx: ScenarioContext, id: bigint): Promise<string> {
+  const [posted] = await ctx.client.getContractEvents({
+    ...committee(ctx),
+    eventName: 'ResultPosted',
+    args: { computationId: id },
+    fromBlock: 0n,
+    strict: true,
+  });
+  return posted!.args.signers.map((s) => ctx.nameOf(s)).join(', ');
+}
+
+let ballot: { id: bigint; params: Hex; proposalId: bigint } | undefined;
+
+export const privacySteps: ScenarioStep[] = [
+  {
+    title:
+      'Secret ballot: Alice proposes a change that opts into a secret ballot; neuron owners vote encrypted',
+    run: async (ctx) => {
+      const gov = { abi: governanceAbi, address: ctx.deployment.governance! };
+      const [staked] = await ctx.client.getContractEvents({
+        abi: neuronsAbi,
+        address: ctx.deployment.neurons!,
+        eventName: 'NeuronStaked',
+        args: { owner: ctx.accounts.aliceNewWallet.address },
+        fromBlock: 0n,
+        strict: true,
+      });
+      if (!staked) throw new Error('aliceNewWallet has no neuron (governance layer)');
+      const { rejectFee } = await ctx.client.readContract({ ...gov, functionName: 'params' });
+      await send(ctx, 'aliceNewWallet', {
+        ...token(ctx),
+        functionName: 'approve',
+        args: [ctx.deployment.governance! as Address, rejectFee],
+      });
+      await send(ctx, 'aliceNewWallet', {
+        ...gov,
+        functionName: 'propose',
+        args: [
+          staked.args.neuronId,
+          TOKEN_COMPLIANCE,
+          [{ target: ctx.deployment.governance! as Address, value: 0n, data: '0x' }],
+          'ipfs://stoa-demo/proposal-2-secret-ballot.md',
+          zeroHash,
+        ],
+      });
+      const proposalId = await ctx.client.readContract({ ...gov, functionName: 'proposalCount' });
+      const computation = await request(ctx, {
+        kind: ComputationKind.SecretBallot,
+        governance: ctx.deployment.governance! as Address,
+        proposalId,
+        choices: 3,
+      });
+      ballot = { ...computation, proposalId };
+      let bytes = 0;
+      for (const { who, choice } of VOTERS) bytes += await submit(ctx, computation, who, [BigInt(choice)]);
+      return `proposal ${proposalId}, computation ${computation.id}: ${VOTERS.length} ballots as ${bytes} bytes of ciphertext on chain (no choice in clear)`;
+    },
+  },
+  {
+    title:
+      'MPC committee: the three nodes tally on shares; only the weighted totals are posted, 2-of-3 signed',
+    run: async (ctx) => {
+      if (!ballot) throw new Error('no ballot requested');
+      const [output] = await result(ctx, [ballot.id]);
+      if (output?.kind !== ComputationKind.SecretBallot) throw new Error('not a ballot result');
+      const neurons = await ctx.client.getContractEvents({
+        abi: neuronsAbi,
+        address: ctx.deployment.neurons!,
+        eventName: 'NeuronStaked',
+        fromBlock: 0n,
+        strict: true,
+      });
+      // The expected totals from the plaintext choices, which only the scenario knows.
+      const expected = [0n, 0n, 0n];
+      for (const { who, choice } of VOTERS) {
+        for (const n of neurons.filter((e) => e.args.owner === ctx.accounts[who].address)) {
+          expected[choice]! += await ctx.client.readContract({
+            abi: governanceAbi,
+            address: ctx.deployment.governance!,
+            functionName: 'votingPowerAt',
+            args: [ballot.proposalId, n.args.neuronId],
+          });
+        }
+      }
+      check('yes total', output.totals[0], expected[0]);
+      check('no total', output.totals[1], expected[1]);
+      check('abstain total', output.totals[2], expected[2]);
+      const [yes, no, abstain] = output.totals;
+      return `tally yes ${yes}, no ${no}, abstain ${abstain} (voting power); signed by ${await signersOf(ctx, ballot.id)}`;
+    },
+  },
+  {
+    title: `Private cap table: holders with a positive balance <= ${HOLDER_CAP}? Carol's balance >= ${ACCREDITATION_THRESHOLD}?`,
+    run: async (ctx) => {
+      const balanceOf = (who: Person) =>
+        ctx.client.readContract({
+          ...token(ctx),
+          functionName: 'balanceOf',
+          args: [ctx.accounts[who].address],
+        });
+      const balances = await Promise.all(HOLDERS.map(balanceOf));
+      const cap = await request(ctx, {
+        kind: ComputationKind.HolderCap,
+        token: token(ctx).address,
+        cap: HOLDER_CAP,
+      });
+      const accreditation = await request(ctx, {
+        kind: ComputationKind.BalanceThreshold,
+        token: token(ctx).address,
+        investor: ctx.accounts.carol.address,
+        threshold: ACCREDITATION_THRESHOLD,
+      });
+      await submit(ctx, cap, 'deployer', balances);
+      await submit(ctx, accreditation, 'carol', [await balanceOf('carol')]);
+      const [capResult, accreditationResult] = await result(ctx, [cap.id, accreditation.id]);
+      if (capResult?.kind !== ComputationKind.HolderCap) throw new Error('not a holder-cap result');
+      if (accreditationResult?.kind !== ComputationKind.BalanceThreshold)
+        throw new Error('not a threshold result');
+      const holders = BigInt(balances.filter((b) => b > 0n).length);
+      check('holders within cap', capResult.withinCap, holders <= HOLDER_CAP);
+      check(
+        'carol at least threshold',
+        accreditationResult.atLeast,
+        (await balanceOf('carol')) >= ACCREDITATION_THRESHOLD,
+      );
+      return `revealed only: within cap = ${capResult.withinCap}, Carol accredited = ${accreditationResult.atLeast} (${HOLDERS.length} balances stayed secret-shared)`;
+    },
+  },
+];
