@@ -1,0 +1,1 @@
+export function register(_p: import('commander').Command): void {}
