@@ -169,7 +169,8 @@ export async function createCliContext(options: ChainOptions) {
       return hash;
     },
     async now(): Promise<number> {
-      return Number((await client.getBlock()).timestamp);
+      // The pending block: a node that mines on demand stamps it with the wall clock, later than the head.
+      return Number((await client.getBlock({ blockTag: 'pending' })).timestamp);
     },
     /** Prints the result: `data` as one JSON document with `--json`, else the human lines. */
     print(human: string | string[], data: unknown): void {
