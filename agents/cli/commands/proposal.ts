@@ -10,7 +10,6 @@ import {
   type Address,
   encodeFunctionData,
   type Hex,
-  isHex,
   keccak256,
   parseAbiItem,
   parseEventLogs,
