@@ -25,7 +25,6 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
-import { foundry } from 'viem/chains';
 import { repoRoot } from '../stack/deploy.js';
 import { platformErrors } from './errors.js';
 import { type ChainOptions, CliError, usage } from './options.js';
@@ -61,7 +60,13 @@ export async function createCliContext(options: ChainOptions) {
   const transport = http(url.toString(), { retryCount: 0, timeout: 20_000 });
   const probe = createPublicClient({ transport });
   const chainId = await probe.getChainId();
-  const chain: Chain = { ...foundry, id: chainId, rpcUrls: { default: { http: [url.toString()] } } };
+  // Not from viem/chains: that module holds every chain and slows the start-up.
+  const chain: Chain = {
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [url.toString()] } },
+  };
   const client = createPublicClient({ chain, transport, pollingInterval: 200 }) as PublicClient;
   const deploymentFile = resolve(options.deployment ?? `${repoRoot}/deployments/${chainId}.json`);
   let deployment: Record<string, unknown> | undefined;
