@@ -10,6 +10,9 @@ import { ExitCode } from '../runtime/errors.js';
 
 type Group = { name: string; summary: string; load: () => Promise<{ register: (program: Command) => void }> };
 
+/** `agent` and `roles` live in one module. */
+const loadAgent = () => import('./commands/agent.js');
+
 const groups: Group[] = [
   {
     name: 'deploy',
@@ -24,9 +27,9 @@ const groups: Group[] = [
   {
     name: 'agent',
     summary: 'run one agent role until SIGINT/SIGTERM',
-    load: () => import('./commands/agent.js'),
+    load: loadAgent,
   },
-  { name: 'roles', summary: 'list the agent roles', load: () => import('./commands/agent.js') },
+  { name: 'roles', summary: 'list the agent roles', load: loadAgent },
   { name: 'kyc', summary: 'KYC attestations: attest, revoke', load: () => import('./commands/kyc.js') },
   {
     name: 'token',
@@ -71,15 +74,13 @@ Every command has --help with examples. Chain commands take --rpc <url> (env STO
 Exit codes: 0 done, 1 failure (revert, missing deployment), 2 usage (bad input, no key), 75 RPC unreachable.`,
   );
 
-const wanted = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-const loaded = new Set<Group['load']>();
-for (const group of groups) {
-  if (group.name === wanted && !loaded.has(group.load)) {
-    loaded.add(group.load);
-    (await group.load()).register(program);
-  } else if (group.name !== wanted) {
-    program.command(group.name).description(group.summary);
-  }
-}
+const words = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const wanted = words[0] === 'help' ? words[1] : words[0];
+const invoked = groups.find((group) => group.name === wanted);
+// The invoked group's module registers its commands (one module may hold several, e.g. agent and
+// roles); every other group is a stub that only names itself in `stoa --help`.
+if (invoked) (await invoked.load()).register(program);
+for (const group of groups)
+  if (group.load !== invoked?.load) program.command(group.name).description(group.summary);
 
 await program.parseAsync();
