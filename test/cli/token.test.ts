@@ -81,10 +81,17 @@ describe('stoa deploy, kyc, token and status', () => {
       `stoa token transfer: refused: ReceiverNotRegistered(${address('carol')})`,
     );
 
-    const [bob, status] = await Promise.all([
+    const [bob, status, doc] = await Promise.all([
       stoa(['token', 'balance', address('bob'), ...chain.args, '--json']),
       stoa(['status', ...chain.args, '--json']),
+      stoa(['token', 'doc', 'prospectus', 'ipfs://stoa-test/prospectus.pdf', ...chain.args, '--json'], {
+        as: 'deployer',
+      }),
     ]);
+    expect(json(doc)).toMatchObject({
+      name: 'prospectus',
+      history: [{ uri: 'ipfs://stoa-test/prospectus.pdf', hash: expect.stringMatching(/^0x[0-9a-f]{64}$/) }],
+    });
     expect(json(bob)).toMatchObject({ balance: '120', verified: true, frozen: false });
     const s = json<{
       chain: { id: number };
@@ -101,6 +108,25 @@ describe('stoa deploy, kyc, token and status', () => {
   });
 
   it('rejects bad input with one line and the right exit code', { timeout: 180_000 }, async () => {
+    // A deployment without the basket and privacy layers (as before their deploy steps existed).
+    const partial = join(chain.deploymentFile, '..', 'partial.json');
+    const {
+      basketFactory: _b,
+      mpcCommittee: _m,
+      ...layers
+    } = JSON.parse(readFileSync(chain.deploymentFile, 'utf8'));
+    writeFileSync(partial, JSON.stringify(layers));
+    const partialArgs = ['--rpc', chain.anvil.url, '--deployment', partial];
+    const [noBaskets, noCommittee] = await Promise.all([
+      stoa(['basket', 'issue', address('bob'), '1', ...partialArgs], { as: 'alice' }),
+      stoa(['mpc', 'status', ...partialArgs]),
+    ]);
+    expect(noBaskets.code).toBe(ExitCode.fatal);
+    expect(errorLine(noBaskets)).toBe(
+      `stoa basket issue: deployment ${partial} has no basketFactory (deployed by the basket layer of script/Deploy.s.sol, not in this deployment yet)`,
+    );
+    expect(errorLine(noCommittee)).toMatch(/^stoa mpc status: deployment .* has no mpcCommittee /);
+
     const [badAddress, badAmount, noKey, noDeployment, unreachable, unknownOption, help] = await Promise.all([
       stoa(['token', 'mint', '0x1234', '5', ...chain.args], { as: 'deployer' }),
       stoa(['token', 'mint', address('alice'), '1.5', ...chain.args], { as: 'deployer' }),
