@@ -1,12 +1,6 @@
 /** Sending and refusing transactions in scenario steps, with the contract's custom errors decoded. */
-import {
-  type Abi,
-  BaseError,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
-  ContractFunctionRevertedError,
-  type Hash,
-} from 'viem';
+import type { Abi, ContractFunctionArgs, ContractFunctionName, Hash } from 'viem';
+import { decodeRevert } from '../../cli/errors.js';
 import type { Person, ScenarioContext } from './context.js';
 
 type Call<TAbi extends Abi, TName extends ContractFunctionName<TAbi, 'nonpayable' | 'payable'>> = {
@@ -43,12 +37,8 @@ export async function refusal<
     // biome-ignore lint/suspicious/noExplicitAny: as in `send`
     await ctx.client.simulateContract({ ...(call as any), account: ctx.accounts[who] });
   } catch (err) {
-    const reverted =
-      err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : null;
-    if (reverted instanceof ContractFunctionRevertedError && reverted.data) {
-      const args = (reverted.data.args ?? []).map((a) => ctx.nameOf(String(a))).join(', ');
-      return { name: reverted.data.errorName, text: `${reverted.data.errorName}(${args})` };
-    }
+    const revert = decodeRevert(err, ctx.nameOf);
+    if (revert && revert.name !== 'unknown') return { name: revert.name, text: revert.text };
     throw err;
   }
   throw new Error(`${String(call.functionName)} was expected to be refused but would succeed`);

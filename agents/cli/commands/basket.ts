@@ -1,0 +1,205 @@
+/**
+ * `stoa basket create|issue|redeem|rebalance`: Set-style baskets from the deployment's
+ * `basketFactory`. Units are base units of each component per natural unit of the basket;
+ * quantities are in the basket's own units. Issuing approves each component first.
+ */
+import type { Command } from 'commander';
+import { type Address, parseEventLogs } from 'viem';
+import { basketAbi, basketFactoryAbi } from '../../generated/abis.js';
+import { type CliContext, createCliContext, parseAddress, parseDuration, parseInteger } from '../context.js';
+import { action, chainOptions, examples, usage } from '../options.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+async function basketOf(ctx: CliContext, text: string) {
+  const address = parseAddress(text, 'basket');
+  const factory = ctx.contract('basketFactory');
+  const known = await ctx.client.readContract({
+    address: factory,
+    abi: basketFactoryAbi,
+    functionName: 'isBasket',
+    args: [address],
+  });
+  if (!known) throw usage(`basket: ${address} is not a basket of the factory ${factory}`);
+  return { address, abi: basketAbi } as const;
+}
+
+export function register(program: Command): void {
+  const basket = program.command('basket').description('baskets of restricted tokens');
+
+  const create = chainOptions(basket.command('create').description('create a basket with the factory'))
+    .requiredOption('--name <name>', 'basket token name')
+    .requiredOption('--symbol <symbol>', 'basket token symbol')
+    .requiredOption(
+      '--component <token:units>',
+      'a component and its units (base units per natural unit), repeatable, in order',
+      collect,
+    )
+    .option('--natural-unit <n>', 'basket base units the units refer to (1 .. 1e18)', '1')
+    .option('--manager <address>', 'manager (rebalancing, fees); default: the key')
+    .option('--fee-recipient <address>', 'fee recipient; default: the key')
+    .option('--fee-rate <wad>', 'annual streaming fee, WAD (1e16 = 1%)', '0')
+    .action(
+      action<
+        [],
+        {
+          name: string;
+          symbol: string;
+          component: string[];
+          naturalUnit: string;
+          manager?: string;
+          feeRecipient?: string;
+          feeRate: string;
+        }
+      >(async (_args, options) => {
+        const components: Address[] = [];
+        const units: bigint[] = [];
+        for (const text of options.component) {
+          const match = /^(0x[0-9a-fA-F]{40}):(\d+)$/.exec(text);
+          if (!match) throw usage(`--component: expected <token>:<units>, got ${text}`);
+          components.push(parseAddress(match[1]!, '--component token'));
+          units.push(BigInt(match[2]!));
+        }
+        const naturalUnit = parseInteger(options.naturalUnit, '--natural-unit');
+        const feeRate = parseInteger(options.feeRate, '--fee-rate');
+        const manager = options.manager ? parseAddress(options.manager, '--manager') : undefined;
+        const feeRecipient = options.feeRecipient
+          ? parseAddress(options.feeRecipient, '--fee-recipient')
+          : undefined;
+        const ctx = await createCliContext(options);
+        const factory = { address: ctx.contract('basketFactory'), abi: basketFactoryAbi } as const;
+        const config = {
+          name: options.name,
+          symbol: options.symbol,
+          components,
+          units,
+          naturalUnit,
+          manager: manager ?? ctx.account.address,
+          feeRecipient: feeRecipient ?? ctx.account.address,
+          feeRate,
+        };
+        const { hash, receipt } = await ctx.send({
+          ...factory,
+          functionName: 'createBasket',
+          args: [config],
+        });
+        const [created] = parseEventLogs({
+          abi: basketFactoryAbi,
+          logs: receipt.logs,
+          eventName: 'BasketCreated',
+        });
+        const address = created!.args.basket;
+        ctx.print(`basket ${options.symbol} at ${address}: ${components.length} components (tx ${hash})`, {
+          basket: address,
+          ...config,
+          transaction: hash,
+        });
+      }),
+    );
+  examples(create, [
+    'stoa basket create --name "Stoa Basket" --symbol SBK --component 0xShareA:10 --component 0xShareB:5 --natural-unit 1',
+  ]);
+
+  for (const kind of ['issue', 'redeem'] as const) {
+    const command = chainOptions(
+      basket
+        .command(kind)
+        .description(
+          kind === 'issue'
+            ? 'issue basket tokens: pulls each component (rounding up), approving it first'
+            : 'redeem basket tokens for the components (rounding down); the receiver must be eligible for each',
+        ),
+    )
+      .argument('<basket>', 'basket address')
+      .argument('<quantity>', "quantity, in the basket's units")
+      .option('--to <address>', 'receiver (default: the key)')
+      .action(
+        action<[string, string], { to?: string }>(async ([basketText, quantityText], options) => {
+          const to = options.to ? parseAddress(options.to, '--to') : undefined;
+          const ctx = await createCliContext(options);
+          const b = await basketOf(ctx, basketText);
+          const quantity = await ctx.amount(b.address, quantityText, 'quantity');
+          if (kind === 'issue') {
+            const [components, amounts] = await Promise.all([
+              ctx.client.readContract({ ...b, functionName: 'components' }),
+              ctx.client.readContract({ ...b, functionName: 'previewIssue', args: [quantity] }),
+            ]);
+            for (const [i, c] of components.entries())
+              await ctx.ensureAllowance(c.token, b.address, amounts[i]!);
+          }
+          const { hash, result } = await ctx.send({
+            ...b,
+            functionName: kind,
+            args: [quantity, to ?? ctx.account.address],
+          });
+          const amounts = result as readonly bigint[];
+          ctx.print(
+            `${kind === 'issue' ? 'issued' : 'redeemed'} ${quantityText} of ${b.address}; components ${amounts.join(', ')} (tx ${hash})`,
+            { basket: b.address, quantity, to: to ?? ctx.account.address, amounts, transaction: hash },
+          );
+        }),
+      );
+    examples(command, [
+      `stoa basket ${kind} 0xBasket 10`,
+      `stoa basket ${kind} 0xBasket 10 --to 0xHolder --json`,
+    ]);
+  }
+
+  const rebalance = chainOptions(
+    basket
+      .command('rebalance')
+      .description('start a rebalance to target units by Dutch auctions (manager), or --end it'),
+  )
+    .argument('<basket>', 'basket address')
+    .option('--quote <index>', 'index of the component that absorbs the proceeds', '0')
+    .option(
+      '--target <unit:start:end>',
+      'per component, in order: target unit and auction prices (WAD quote per unit)',
+      collect,
+    )
+    .option('--duration <duration>', 'auction duration (e.g. 1h)', '1h')
+    .option('--end', 'end the running rebalance')
+    .action(
+      action<[string], { quote: string; target?: string[]; duration: string; end?: boolean }>(
+        async ([basketText], options) => {
+          const quoteIndex = parseInteger(options.quote, '--quote');
+          const duration = BigInt(parseDuration(options.duration, '--duration'));
+          const targets = (options.target ?? []).map((text) => {
+            const match = /^(\d+):(\d+):(\d+)$/.exec(text);
+            if (!match) throw usage(`--target: expected <unit>:<startPrice>:<endPrice>, got ${text}`);
+            return { unit: BigInt(match[1]!), startPrice: BigInt(match[2]!), endPrice: BigInt(match[3]!) };
+          });
+          if (!options.end && targets.length === 0)
+            throw usage('give --target for every component, or --end');
+          const ctx = await createCliContext(options);
+          const b = await basketOf(ctx, basketText);
+          if (options.end) {
+            const { hash } = await ctx.send({ ...b, functionName: 'endRebalance', args: [] });
+            ctx.print(`rebalance of ${b.address} ended (tx ${hash})`, {
+              basket: b.address,
+              ended: true,
+              transaction: hash,
+            });
+            return;
+          }
+          const { hash } = await ctx.send({
+            ...b,
+            functionName: 'startRebalance',
+            args: [quoteIndex, targets, duration],
+          });
+          const units = await ctx.client.readContract({ ...b, functionName: 'units' });
+          ctx.print(`rebalance of ${b.address} started; units now ${units.join(', ')} (tx ${hash})`, {
+            basket: b.address,
+            quoteIndex,
+            targets,
+            units,
+            transaction: hash,
+          });
+        },
+      ),
+    );
+  examples(rebalance, [
+    'stoa basket rebalance 0xBasket --quote 0 --target 10:0:0 --target 8:1100000000000000000:900000000000000000 --duration 1h',
+    'stoa basket rebalance 0xBasket --end',
+  ]);
+}
