@@ -62,7 +62,6 @@ const groups: Group[] = [
 
 const program = new Command('stoa')
   .description('Stoa: security tokens with governance, oracle, baskets and MPC')
-  .showHelpAfterError()
   .exitOverride((error: CommanderError) => {
     process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
   })
@@ -73,6 +72,12 @@ Every command has --help with examples. Chain commands take --rpc <url> (env STO
 --deployment <file>, --key-file <file> (or env STOA_PRIVATE_KEY) and --json.
 Exit codes: 0 done, 1 failure (revert, missing deployment), 2 usage (bad input, no key), 75 RPC unreachable.`,
   );
+
+// A reader that stops early (`stoa roles | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw error;
+});
 
 const words = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const wanted = words[0] === 'help' ? words[1] : words[0];

@@ -167,6 +167,7 @@ describe('stoa deploy, kyc, token and status', () => {
     expect(unreachable.stderr).not.toContain('secret');
     expect(unknownOption.code).toBe(ExitCode.usage);
     expect(unknownOption.stderr).toContain("unknown option '--bogus'");
+    expect(unknownOption.stderr.trim().split('\n')).toHaveLength(1);
     expect(help.code).toBe(ExitCode.ok);
     expect(help.stdout).toContain('--key-file <file>');
     expect(help.stdout).toContain('Examples:');
