@@ -133,6 +133,7 @@ export function createAgent({
     redis: redis!,
     key,
     safeBlock: () => ingestor!.safeBlock(),
+    metrics: metrics.role,
   });
 
   function decode(log: ChainLog, jobId: string): RoleEvent {
