@@ -65,7 +65,8 @@ describe('config', () => {
     });
     expect(config.chain.ws_url).toBe('wss://rpc.example.com/v2/secret-key');
     expect(config.redis).toEqual({ url: 'rediss://default:p4ss@redis.example.com:6380/0', prefix: 'acme' });
-    expect(redactUrl(config.redis.url)).not.toContain('p4ss');
+    expect(redactUrl(config.redis.url)).toBe('rediss://redis.example.com:6380/0');
+    expect(redactUrl(config.chain.rpc_url)).toBe('https://rpc.example.com/***');
     expect(
       errorOf(() => parseConfig({ raw: { ...minimal, redis: { url: 'http://redis:6379' } }, roleSchema })),
     ).toMatch(/redis\.url/);
