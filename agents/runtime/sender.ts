@@ -303,20 +303,16 @@ export function createTxSender({
   ): Promise<T | undefined> {
     const lock: Lock = { key: lockKey(id), token: `${process.pid}-${Math.random()}`, released: false };
     const deadline = Date.now() + config.action_lock_ms * 3;
-    let fields: string[] | null;
-    while (
-      (fields = (await redis.eval(
-        acquireScript,
-        2,
-        lock.key,
-        recordKey(id),
-        lock.token,
-        config.action_lock_ms,
-      )) as string[] | null) === null
-    ) {
+    const take = () =>
+      redis.eval(acquireScript, 2, lock.key, recordKey(id), lock.token, config.action_lock_ms) as Promise<
+        string[] | null
+      >;
+    let fields = await take();
+    while (fields === null) {
       if (!wait) return undefined;
       if (Date.now() > deadline) throw new RetryableError(`action ${id} is busy in another worker`);
       await sleep(100);
+      fields = await take();
     }
     const record: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
