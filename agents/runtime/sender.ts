@@ -201,7 +201,8 @@ export function createTxSender({
         ...batch.flatMap(({ id, fields: f }) => [id, f.to, f.data, f.gas, f.value, f.cancel ?? '0']),
       )) as string[];
       for (const [i, w] of batch.entries()) {
-        slots.set(Number(nonces[i]), { state: 'allocated' });
+        // A nonce already here belongs to the same action run twice (its lock expired): one slot.
+        if (!slots.has(Number(nonces[i]))) slots.set(Number(nonces[i]), { state: 'allocated' });
         w.resolve(nonces[i]!);
       }
     } catch (error) {
@@ -247,7 +248,8 @@ export function createTxSender({
   /** Broadcasts `raw` of an allocated nonce in its turn. */
   function broadcastInTurn(nonce: number, raw: Hex): Promise<'sent' | 'nonce_used'> {
     const slot = slots.get(nonce);
-    if (!slot) return broadcast(raw);
+    // No turn to wait for, or the same nonce is already on its way (the same action run twice).
+    if (slot?.state !== 'allocated') return broadcast(raw);
     return new Promise((resolve) => {
       slot.raw = raw;
       slot.state = 'ready';
