@@ -107,7 +107,9 @@ async function throughput(): Promise<BenchResult> {
     redisUrl: s.redis.url,
     emitter: s.emitter,
     extra: {
-      ingest: { confirmations: 0, max_block_range: 2_000, max_logs_per_step: 2_000 },
+      // One block (2,000 events, ~1.4 MB of logs) per getLogs: what a provider's caps allow (a
+      // wider first range is refused by viem's 10 MB response cap and halved step by step).
+      ingest: { confirmations: 0, max_block_range: 1, max_logs_per_step: 2_000 },
       queue: { concurrency },
       http: { enabled: false },
     },

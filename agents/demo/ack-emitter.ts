@@ -1,7 +1,8 @@
 /**
  * Demo role proving the runtime on the test contract `test/runtime/Emitter.sol`: every `Pinged`
  * event is acknowledged with exactly one `ack(id)` transaction. The sweep re-derives the pings
- * still unacknowledged at the confirmation depth and enqueues them as tasks (the backstop).
+ * still unacknowledged at the confirmation depth and enqueues them as tasks (the backstop). Metric:
+ * `stoa_demo_acks_total{result}` (acks this process did).
  */
 import type { Hex } from 'viem';
 import { z } from 'zod';
@@ -14,9 +15,9 @@ const settings = z.strictObject({
 });
 type Settings = z.infer<typeof settings>;
 
-function ack(id: Hex, ctx: RoleContext<Settings>) {
+async function ack(id: Hex, ctx: RoleContext<Settings>) {
   const address = ctx.contracts.emitter!;
-  return ctx.send({
+  const result = await ctx.send({
     id: `ack-${address}-${id}`,
     address,
     abi: emitterAbi,
@@ -24,6 +25,13 @@ function ack(id: Hex, ctx: RoleContext<Settings>) {
     args: [id],
     classifyRevert: (revert) => (revert.error_name === 'AlreadyAcked' ? 'already_done' : 'fatal'),
   });
+  ctx.metrics
+    .counter({
+      name: 'stoa_demo_acks_total',
+      help: 'Pings acknowledged by this process, by result (mined, already_done)',
+      labelNames: ['result'] as const,
+    })
+    .inc({ result: result.status });
 }
 
 export const ackEmitter = defineRole({

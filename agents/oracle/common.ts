@@ -4,7 +4,6 @@
  * "another agent got there first", and the oracle metrics.
  */
 
-import { Counter, Registry } from 'prom-client';
 import { type Address, type Hex, parseEventLogs, parseUnits } from 'viem';
 import { z } from 'zod';
 import { oracleAbi, reputationAbi } from '../generated/abis.js';
@@ -39,32 +38,26 @@ export const sweepTaskId = (base: string, now: number, retryS: number) =>
 /** Status as numbered by `IOracle.Status`. */
 export const Status = { Pending: 0, Reported: 1, Disputed: 2, Final: 3, Escalated: 4 } as const;
 
-/**
- * Oracle metrics. The runtime does not hand its registry to roles yet, so they live in this
- * registry of their own (labelled by role and account) until `RoleContext` exposes it.
- */
-export const oracleRegistry = new Registry();
-const registers = [oracleRegistry];
-export const oracleMetrics = {
-  refusals: new Counter({
-    name: 'stoa_oracle_refusals_total',
-    help: 'Evaluations that produced no answer (source_error, disagreement, out_of_range, unmapped): no transaction sent',
-    labelNames: ['role', 'account', 'reason'] as const,
-    registers,
-  }),
-  actions: new Counter({
-    name: 'stoa_oracle_actions_total',
-    help: 'Oracle transactions by action (report, dispute, finalize, redeem, approve) and result (mined, already_done)',
-    labelNames: ['role', 'account', 'action', 'result'] as const,
-    registers,
-  }),
-  escalations: new Counter({
-    name: 'stoa_oracle_escalations_total',
-    help: 'Questions seen escalating to the arbitrator',
-    labelNames: ['role'] as const,
-    registers,
-  }),
-};
+/** Oracle metrics, in the agent's registry (`ctx.metrics`, served on its `/metrics`). */
+export function oracleMetrics(ctx: RoleContext<unknown>) {
+  return {
+    refusals: ctx.metrics.counter({
+      name: 'stoa_oracle_refusals_total',
+      help: 'Evaluations that produced no answer (source_error, disagreement, out_of_range, unmapped): no transaction sent',
+      labelNames: ['role', 'account', 'reason'] as const,
+    }),
+    actions: ctx.metrics.counter({
+      name: 'stoa_oracle_actions_total',
+      help: 'Oracle transactions by action (report, dispute, finalize, redeem, approve) and result (mined, already_done)',
+      labelNames: ['role', 'account', 'action', 'result'] as const,
+    }),
+    escalations: ctx.metrics.counter({
+      name: 'stoa_oracle_escalations_total',
+      help: 'Questions seen escalating to the arbitrator',
+      labelNames: ['role'] as const,
+    }),
+  };
+}
 
 /** The context of a role that answers questions (reporter, watcher). */
 export type OracleContext = RoleContext<{ questions: readonly QuestionEntry[]; source_timeout_ms: number }>;
@@ -79,7 +72,7 @@ export const oracleOf = (ctx: RoleContext<unknown>): Address => ctx.contracts.or
 
 /** Counts a sender result under `action`. */
 export function countAction(ctx: RoleContext<unknown>, action: string, result: { status: string }) {
-  oracleMetrics.actions.inc({ role: ctx.role, account: ownAddress(ctx), action, result: result.status });
+  oracleMetrics(ctx).actions.inc({ role: ctx.role, account: ownAddress(ctx), action, result: result.status });
 }
 
 /** Refusals that mean another agent already did it (or made it moot): a warning, not an error. */
@@ -239,7 +232,7 @@ export async function evaluate(
     return { answer: result };
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    oracleMetrics.refusals.inc({ role: ctx.role, account: ownAddress(ctx), reason: error.reason });
+    oracleMetrics(ctx).refusals.inc({ role: ctx.role, account: ownAddress(ctx), reason: error.reason });
     ctx.logger.error(
       { question_id: question.id.toString(), reason: error.reason, err_message: error.message },
       'no answer from the sources; nothing sent',

@@ -82,7 +82,7 @@ export const oracleKeeper = defineRole({
         if (event.args.windowEnd !== 0) await schedule(ctx, event.args.questionId, event.args.windowEnd);
         return;
       case 'Escalated':
-        oracleMetrics.escalations.inc({ role: ctx.role });
+        oracleMetrics(ctx).escalations.inc({ role: ctx.role });
         ctx.logger.error(
           {
             question_id: event.args.questionId.toString(),

@@ -97,7 +97,7 @@ async function dispute(ctx: Ctx, question: Question, round: bigint, tentative: n
   const position = { questionId: question.id, round, outcome };
   const amount = await budget.reserve(position, wanted);
   if (amount === 0n) {
-    oracleMetrics.refusals.inc({ role: ctx.role, account: ownAddress(ctx), reason: 'budget' });
+    oracleMetrics(ctx).refusals.inc({ role: ctx.role, account: ownAddress(ctx), reason: 'budget' });
     log.warn(
       { wanted: wanted.toString(), used: (await budget.used()).toString() },
       'bond budget exhausted; not disputing',

@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import cron, { type ScheduledTask } from 'node-cron';
-import { type AbiEvent, type Address, decodeEventLog, type Hex } from 'viem';
+import { type AbiEvent, type Address, decodeEventLog, type Hex, toEventSelector } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { type Chain, createChain, verifyChain } from './chain.js';
 import { type AgentConfig, loadPrivateKey } from './config.js';
@@ -115,30 +115,42 @@ export function createAgent({
   );
   if (events.length === 0) throw new FatalError(`role ${role.name}: no event of its abi is followed`);
 
-  const context = (log: Logger): RoleContext => ({
-    role: role.name,
-    config: config.role,
-    settings: config,
-    chain: chain!,
-    contracts,
-    logger: log,
-    signal: controller.signal,
-    send: (action) => {
-      if (!sender)
-        throw new FatalError(`role ${role.name} sends a transaction but is not declared with sender: true`);
-      return sender.send(action, log);
-    },
-    enqueue: (task) => queue!.enqueueTask(task),
-    account: sender?.address,
-    redis: redis!,
-    key,
-    safeBlock: () => ingestor!.safeBlock(),
-  });
+  /** The context handed to the role; `log` is made on first use (most jobs never log). */
+  const context = (log: Logger | (() => Logger)): RoleContext => {
+    let logger_ = typeof log === 'function' ? undefined : log;
+    const getLogger = () => (logger_ ??= (log as () => Logger)());
+    return {
+      role: role.name,
+      config: config.role,
+      settings: config,
+      chain: chain!,
+      contracts,
+      get logger() {
+        return getLogger();
+      },
+      signal: controller.signal,
+      send: (action) => {
+        if (!sender)
+          throw new FatalError(`role ${role.name} sends a transaction but is not declared with sender: true`);
+        return sender.send(action, getLogger());
+      },
+      enqueue: (task) => queue!.enqueueTask(task),
+      account: sender?.address,
+      redis: redis!,
+      key,
+      safeBlock: () => ingestor!.safeBlock(),
+      metrics: metrics.role,
+    };
+  };
+
+  /** The followed events by selector: a log is decoded against its one event only. */
+  const bySelector = new Map(events.map((event) => [toEventSelector(event), [event] as const]));
 
   function decode(log: ChainLog, jobId: string): RoleEvent {
     let decoded: { eventName: string | undefined; args: unknown };
     try {
-      decoded = decodeEventLog({ abi: role.abi, topics: log.topics as [Hex, ...Hex[]], data: log.data });
+      const abi = bySelector.get(log.topics[0]!) ?? role.abi;
+      decoded = decodeEventLog({ abi, topics: log.topics as [Hex, ...Hex[]], data: log.data });
     } catch (error) {
       throw new UnrecoverableError(`cannot decode log ${jobId}: ${shortMessage(error)}`);
     }
@@ -155,7 +167,7 @@ export function createAgent({
   }
 
   async function processJob(job: Job<JobData>) {
-    const log = logger.child({ job_id: job.id, attempt: job.attemptsMade + 1 });
+    const log = () => logger.child({ job_id: job.id, attempt: job.attemptsMade + 1 });
     const end = metrics.jobDuration.startTimer({ kind: job.data.kind });
     try {
       if (job.data.kind === 'event') await role.handle(decode(job.data.log, job.id!), context(log));

@@ -61,13 +61,19 @@ export function shortMessage(error: unknown): string {
   return String(error);
 }
 
-/** A URL with user name and password removed, safe for messages and logs. */
+/** A URL without user name, password and (HTTP/WS) path and query, safe for messages and logs. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
+    // RPC providers put the API key in the path or the query (`/v2/<key>`, `?apikey=`).
+    const keyed = /^(https?|wss?):$/.test(parsed.protocol) && (parsed.pathname.length > 1 || parsed.search);
+    if (!parsed.username && !parsed.password && !keyed) return url;
     parsed.username = '';
     parsed.password = '';
+    if (keyed) {
+      parsed.pathname = '/***';
+      parsed.search = '';
+    }
     return parsed.toString();
   } catch {
     return '<invalid url>';

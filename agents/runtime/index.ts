@@ -29,7 +29,13 @@ export {
   type UndoneBlock,
 } from './ingest.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
-export { createMetrics, type Metrics } from './metrics.js';
+export {
+  createMetrics,
+  createRoleMetrics,
+  type MetricSpec,
+  type Metrics,
+  type RoleMetrics,
+} from './metrics.js';
 export { type RunAgentArgs, runAgent } from './process.js';
 export {
   createRoleQueue,

@@ -163,20 +163,30 @@ export function createIngestor(args: IngestorArgs): Ingestor {
     metrics.cursorBlock.set(Number(next.number));
   }
 
+  const getLogs = (from: bigint, to: bigint) =>
+    request('eth_getLogs', () =>
+      chain.client.request({
+        method: 'eth_getLogs',
+        params: [{ address: addresses, topics, fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
+      }),
+    ) as Promise<RawLog[]>;
+  /**
+   * The next range's logs, requested while this step enqueues (a backlog is read and enqueued in
+   * parallel). Used only by a step reading exactly that range; its blocks are checked as usual.
+   */
+  let prefetched: { from: bigint; to: bigint; logs: Promise<RawLog[]> } | undefined;
+
   /** One bounded range; returns false when there is nothing confirmed to read yet. */
   async function step(): Promise<boolean> {
     const safe = (await head()) - BigInt(config.confirmations);
     const from = cursor ? cursor.number + 1n : startBlock;
     if (safe < from) return false;
     const to = from + BigInt(range) - 1n < safe ? from + BigInt(range) - 1n : safe;
+    const ready = prefetched?.from === from && prefetched.to === to ? prefetched.logs : undefined;
+    prefetched = undefined;
     let logs: RawLog[];
     try {
-      logs = (await request('eth_getLogs', () =>
-        chain.client.request({
-          method: 'eth_getLogs',
-          params: [{ address: addresses, topics, fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
-        }),
-      )) as RawLog[];
+      logs = await (ready ?? getLogs(from, to));
     } catch (error) {
       if (!isRangeError(error) || range <= config.min_block_range) throw error;
       range = Math.max(config.min_block_range, Math.floor(range / 2));
@@ -216,6 +226,12 @@ export function createIngestor(args: IngestorArgs): Ingestor {
         tx_hash: log.transactionHash,
       });
     }
+    adapt(logs.length);
+    if (to < safe) {
+      const next = to + BigInt(range) < safe ? to + BigInt(range) : safe;
+      prefetched = { from: to + 1n, to: next, logs: getLogs(to + 1n, next) };
+      prefetched.logs.catch(() => {});
+    }
     if (kept.length > 0) {
       await args.enqueue(kept);
       metrics.eventsEnqueued.inc(kept.length);
@@ -225,7 +241,6 @@ export function createIngestor(args: IngestorArgs): Ingestor {
     const floor = to - BigInt(config.reorg_window);
     const removed = [...history.keys()].filter((n) => n <= floor && n !== to);
     await persist({ number: to, hash: last.hash }, added, removed);
-    adapt(logs.length);
     logger.debug(
       { from_block: from.toString(), to_block: to.toString(), events: kept.length },
       'range ingested',

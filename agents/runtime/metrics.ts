@@ -2,9 +2,59 @@
  * Prometheus metrics of one agent process (prom-client, own registry). Names and labels are
  * stable and documented in README.md.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import { FatalError } from './errors.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A metric a role declares: its name (`stoa_<area>_...`), help text and label names. */
+export type MetricSpec<TLabel extends string = string> = {
+  name: string;
+  help: string;
+  labelNames?: readonly TLabel[];
+};
+
+/**
+ * The process registry as roles see it (`ctx.metrics`): get-or-create by name, so a role can
+ * call `ctx.metrics.counter({...}).inc()` from any handler; every series gets the `role` label
+ * and is served on the agent's `/metrics`. Asking for an existing name with another type or
+ * other labels is a programming error (FatalError).
+ */
+export type RoleMetrics = {
+  registry: Registry;
+  counter: <TLabel extends string = string>(spec: MetricSpec<TLabel>) => Counter<TLabel>;
+  gauge: <TLabel extends string = string>(spec: MetricSpec<TLabel>) => Gauge<TLabel>;
+  histogram: <TLabel extends string = string>(
+    spec: MetricSpec<TLabel> & { buckets?: number[] },
+  ) => Histogram<TLabel>;
+};
+
+export function createRoleMetrics(registry: Registry): RoleMetrics {
+  function getOrCreate<T extends Metric>(
+    type: new (config: never) => T,
+    spec: MetricSpec & { buckets?: number[] },
+  ): T {
+    const existing = registry.getSingleMetric(spec.name);
+    if (existing) {
+      const labels = (existing as unknown as { labelNames: readonly string[] }).labelNames;
+      if (
+        !(existing instanceof type) ||
+        labels.length !== (spec.labelNames?.length ?? 0) ||
+        labels.some((label, i) => spec.labelNames?.[i] !== label)
+      ) {
+        throw new FatalError(`metric ${spec.name} is already registered with another type or labels`);
+      }
+      return existing;
+    }
+    return new type({ ...spec, labelNames: spec.labelNames ?? [], registers: [registry] } as never);
+  }
+  return {
+    registry,
+    counter: (spec) => getOrCreate(Counter, spec),
+    gauge: (spec) => getOrCreate(Gauge, spec),
+    histogram: (spec) => getOrCreate(Histogram, spec),
+  } as RoleMetrics;
+}
 
 export function createMetrics({ role }: { role: string }) {
   const registry = new Registry();
@@ -13,6 +63,8 @@ export function createMetrics({ role }: { role: string }) {
   const registers = [registry];
   return {
     registry,
+    /** The same registry as roles see it (`ctx.metrics`). */
+    role: createRoleMetrics(registry),
     headBlock: new Gauge({ name: 'stoa_head_block', help: 'Latest block number seen', registers }),
     cursorBlock: new Gauge({
       name: 'stoa_cursor_block',

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { Chain } from './chain.js';
 import type { BaseConfig } from './config.js';
 import type { Logger } from './log.js';
+import type { RoleMetrics } from './metrics.js';
 import type { Task } from './queue.js';
 import type { TxSender } from './sender.js';
 
@@ -46,6 +47,11 @@ export type RoleContext<TConfig = unknown> = {
   key: string;
   /** Newest block at the confirmation depth: read chain state there, never at the unconfirmed head. */
   safeBlock: () => Promise<bigint>;
+  /**
+   * The process's Prometheus registry (served on `/metrics`, every series labelled `role`):
+   * `ctx.metrics.counter({ name, help, labelNames }).inc(...)` gets or creates a metric.
+   */
+  metrics: RoleMetrics;
   signal: AbortSignal;
 };
 

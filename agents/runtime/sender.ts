@@ -55,6 +55,10 @@ export type Action<
   functionName: TName;
   args: ContractFunctionArgs<TAbi, 'nonpayable' | 'payable', TName>;
   value?: bigint;
+  /** Gas margin over the estimate for this action, in percent (default `sender.gas_margin_percent`). */
+  gasMarginPercent?: number;
+  /** Gas floor: sign with at least this gas limit (a path dearer than the estimate saw). */
+  minGas?: bigint;
   /** Default: every revert is fatal. */
   classifyRevert?: (revert: Revert) => RevertClass;
 };
@@ -106,20 +110,39 @@ type ActionRecord = {
 type Signable = Required<Pick<ActionRecord, 'nonce' | 'to' | 'data' | 'gas' | 'value'>> & ActionRecord;
 
 /**
- * Allocates the action's nonce once (the recorded one, else max(next stored, chain pending)),
- * records what will be signed and indexes the action by nonce, atomically.
+ * Allocates the nonces of a batch of actions at once (KEYS[3..]: their records), each once: the
+ * recorded one, else the next of max(next stored, chain pending). Records what will be signed and
+ * indexes each action by nonce, atomically. Returns the nonces in the batch's order.
  */
 const allocateScript = `
-local nonce = redis.call('HGET', KEYS[2], 'nonce')
-if not nonce then
-  nonce = tonumber(redis.call('GET', KEYS[1]) or '0')
-  local floor = tonumber(ARGV[1])
-  if floor > nonce then nonce = floor end
-  redis.call('SET', KEYS[1], nonce + 1)
-  redis.call('ZADD', KEYS[3], nonce, ARGV[2])
+local nextNonce = tonumber(redis.call('GET', KEYS[1]) or '0')
+local floor = tonumber(ARGV[1])
+if floor > nextNonce then nextNonce = floor end
+local out = {}
+for i = 3, #KEYS do
+  local a = 2 + (i - 3) * 6
+  local nonce = redis.call('HGET', KEYS[i], 'nonce')
+  if not nonce then
+    nonce = nextNonce
+    nextNonce = nextNonce + 1
+    redis.call('ZADD', KEYS[2], nonce, ARGV[a])
+  end
+  redis.call('HSET', KEYS[i], 'status', 'pending', 'nonce', nonce, 'to', ARGV[a + 1], 'data', ARGV[a + 2], 'gas', ARGV[a + 3], 'value', ARGV[a + 4], 'cancel', ARGV[a + 5])
+  out[#out + 1] = tostring(nonce)
 end
-redis.call('HSET', KEYS[2], 'status', 'pending', 'nonce', nonce, 'to', ARGV[3], 'data', ARGV[4], 'gas', ARGV[5], 'value', ARGV[6], 'cancel', ARGV[7])
-return tostring(nonce)`;
+redis.call('SET', KEYS[1], nextNonce)
+return out`;
+/** Takes the action's lock (KEYS[1]) and, when taken, returns its record (KEYS[2]) in the same trip. */
+const acquireScript = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
+return redis.call('HGETALL', KEYS[2])`;
+/** Records the outcome (KEYS[1]), unindexes the nonce (KEYS[2]) and releases the lock (KEYS[3]). */
+const finishScript = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+if redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+return 1`;
 const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const renewScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
@@ -141,42 +164,106 @@ export function createTxSender({
   const lockKey = (id: string) => `${base}:lock:${id}`;
   let chainFloor = 0;
   let fees: { at: number; value: Promise<Fees> } | undefined;
-  let allocating: Promise<unknown> = Promise.resolve();
-  /** Broadcast turns of the nonces this process allocated: nonce n is broadcast after n - 1. */
-  const turns = new Map<number, Promise<void>>();
-
+  type Fields = Pick<Signable, 'to' | 'data' | 'gas' | 'value' | 'cancel'>;
+  type Waiting = {
+    id: string;
+    fields: Fields;
+    resolve: (nonce: string) => void;
+    reject: (e: unknown) => void;
+  };
+  /** Actions waiting for a nonce; one allocation (a Redis script) at a time serves all of them. */
+  const waiting: Waiting[] = [];
+  let allocating = false;
   /**
-   * Allocates the action's nonce (one at a time in this process, so turns follow nonce order)
-   * and returns the turn to wait for before broadcasting, and the function ending its own turn.
+   * Nonces this process allocated and has not broadcast yet (or is broadcasting): nonce n goes
+   * out only once n - 1 is no longer here, or in the same JSON-RPC batch just after it, so this
+   * process never makes a nonce gap and never waits a round trip per transaction.
    */
-  function allocate(id: string, fields: Pick<Signable, 'to' | 'data' | 'gas' | 'value' | 'cancel'>) {
-    const run = allocating.then(async () => {
-      const nonce = (await redis.eval(
+  type Slot = {
+    raw?: Hex;
+    state: 'allocated' | 'ready' | 'sending';
+    settle?: (result: Promise<'sent' | 'nonce_used'>) => void;
+  };
+  const slots = new Map<number, Slot>();
+
+  async function allocateWaiting() {
+    if (allocating || waiting.length === 0) return;
+    allocating = true;
+    const batch = waiting.splice(0);
+    try {
+      const nonces = (await redis.eval(
         allocateScript,
-        3,
+        2 + batch.length,
         nonceKey,
-        recordKey(id),
         pendingKey,
+        ...batch.map((w) => recordKey(w.id)),
         chainFloor,
-        id,
-        fields.to,
-        fields.data,
-        fields.gas,
-        fields.value,
-        fields.cancel ?? '0',
-      )) as string;
-      const n = Number(nonce);
-      const previous = turns.get(n - 1);
-      let end!: () => void;
-      turns.set(n, new Promise<void>((resolve) => (end = resolve)));
-      const done = () => {
-        end();
-        turns.delete(n);
-      };
-      return { nonce, previous, done };
+        ...batch.flatMap(({ id, fields: f }) => [id, f.to, f.data, f.gas, f.value, f.cancel ?? '0']),
+      )) as string[];
+      for (const [i, w] of batch.entries()) {
+        // A nonce already here belongs to the same action run twice (its lock expired): one slot.
+        if (!slots.has(Number(nonces[i]))) slots.set(Number(nonces[i]), { state: 'allocated' });
+        w.resolve(nonces[i]!);
+      }
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    } finally {
+      allocating = false;
+      void allocateWaiting();
+    }
+  }
+
+  /** Allocates the action's nonce (batched with the other actions waiting) and records `fields`. */
+  function allocate(id: string, fields: Fields): Promise<string> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ id, fields, resolve, reject });
+      void allocateWaiting();
     });
-    allocating = run.catch(() => {});
-    return run;
+  }
+
+  /** Broadcasts every ready slot whose predecessor is gone or goes in the same batch, in nonce order. */
+  function flushSlots() {
+    const batch: [number, Slot][] = [];
+    const chosen = new Set<number>();
+    for (const [nonce, slot] of [...slots].sort(([a], [b]) => a - b)) {
+      if (slot.state !== 'ready') continue;
+      if (slots.has(nonce - 1) && !chosen.has(nonce - 1)) continue;
+      chosen.add(nonce);
+      batch.push([nonce, slot]);
+    }
+    // Calls made in one tick share one JSON-RPC batch (chain.client batches), in this order.
+    for (const [nonce, slot] of batch) {
+      slot.state = 'sending';
+      const result = broadcast(slot.raw!);
+      slot.settle!(result);
+      void result
+        .catch(() => {})
+        .finally(() => {
+          slots.delete(nonce);
+          flushSlots();
+        });
+    }
+  }
+
+  /** Broadcasts `raw` of an allocated nonce in its turn. */
+  function broadcastInTurn(nonce: number, raw: Hex): Promise<'sent' | 'nonce_used'> {
+    const slot = slots.get(nonce);
+    // No turn to wait for, or the same nonce is already on its way (the same action run twice).
+    if (slot?.state !== 'allocated') return broadcast(raw);
+    return new Promise((resolve) => {
+      slot.raw = raw;
+      slot.state = 'ready';
+      slot.settle = resolve;
+      flushSlots();
+    });
+  }
+
+  /** Gives up an allocated nonce's turn without broadcasting (signing or recording failed). */
+  function releaseSlot(nonce: number) {
+    if (slots.get(nonce)?.state === 'allocated') {
+      slots.delete(nonce);
+      flushSlots();
+    }
   }
 
   const currentFees = () => {
@@ -189,32 +276,61 @@ export function createTxSender({
     }
     return fees.value;
   };
+  let gasLimit: { at: number; value: Promise<bigint> } | undefined;
+  /** The latest block's gas limit, read at start and then at most once a minute. */
+  const blockGasLimit = () => {
+    if (!gasLimit || Date.now() - gasLimit.at > 60_000) {
+      const value = chain.client.getBlock({ blockTag: 'latest' }).then((block) => block.gasLimit);
+      value.catch(() => {
+        gasLimit = undefined;
+      });
+      gasLimit = { at: Date.now(), value };
+    }
+    return gasLimit.value;
+  };
   const chainNonce = (blockTag: 'latest' | 'pending') =>
     chain.client.getTransactionCount({ address: account.address, blockTag });
 
-  /** Holds the action's lock while `work` runs; `wait: false` gives up at once when it is held. */
-  async function withLock<T>(id: string, wait: boolean, work: () => Promise<T>): Promise<T | undefined> {
-    const lock = lockKey(id);
-    const token = `${process.pid}-${Math.random()}`;
+  /** A held action lock; `finish` releases it in the same round trip as the outcome. */
+  type Lock = { key: string; token: string; released: boolean };
+
+  /**
+   * Holds the action's lock while `work` runs (given the record read with the lock, in one round
+   * trip); `wait: false` gives up at once when it is held.
+   */
+  async function withLock<T>(
+    id: string,
+    wait: boolean,
+    work: (record: ActionRecord, lock: Lock) => Promise<T>,
+  ): Promise<T | undefined> {
+    const lock: Lock = { key: lockKey(id), token: `${process.pid}-${Math.random()}`, released: false };
     const deadline = Date.now() + config.action_lock_ms * 3;
-    while ((await redis.set(lock, token, 'PX', config.action_lock_ms, 'NX')) !== 'OK') {
+    const take = () =>
+      redis.eval(acquireScript, 2, lock.key, recordKey(id), lock.token, config.action_lock_ms) as Promise<
+        string[] | null
+      >;
+    let fields = await take();
+    while (fields === null) {
       if (!wait) return undefined;
       if (Date.now() > deadline) throw new RetryableError(`action ${id} is busy in another worker`);
       await sleep(100);
+      fields = await take();
     }
+    const record: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
     const renew = setInterval(
-      () => void redis.eval(renewScript, 1, lock, token, config.action_lock_ms).catch(() => {}),
+      () => void redis.eval(renewScript, 1, lock.key, lock.token, config.action_lock_ms).catch(() => {}),
       config.action_lock_ms / 3,
     );
     try {
-      return await work();
+      return await work(record as ActionRecord, lock);
     } finally {
       clearInterval(renew);
-      await redis.eval(releaseScript, 1, lock, token);
+      if (!lock.released) await redis.eval(releaseScript, 1, lock.key, lock.token);
     }
   }
 
-  async function simulate(action: Action): Promise<{ gas: bigint } | { revert: Revert }> {
+  async function simulate(action: Action, id: string): Promise<{ gas: bigint } | { revert: Revert }> {
     try {
       const gas = await chain.client.estimateContractGas({
         account,
@@ -230,7 +346,17 @@ export function createTxSender({
         error instanceof BaseError
           ? error.walk((e) => e instanceof ContractFunctionRevertedError)
           : undefined;
-      if (!(reverted instanceof ContractFunctionRevertedError)) throw error;
+      if (!(reverted instanceof ContractFunctionRevertedError)) {
+        const text = `${shortMessage(error)} ${(error as { details?: string }).details ?? ''}`;
+        if (
+          /gas required exceeds|exceeds block gas limit|intrinsic gas too high|gas limit reached/i.test(text)
+        ) {
+          throw new UnrecoverableError(
+            `action ${id} needs more gas than the block gas limit (${await blockGasLimit()}): it can never be mined`,
+          );
+        }
+        throw error;
+      }
       return {
         revert: {
           error_name: reverted.data?.errorName ?? (reverted.reason ? 'Error' : undefined),
@@ -254,8 +380,11 @@ export function createTxSender({
     }
   }
 
-  /** Signs the record's transaction with `fee`, records the new hash, then broadcasts it (after `turn`). */
-  async function dispatch(id: string, record: Signable, fee: Fees, turn?: Promise<void>): Promise<Signable> {
+  /**
+   * Signs the record's transaction with `fee`, records the new hash, then broadcasts it (in the
+   * nonce's turn when `inTurn`).
+   */
+  async function dispatch(id: string, record: Signable, fee: Fees, inTurn = false): Promise<Signable> {
     const raw = await account.signTransaction({
       chainId: chain.id,
       type: 'eip1559',
@@ -275,8 +404,8 @@ export function createTxSender({
       priority_fee: fee.maxPriorityFeePerGas.toString(),
     };
     await redis.hset(recordKey(id), fields);
-    await turn;
-    if ((await broadcast(raw)) === 'nonce_used') throw new NonceConsumed();
+    const sent = inTurn ? broadcastInTurn(Number(record.nonce), raw) : broadcast(raw);
+    if ((await sent) === 'nonce_used') throw new NonceConsumed();
     return { ...record, ...fields };
   }
 
@@ -284,22 +413,29 @@ export function createTxSender({
     return action.classifyRevert?.(revert) ?? 'fatal';
   }
 
-  async function finish(id: string, fields: ActionRecord) {
-    await redis
-      .multi()
-      .hset(recordKey(id), fields)
-      .expire(recordKey(id), config.record_ttl_s)
-      .zrem(pendingKey, id)
-      .exec();
+  /** Records the outcome and, in the same round trip, releases the action's lock. */
+  async function finish(id: string, fields: ActionRecord, lock: Lock) {
+    await redis.eval(
+      finishScript,
+      3,
+      recordKey(id),
+      pendingKey,
+      lock.key,
+      config.record_ttl_s,
+      id,
+      lock.token,
+      ...Object.entries(fields).flat(),
+    );
+    lock.released = true;
   }
 
   async function forget(id: string) {
     await redis.multi().hdel(recordKey(id), 'nonce', 'hashes', 'raw', 'cancel').zrem(pendingKey, id).exec();
   }
 
-  async function alreadyDone(id: string, revert: Revert, log: Logger): Promise<ActionResult> {
+  async function alreadyDone(id: string, revert: Revert, log: Logger, lock: Lock): Promise<ActionResult> {
     const reason = revert.error_name ?? revert.message;
-    await finish(id, { status: 'already_done', reason });
+    await finish(id, { status: 'already_done', reason }, lock);
     metrics.txs.inc({ outcome: 'already_done' });
     log.warn({ revert_error: reason }, 'action already done by someone else; treating as success');
     return { status: 'already_done', reason };
@@ -343,8 +479,7 @@ export function createTxSender({
           .zadd(pendingKey, nonce, id)
           .exec();
       }
-      await withLock(id, waitForLocks, async () => {
-        const record = (await redis.hgetall(recordKey(id))) as ActionRecord;
+      await withLock(id, waitForLocks, async (record) => {
         if (record.nonce !== String(nonce) || record.status !== 'pending') return;
         if (record.raw) await broadcast(record.raw);
         else await dispatch(id, record as Signable, await currentFees());
@@ -356,9 +491,19 @@ export function createTxSender({
     }
   }
 
+  /** How often a pending action checks whether its nonce was used by another transaction. */
+  const nonceCheckMs = Math.max(1_000, config.poll_interval_ms * 4);
+
   /** Waits for one of the record's transactions; bumps fees (or repairs nonces below) when stuck. */
-  async function track(action: Action, id: string, record: Signable, log: Logger): Promise<ActionResult> {
+  async function track(
+    action: Action,
+    id: string,
+    record: Signable,
+    log: Logger,
+    lock: Lock,
+  ): Promise<ActionResult> {
     let lastSent = Date.now();
+    let lastNonceCheck = Date.now();
     let usedWithoutReceipt = 0;
     for (;;) {
       const hashes = JSON.parse(record.hashes ?? '[]') as Hash[];
@@ -374,14 +519,14 @@ export function createTxSender({
         }
         if (receipt.status === 'success' && record.cancel !== '1') {
           const block_number = receipt.blockNumber.toString();
-          await finish(id, { status: 'mined', hash: receipt.transactionHash, block_number });
+          await finish(id, { status: 'mined', hash: receipt.transactionHash, block_number }, lock);
           metrics.txs.inc({ outcome: 'mined' });
           log.info({ tx_hash: receipt.transactionHash, block_number }, 'action mined');
           return { status: 'mined', hash: receipt.transactionHash, block_number: receipt.blockNumber };
         }
-        const outcome = await simulate(action);
+        const outcome = await simulate(action, id);
         if ('revert' in outcome && classify(action, outcome.revert) === 'already_done') {
-          return alreadyDone(id, outcome.revert, log);
+          return alreadyDone(id, outcome.revert, log, lock);
         }
         if (record.cancel === '1') {
           await forget(id);
@@ -393,18 +538,23 @@ export function createTxSender({
         const verdict = 'revert' in outcome ? classify(action, outcome.revert) : 'retry';
         throw verdict === 'fatal' ? new UnrecoverableError(message) : new RetryableError(message);
       }
-      const mined = await chainNonce('latest');
-      // The nonce is used but none of our receipts shows: a node may index receipts a moment
-      // after the nonce moves, so only a few polls in a row mean another transaction took it.
-      if (mined > Number(record.nonce)) {
-        if (++usedWithoutReceipt >= 3) throw new NonceConsumed();
-        await sleep(config.poll_interval_ms);
-        continue;
-      }
-      if (Date.now() - lastSent >= config.stuck_after_ms) {
-        if (mined < Number(record.nonce)) await repair(mined, Number(record.nonce) - 1, log, false);
-        else record = await bump(id, record, log);
-        lastSent = Date.now();
+      // The chain's nonce is read only now and then (a receipt is the common answer): a node may
+      // index receipts a moment after the nonce moves, so only a few looks in a row that find the
+      // nonce used without any of our receipts mean another transaction took it.
+      const stuck = Date.now() - lastSent >= config.stuck_after_ms;
+      if (stuck || usedWithoutReceipt > 0 || Date.now() - lastNonceCheck >= nonceCheckMs) {
+        lastNonceCheck = Date.now();
+        const mined = await chainNonce('latest');
+        if (mined > Number(record.nonce)) {
+          if (++usedWithoutReceipt >= 3) throw new NonceConsumed();
+          await sleep(config.poll_interval_ms);
+          continue;
+        }
+        if (stuck) {
+          if (mined < Number(record.nonce)) await repair(mined, Number(record.nonce) - 1, log, false);
+          else record = await bump(id, record, log);
+          lastSent = Date.now();
+        }
       }
       await sleep(config.poll_interval_ms);
     }
@@ -434,27 +584,42 @@ export function createTxSender({
     return next;
   }
 
-  async function run(action: Action, id: string, log: Logger): Promise<ActionResult> {
-    for (;;) {
-      const record = (await redis.hgetall(recordKey(id))) as ActionRecord;
+  /** The gas limit to sign with: the estimate plus the margin, at least `minGas`, at most a block. */
+  async function gasFor(action: Action, id: string, estimate: bigint): Promise<bigint> {
+    const limit = await blockGasLimit();
+    if (estimate > limit) {
+      throw new UnrecoverableError(
+        `action ${id} needs ${estimate} gas, more than the block gas limit (${limit}): it can never be mined`,
+      );
+    }
+    const margin = BigInt(100 + (action.gasMarginPercent ?? config.gas_margin_percent));
+    let gas = (estimate * margin) / 100n;
+    if (action.minGas !== undefined && gas < action.minGas) gas = action.minGas;
+    return gas > limit ? limit : gas;
+  }
+
+  async function run(action: Action, id: string, log: Logger, lock: Lock, first: ActionRecord) {
+    for (let record = first; ; record = (await redis.hgetall(recordKey(id))) as ActionRecord) {
       if (record.status === 'mined') {
-        return { status: 'mined', hash: record.hash!, block_number: BigInt(record.block_number!) };
+        return { status: 'mined', hash: record.hash!, block_number: BigInt(record.block_number!) } as const;
       }
-      if (record.status === 'already_done') return { status: 'already_done', reason: record.reason ?? '' };
+      if (record.status === 'already_done')
+        return { status: 'already_done', reason: record.reason ?? '' } as const;
       try {
         if (record.hashes) {
           if ((await broadcast(record.raw!)) === 'sent') metrics.txs.inc({ outcome: 'rebroadcast' });
           log.info({ nonce: Number(record.nonce) }, 'resuming a transaction sent before');
-          return await track(action, id, record as Signable, log);
+          return await track(action, id, record as Signable, log, lock);
         }
-        const simulated = await simulate(action);
+        // The estimate is the simulation: one eth_estimateGas both checks the call and sizes it.
+        const simulated = await simulate(action, id);
         let fields: Pick<Signable, 'to' | 'data' | 'gas' | 'value' | 'cancel'>;
         if ('revert' in simulated) {
           const verdict = classify(action, simulated.revert);
           const message = `simulation reverted: ${simulated.revert.error_name ?? simulated.revert.message}`;
           if (verdict === 'retry') throw new RetryableError(message);
           if (verdict === 'fatal') throw new UnrecoverableError(message);
-          if (record.nonce === undefined) return await alreadyDone(id, simulated.revert, log);
+          if (record.nonce === undefined) return await alreadyDone(id, simulated.revert, log, lock);
           // A nonce was allocated for this action but never sent: fill it with a no-op transfer.
           fields = { to: account.address, data: '0x', gas: '21000', value: '0', cancel: '1' };
         } else {
@@ -463,21 +628,22 @@ export function createTxSender({
             functionName: action.functionName,
             args: action.args,
           } as Parameters<typeof encodeFunctionData>[0]);
-          const gas = (simulated.gas * BigInt(100 + config.gas_margin_percent)) / 100n;
           fields = {
             to: action.address,
             data,
-            gas: gas.toString(),
+            gas: (await gasFor(action, id, simulated.gas)).toString(),
             value: (action.value ?? 0n).toString(),
             cancel: '0',
           };
         }
         const fee = await currentFees();
-        const { nonce, previous, done } = await allocate(id, fields);
-        const sent = await dispatch(id, { ...fields, nonce }, fee, previous).finally(done);
+        const nonce = await allocate(id, fields);
+        const sent = await dispatch(id, { ...fields, nonce }, fee, true).finally(() =>
+          releaseSlot(Number(nonce)),
+        );
         metrics.txs.inc({ outcome: 'sent' });
         log.debug({ nonce: Number(sent.nonce) }, 'transaction sent');
-        return await track(action, id, sent, log);
+        return await track(action, id, sent, log, lock);
       } catch (error) {
         if (!(error instanceof NonceConsumed)) throw error;
         const hashes = JSON.parse((await redis.hget(recordKey(id), 'hashes')) ?? '[]') as Hash[];
@@ -499,6 +665,7 @@ export function createTxSender({
         chainNonce('pending'),
         chainNonce('latest'),
         redis.get(nonceKey),
+        blockGasLimit(),
       ]);
       chainFloor = pending;
       const next = Number(stored ?? 0);
@@ -511,8 +678,8 @@ export function createTxSender({
     },
     send: async (action, log = logger) => {
       const child = log.child({ action_id: action.id });
-      const result = await withLock(action.id, true, () =>
-        run(action as unknown as Action, action.id, child),
+      const result = await withLock(action.id, true, (record, lock) =>
+        run(action as unknown as Action, action.id, child, lock, record),
       );
       return result!;
     },

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { type Abi, type Address, type Hex, keccak256, parseUnits, stringToBytes } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { accessManagerAbi, oracleAbi, reputationAbi } from '../../agents/generated/abis.js';
-import { oracleRegistry } from '../../agents/oracle/common.js';
 import { type Agent, createAgent, parseConfig, type Role } from '../../agents/runtime/index.js';
 import { type Clients, root } from '../runtime/helpers.js';
 
@@ -219,15 +218,23 @@ export async function startOracleAgent(args: {
   });
   const agent = createAgent({ role: args.role, config });
   await agent.start();
+  started.push(agent);
   return { agent, address: privateKeyToAccount(devKeys[args.keyIndex]!).address };
 }
 
-/** Value of an oracle counter for the given labels (0 when never counted). */
+/** Agents started by `startOracleAgent` in this test file (their registries hold the oracle metrics). */
+const started: Agent[] = [];
+
+/** Value of an oracle counter for the given labels over every started agent (0 when never counted). */
 export async function counter(name: string, labels: Record<string, string>): Promise<number> {
-  const metric = oracleRegistry.getSingleMetric(name);
-  if (!metric) return 0;
-  const { values } = await metric.get();
-  return values
-    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
-    .reduce((sum, v) => sum + v.value, 0);
+  let sum = 0;
+  for (const agent of started) {
+    const metric = agent.metrics.registry.getSingleMetric(name);
+    if (!metric) continue;
+    const { values } = await metric.get();
+    sum += values
+      .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+      .reduce((total, v) => total + v.value, 0);
+  }
+  return sum;
 }

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadConfig, loadPrivateKey, parseConfig } from '../../agents/runtime/index.js';
+import {
+  ConfigError,
+  loadConfig,
+  loadPrivateKey,
+  parseConfig,
+  redactUrl,
+} from '../../agents/runtime/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stoa-config-'));
 const minimal = { chain: { chain_id: 31337, rpc_url: 'http://127.0.0.1:8545' } };
@@ -42,6 +48,28 @@ describe('config', () => {
     expect(config.ingest.confirmations).toBe(9);
     expect(config.chain.rpc_url).toBe('http://node:8545');
     expect(config.role.batch).toBe(3);
+  });
+
+  it('takes a remote RPC and a managed Redis (TLS, password) from the environment', () => {
+    const file = join(dir, 'remote.json');
+    writeFileSync(file, JSON.stringify(minimal));
+    const config = loadConfig({
+      file,
+      roleSchema,
+      env: {
+        STOA__CHAIN__RPC_URL: 'https://rpc.example.com/v2/secret-key',
+        STOA__CHAIN__WS_URL: 'wss://rpc.example.com/v2/secret-key',
+        STOA__REDIS__URL: 'rediss://default:p4ss@redis.example.com:6380/0',
+        STOA__REDIS__PREFIX: 'acme',
+      },
+    });
+    expect(config.chain.ws_url).toBe('wss://rpc.example.com/v2/secret-key');
+    expect(config.redis).toEqual({ url: 'rediss://default:p4ss@redis.example.com:6380/0', prefix: 'acme' });
+    expect(redactUrl(config.redis.url)).toBe('rediss://redis.example.com:6380/0');
+    expect(redactUrl(config.chain.rpc_url)).toBe('https://rpc.example.com/***');
+    expect(
+      errorOf(() => parseConfig({ raw: { ...minimal, redis: { url: 'http://redis:6379' } }, roleSchema })),
+    ).toMatch(/redis\.url/);
   });
 
   it('names every bad field and why, on one line', () => {

@@ -99,4 +99,30 @@ describe('transaction sender', () => {
     expect(await hashes()).toContain(mined.status === 'mined' ? mined.hash : '');
     expect(await nonce()).toBe(before + 1);
   });
+
+  it('refuses an action that needs more gas than a block holds, and never signs above one', async () => {
+    const s = await sender();
+    const before = await nonce();
+    const { gasLimit } = await stack.clients.public.getBlock({ blockTag: 'latest' });
+    // 50,000 events cost far more than a block's gas: it can never be mined, so it must not retry.
+    const huge: Action<typeof emitterAbi, 'ping'> = {
+      id: 'ping-huge',
+      address: stack.emitter,
+      abi: emitterAbi,
+      functionName: 'ping',
+      args: [50_000n],
+    };
+    const refused = s.send(huge);
+    await expect(refused).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(refused).rejects.toThrow(/block gas limit/);
+    expect(await nonce()).toBe(before);
+    // A gas floor above the block's limit is capped at the limit (the node would refuse more).
+    const floored = await s.send({ ...ack(4), minGas: gasLimit * 2n });
+    expect(floored.status).toBe('mined');
+    const tx = await stack.clients.public.getTransaction({
+      hash: floored.status === 'mined' ? floored.hash : '0x',
+    });
+    expect(tx.gas).toBe(gasLimit);
+    expect(await nonce()).toBe(before + 1);
+  });
 });
