@@ -20,8 +20,6 @@ export type Page = { path: string; title: string; render: (deps: PageDeps) => Pr
 
 const notDeployed = (key: string) =>
   html`<p class="not-deployed"><strong>not deployed</strong>: the deployment has no <code>${key}</code>.</p>`;
-const power = (x: bigint | undefined) =>
-  x === undefined ? '?' : Number(formatUnits(x, 18)).toLocaleString('en-US');
 const time = (seconds: bigint | number) =>
   new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z');
 

@@ -1,0 +1,122 @@
+/**
+ * A slice of the demonstration for the dashboard's test and benchmark: anvil, Redis, the contracts
+ * deployed by the forge script, the token scenario (KYC, issuance, transfers, freezes), governance
+ * with following (a cascade keeper agent derives the followers' votes) and an oracle question where
+ * the designated reporter lies, two accounts dispute and the question is finalized.
+ *
+ * The agent has its own name (`dashboard-test-cascade-keeper`), so its config file under
+ * `.stoa/agents/` never collides with the stack test's running at the same time.
+ */
+import { createTestClient, http, keccak256, maxUint256, stringToBytes } from 'viem';
+import { oracleAbi, reputationAbi } from '../../agents/generated/abis.js';
+import { type AgentProcess, startAgentProcess } from '../../agents/stack/agents.js';
+import { deploy } from '../../agents/stack/deploy.js';
+import { createProgress } from '../../agents/stack/progress.js';
+import {
+  createScenarioContext,
+  devAccount,
+  devKey,
+  PEOPLE,
+  type ScenarioContext,
+} from '../../agents/stack/scenario/context.js';
+import { governanceSteps } from '../../agents/stack/scenario/governance.js';
+import { oracleSteps } from '../../agents/stack/scenario/oracle.js';
+import { tokenSteps } from '../../agents/stack/scenario/token.js';
+import { send } from '../../agents/stack/scenario/tx.js';
+import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
+
+export const CHAIN_ID = 31337;
+/** The NAV the reporter lies about, and the true one the disputers stake on (18 decimals, tick 0.01). */
+const TRUE_NAV_OUTCOME = 10_235 + 1;
+
+export type DemoStack = {
+  rpcUrl: string;
+  redisUrl: string;
+  deployment: Record<string, `0x${string}`>;
+  keeper: AgentProcess;
+  ctx: ScenarioContext;
+  stop: () => Promise<void>;
+};
+
+export async function startDemoStack(): Promise<DemoStack> {
+  const services: Service[] = [];
+  const stop = async () => {
+    for (const s of services.reverse()) await s.stop().catch(() => {});
+  };
+  try {
+    const anvil = await startAnvil({ chainId: CHAIN_ID, args: ['--accounts', String(PEOPLE.length)] });
+    services.push(anvil);
+    const redis = await startRedis();
+    services.push(redis);
+    const deployment = await deploy({
+      rpcUrl: anvil.url,
+      chainId: CHAIN_ID,
+      privateKey: devKey('deployer'),
+      env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address },
+    });
+    const keeper = await startAgentProcess({
+      name: 'dashboard-test-cascade-keeper',
+      role: 'cascade-keeper',
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      chainId: CHAIN_ID,
+      contracts: { governance: deployment.governance! },
+      config: { ingest: { confirmations: 1, poll_interval_ms: 200 }, sender: { poll_interval_ms: 100 } },
+      privateKey: devKey('cascadeKeeper'),
+    });
+    services.push(keeper);
+    const progress = createProgress({ write: () => {}, color: false });
+    const ctx = createScenarioContext({
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      chainId: CHAIN_ID,
+      deployment,
+      progress,
+    });
+    // The token story without its monitoring agent's report, governance in full, and the oracle's
+    // question and lying report (the disputes below stand in for the watcher agents).
+    const steps = [
+      ...tokenSteps.filter((s) => !s.title.startsWith('Compliance monitor agent')),
+      ...governanceSteps,
+      ...oracleSteps.slice(0, 2),
+    ];
+    for (const step of steps) {
+      if (!(await progress.step(step.title, () => step.run(ctx))))
+        throw new Error(`scenario step failed: ${step.title}: ${progress.results.at(-1)?.detail}`);
+    }
+    await disputeAndFinalize(ctx);
+    return { rpcUrl: anvil.url, redisUrl: redis.url, deployment, keeper, ctx, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** watcher1 and watcher2 fill dispute round 1 on the true NAV (25 REP and the rest), then the window passes. */
+async function disputeAndFinalize(ctx: ScenarioContext) {
+  const oracle = { abi: oracleAbi, address: ctx.deployment.oracle! };
+  const rep = { abi: reputationAbi, address: ctx.deployment.reputation! };
+  const evidence = keccak256(stringToBytes('STOA NAV 102.35'));
+  const size = await ctx.client.readContract({
+    ...oracle,
+    functionName: 'bondSize',
+    args: [1n, TRUE_NAV_OUTCOME],
+  });
+  const first = 25n * 10n ** 18n;
+  for (const [who, amount] of [
+    ['watcher1', first],
+    ['watcher2', size - first],
+  ] as const) {
+    await send(ctx, who, { ...rep, functionName: 'approve', args: [oracle.address, maxUint256] });
+    await send(ctx, who, {
+      ...oracle,
+      functionName: 'contribute',
+      args: [1n, TRUE_NAV_OUTCOME, amount, evidence],
+    });
+  }
+  const { shortDisputeWindow } = await ctx.client.readContract({ ...oracle, functionName: 'parameters' });
+  const test = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
+  await test.increaseTime({ seconds: shortDisputeWindow + 1 });
+  await test.mine({ blocks: 1 });
+  await send(ctx, 'deployer', { ...oracle, functionName: 'finalize', args: [1n] });
+}
