@@ -69,21 +69,31 @@ async function loadBasket(
   maxNavPoints: number,
 ): Promise<BasketRow> {
   const read = <
-    const fn extends 'name' | 'symbol' | 'status' | 'totalSupply' | 'components' | 'units' | 'collateral',
+    const fn extends
+      | 'name'
+      | 'symbol'
+      | 'status'
+      | 'totalSupply'
+      | 'components'
+      | 'positionMultiplier'
+      | 'naturalUnit'
+      | 'collateral',
   >(
     functionName: fn,
   ) => ctx.client.readContract({ address, abi: basketAbi, functionName });
-  const [name, symbol, status, supply, components, units, collateral, nav, events] = await Promise.all([
-    read('name'),
-    read('symbol'),
-    read('status'),
-    read('totalSupply'),
-    read('components'),
-    read('units'),
-    attempt(() => read('collateral')),
-    attempt(() => ctx.client.readContract({ address, abi: basketAbi, functionName: 'navPerToken' })),
-    ctx.index.events(basketAbi, address),
-  ]);
+  const [name, symbol, status, supply, components, multiplier, naturalUnit, collateral, nav, events] =
+    await Promise.all([
+      read('name'),
+      read('symbol'),
+      read('status'),
+      read('totalSupply'),
+      read('components'),
+      read('positionMultiplier'),
+      read('naturalUnit'),
+      attempt(() => read('collateral')),
+      attempt(() => ctx.client.readContract({ address, abi: basketAbi, functionName: 'navPerToken' })),
+      ctx.index.events(basketAbi, address),
+    ]);
   const rows = await Promise.all(
     components.map(async (c, i) => {
       const { symbol: sym, decimals } = await infoOf(ctx, tokens, c.token);
@@ -91,7 +101,8 @@ async function loadBasket(
       return {
         token: c.token,
         symbol: sym,
-        unit: fmt(units[i]),
+        // Per basket token (1e18 base units), the fee multiplier applied, without rounding.
+        unit: formatUnits((BigInt(c.unit) * multiplier * 10n ** 18n) / naturalUnit, decimals + 18),
         usable: fmt(collateral?.[0][i]),
         required: fmt(collateral?.[1][i]),
       };

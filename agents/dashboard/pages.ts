@@ -119,7 +119,11 @@ ${table(k.components, [
 ])}
 <h3>NAV over time</h3>
 ${lineChart(
-  k.navHistory.map((p) => ({ x: p.time, y: p.nav, label: `block ${p.block}` })),
+  k.navHistory.map((p) => ({
+    x: p.time,
+    y: p.nav,
+    label: `${time(p.time).slice(0, 10)} (block ${p.block})`,
+  })),
   { yLabel: 'NAV per token' },
 )}
 <h3>History</h3>

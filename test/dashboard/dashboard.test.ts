@@ -100,10 +100,35 @@ describe('dashboard', () => {
     ]);
   });
 
-  it('baskets: composition and NAV chart, or "not deployed" without a factory', async () => {
+  it('baskets: composition, history and the NAV chart over time', async () => {
     const text = await visit('/baskets', 'baskets');
-    if (stack.deployment.basketFactory) expect(text).toMatch(/NAV over time|no baskets yet/);
-    else expect(text).toContain('not deployed: the deployment has no basketFactory');
+    expect(text).toContain('Stoa Income Basket (SIB)');
+    // 30 issued to Carol and kept, plus the fee minted to Alice.
+    expect(text).toMatch(/Status active, supply 3[01]\.\d+, NAV per token 9\d\.\d+/);
+    // One share per basket token; the fee (10% a year to Alice) shrinks the units over 150 days.
+    const [component] = await rows('section.basket table:first-of-type tbody tr');
+    expect(component?.[0]).toBe('STOA');
+    expect(Number(component?.[1])).toBeGreaterThan(0.9);
+    expect(Number(component?.[1])).toBeLessThan(1);
+    expect(Number(component?.[2])).toBeGreaterThanOrEqual(30);
+    const history = await rows('section.basket table:last-of-type tbody tr');
+    expect(history.map((r) => r[1])).toEqual([
+      'Issued',
+      'FeeAccrued',
+      'Issued',
+      'FeeAccrued',
+      'Redeemed',
+      'FeeAccrued',
+    ]);
+    expect(history[0]?.[2]).toBe('40 SIB to carol');
+    expect(history[4]?.[2]).toBe('30 SIB by carol');
+    // A point per basket event block and one now; the first at the question's NAV, then falling.
+    const points = await page.$$eval('svg[aria-label="NAV per token"] circle title', (ts) =>
+      ts.map((t) => Number(t.textContent?.split(': ')[1]?.replace(/,/g, ''))),
+    );
+    expect(points.length).toBeGreaterThanOrEqual(4);
+    expect(points[0]).toBe(102.35);
+    expect(points.at(-1)!).toBeLessThan(points[0]!);
   });
 
   it('MPC: the committee and computations, or "not deployed" without a committee', async () => {

@@ -2,15 +2,35 @@
  * A slice of the demonstration for the dashboard's test and benchmark: anvil, Redis, the contracts
  * deployed by the forge script, the token scenario (KYC, issuance, transfers, freezes), governance
  * with following (a cascade keeper agent derives the followers' votes) and an oracle question where
- * the designated reporter lies, two accounts dispute and the question is finalized.
+ * the designated reporter lies, two accounts dispute and the question is finalized; then a basket of
+ * the share token (priced by that question) issued, redeemed and charged its fee over 150 days. The
+ * basket factory comes from the deployment, or is deployed here when the deployment has none.
  *
  * The agent has its own name (`dashboard-test-cascade-keeper`), so its config file under
  * `.stoa/agents/` never collides with the stack test's running at the same time.
  */
-import { createTestClient, http, keccak256, maxUint256, stringToBytes } from 'viem';
-import { oracleAbi, reputationAbi } from '../../agents/generated/abis.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createTestClient,
+  getAddress,
+  type Hex,
+  http,
+  keccak256,
+  maxUint256,
+  parseEther,
+  stringToBytes,
+} from 'viem';
+import {
+  basketAbi,
+  basketFactoryAbi,
+  oracleAbi,
+  oraclePriceFeedAbi,
+  reputationAbi,
+  securityTokenAbi,
+} from '../../agents/generated/abis.js';
 import { type AgentProcess, startAgentProcess } from '../../agents/stack/agents.js';
-import { deploy } from '../../agents/stack/deploy.js';
+import { deploy, repoRoot } from '../../agents/stack/deploy.js';
 import { createProgress } from '../../agents/stack/progress.js';
 import {
   createScenarioContext,
@@ -70,7 +90,7 @@ export async function startDemoStack(): Promise<DemoStack> {
       rpcUrl: anvil.url,
       redisUrl: redis.url,
       chainId: CHAIN_ID,
-      deployment,
+      deployment: { ...deployment },
       progress,
     });
     // The token story without its monitoring agent's report, governance in full, and the oracle's
@@ -85,7 +105,8 @@ export async function startDemoStack(): Promise<DemoStack> {
         throw new Error(`scenario step failed: ${step.title}: ${progress.results.at(-1)?.detail}`);
     }
     await disputeAndFinalize(ctx);
-    return { rpcUrl: anvil.url, redisUrl: redis.url, deployment, keeper, ctx, stop };
+    await basketActivity(ctx);
+    return { rpcUrl: anvil.url, redisUrl: redis.url, deployment: ctx.deployment, keeper, ctx, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -115,8 +136,76 @@ async function disputeAndFinalize(ctx: ScenarioContext) {
     });
   }
   const { shortDisputeWindow } = await ctx.client.readContract({ ...oracle, functionName: 'parameters' });
-  const test = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
-  await test.increaseTime({ seconds: shortDisputeWindow + 1 });
-  await test.mine({ blocks: 1 });
+  await travel(ctx, shortDisputeWindow + 1);
   await send(ctx, 'deployer', { ...oracle, functionName: 'finalize', args: [1n] });
+}
+
+async function travel(ctx: ScenarioContext, seconds: number) {
+  const test = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
+  await test.increaseTime({ seconds });
+  await test.mine({ blocks: 1 });
+}
+
+const DAY = 86_400;
+
+/**
+ * The share token's price from question 1; a basket of one share per basket token (10% a year fee
+ * to Alice), Carol issues 40 and 20, redeems 30; time passes between, so the fee moves the NAV.
+ */
+async function basketActivity(ctx: ScenarioContext) {
+  const token = { abi: securityTokenAbi, address: ctx.deployment.securityToken! };
+  const feed = ctx.deployment.oraclePriceFeed!;
+  await send(ctx, 'deployer', {
+    abi: oraclePriceFeedAbi,
+    address: feed,
+    functionName: 'setQuestion',
+    args: [token.address, 1n],
+  });
+  let factory = ctx.deployment.basketFactory;
+  if (!factory) {
+    const artifact = JSON.parse(
+      readFileSync(join(repoRoot, 'out', 'BasketFactory.sol', 'BasketFactory.json'), 'utf8'),
+    ) as { bytecode: { object: Hex } };
+    const hash = await ctx.wallet('deployer').deployContract({
+      abi: basketFactoryAbi,
+      bytecode: artifact.bytecode.object,
+      args: [feed],
+    });
+    const receipt = await ctx.client.waitForTransactionReceipt({ hash });
+    factory = getAddress(receipt.contractAddress!);
+    ctx.deployment.basketFactory = factory;
+  }
+  await send(ctx, 'deployer', {
+    abi: basketFactoryAbi,
+    address: factory,
+    functionName: 'createBasket',
+    args: [
+      {
+        name: 'Stoa Income Basket',
+        symbol: 'SIB',
+        components: [token.address],
+        units: [1n],
+        naturalUnit: 10n ** 18n,
+        manager: ctx.accounts.basketKeeper.address,
+        feeRecipient: ctx.accounts.aliceNewWallet.address,
+        feeRate: parseEther('0.1'),
+      },
+    ],
+  });
+  const baskets = await ctx.client.readContract({
+    abi: basketFactoryAbi,
+    address: factory,
+    functionName: 'baskets',
+  });
+  const basket = { abi: basketAbi, address: baskets.at(-1)! };
+  await send(ctx, 'deployer', { ...token, functionName: 'setSystemHolder', args: [basket.address, true] });
+  await send(ctx, 'carol', { ...token, functionName: 'approve', args: [basket.address, 100n] });
+  const carol = ctx.accounts.carol.address;
+  await send(ctx, 'carol', { ...basket, functionName: 'issue', args: [parseEther('40'), carol] });
+  await travel(ctx, 60 * DAY);
+  await send(ctx, 'carol', { ...basket, functionName: 'issue', args: [parseEther('20'), carol] });
+  await travel(ctx, 60 * DAY);
+  await send(ctx, 'carol', { ...basket, functionName: 'redeem', args: [parseEther('30'), carol] });
+  await travel(ctx, 30 * DAY);
+  await send(ctx, 'carol', { ...basket, functionName: 'accrueFee', args: [] });
 }
