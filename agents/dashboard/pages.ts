@@ -143,7 +143,7 @@ ${table(
   m.nodes,
   [
     { title: 'node', cell: (n) => ctx.nameOf(n.address) },
-    { title: 'bond (ETH)', cell: (n) => (n.bond === undefined ? '?' : formatUnits(n.bond, 18)), num: true },
+    { title: 'bond', cell: (n) => (n.bond === undefined ? '?' : formatUnits(n.bond, 18)), num: true },
   ],
   'no committee yet',
 )}</section>

@@ -131,10 +131,15 @@ describe('dashboard', () => {
     expect(points.at(-1)!).toBeLessThan(points[0]!);
   });
 
-  it('MPC: the committee and computations, or "not deployed" without a committee', async () => {
+  it('MPC: the committee with its bonds and the computation with its inputs', async () => {
     const text = await visit('/mpc', 'mpc');
-    if (stack.deployment.mpcCommittee) expect(text).toContain('Computations');
-    else expect(text).toContain('not deployed: the deployment has no mpcCommittee');
+    expect(text).toMatch(/Committee \(epoch [1-9]\d*, threshold [1-9]\)/);
+    if (!stack.mpcComputation) return expect(text).toContain('Computations');
+    const [ballot] = await rows('section:last-of-type tbody tr');
+    expect(ballot?.slice(1, 4)).toEqual(['secret ballot', 'deployer', '2']);
+    expect(ballot?.[5]).toBe('collecting');
+    const nodes = await rows('section:first-of-type tbody tr');
+    expect(nodes.map((n) => n[0])).toEqual(expect.arrayContaining(['mpcNode1', 'mpcNode2', 'mpcNode3']));
   });
 
   it('agents: health and metrics of a running agent; a stopped one is unreachable', async () => {
@@ -159,7 +164,7 @@ describe('dashboard', () => {
     expect(queue?.counts.failed).toBe(0);
   });
 
-  it('a page that cannot read the chain answers 500 with a one-line error', async () => {
+  it('a page that cannot read the chain answers 500 with a one-line error; missing layers say "not deployed"', async () => {
     const broken = await startDashboard({
       rpcUrl: stack.rpcUrl,
       redisUrl: stack.redisUrl,
@@ -174,6 +179,15 @@ describe('dashboard', () => {
       const response = await fetch(`${broken.url}/proposals`);
       expect(response.status).toBe(500);
       expect(await response.text()).toMatch(/error: .*stakeToken/);
+      // Layers missing from the deployment are said to be missing.
+      for (const [path, key] of [
+        ['/baskets', 'basketFactory'],
+        ['/mpc', 'mpcCommittee'],
+        ['/questions', 'oracle'],
+      ])
+        expect(await (await fetch(`${broken.url}${path}`)).text()).toContain(
+          `<strong>not deployed</strong>: the deployment has no <code>${key}</code>`,
+        );
     } finally {
       await broken.close();
     }

@@ -4,26 +4,33 @@
  * with following (a cascade keeper agent derives the followers' votes) and an oracle question where
  * the designated reporter lies, two accounts dispute and the question is finalized; then a basket of
  * the share token (priced by that question) issued, redeemed and charged its fee over 150 days. The
- * basket factory comes from the deployment, or is deployed here when the deployment has none.
+ * basket factory comes from the deployment, or is deployed here when the deployment has none; and
+ * a secret ballot requested from an MPC committee of three bonded nodes, with two encrypted inputs.
  *
  * The agent has its own name (`dashboard-test-cascade-keeper`), so its config file under
  * `.stoa/agents/` never collides with the stack test's running at the same time.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
   createTestClient,
+  encodeAbiParameters,
   getAddress,
   type Hex,
+  hexToBytes,
   http,
   keccak256,
   maxUint256,
   parseEther,
   stringToBytes,
+  toHex,
+  zeroAddress as ZERO,
 } from 'viem';
 import {
   basketAbi,
   basketFactoryAbi,
+  mpcCommitteeAbi,
   oracleAbi,
   oraclePriceFeedAbi,
   reputationAbi,
@@ -55,6 +62,8 @@ export type DemoStack = {
   deployment: Record<string, `0x${string}`>;
   keeper: AgentProcess;
   ctx: ScenarioContext;
+  /** Whether the fixture requested the MPC computation (a committee was there or could be set). */
+  mpcComputation: boolean;
   stop: () => Promise<void>;
 };
 
@@ -106,7 +115,16 @@ export async function startDemoStack(): Promise<DemoStack> {
     }
     await disputeAndFinalize(ctx);
     await basketActivity(ctx);
-    return { rpcUrl: anvil.url, redisUrl: redis.url, deployment: ctx.deployment, keeper, ctx, stop };
+    const mpcComputation = await mpcActivity(ctx);
+    return {
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      deployment: ctx.deployment,
+      keeper,
+      ctx,
+      stop,
+      mpcComputation,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -163,12 +181,9 @@ async function basketActivity(ctx: ScenarioContext) {
   });
   let factory = ctx.deployment.basketFactory;
   if (!factory) {
-    const artifact = JSON.parse(
-      readFileSync(join(repoRoot, 'out', 'BasketFactory.sol', 'BasketFactory.json'), 'utf8'),
-    ) as { bytecode: { object: Hex } };
     const hash = await ctx.wallet('deployer').deployContract({
       abi: basketFactoryAbi,
-      bytecode: artifact.bytecode.object,
+      bytecode: bytecode('BasketFactory'),
       args: [feed],
     });
     const receipt = await ctx.client.waitForTransactionReceipt({ hash });
@@ -208,4 +223,76 @@ async function basketActivity(ctx: ScenarioContext) {
   await send(ctx, 'carol', { ...basket, functionName: 'redeem', args: [parseEther('30'), carol] });
   await travel(ctx, 30 * DAY);
   await send(ctx, 'carol', { ...basket, functionName: 'accrueFee', args: [] });
+}
+
+function bytecode(contract: string): Hex {
+  const path = join(repoRoot, 'out', `${contract}.sol`, `${contract}.json`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { bytecode: { object: Hex } }).bytecode.object;
+}
+
+const NODES = ['mpcNode1', 'mpcNode2', 'mpcNode3'] as const;
+
+/**
+ * The committee from the deployment, or one deployed here (ETH bonds of 1 each, threshold 2);
+ * the deployer requests a secret ballot on proposal 1 and Alice and Bob submit (opaque) inputs.
+ * Returns false when the deployment's committee has no epoch yet (nothing can be requested).
+ */
+async function mpcActivity(ctx: ScenarioContext): Promise<boolean> {
+  let address = ctx.deployment.mpcCommittee;
+  if (!address) {
+    const hash = await ctx.wallet('deployer').deployContract({
+      abi: mpcCommitteeAbi,
+      bytecode: bytecode('MpcCommittee'),
+      args: [
+        ctx.deployment.accessManager!,
+        ZERO,
+        parseEther('1'),
+        BigInt(DAY),
+        ctx.accounts.deployer.address,
+        1_000,
+      ],
+    });
+    address = getAddress((await ctx.client.waitForTransactionReceipt({ hash })).contractAddress!);
+    ctx.deployment.mpcCommittee = address;
+    const committee = { abi: mpcCommitteeAbi, address };
+    for (const node of NODES) {
+      const hash = await ctx.wallet('deployer').writeContract({
+        ...committee,
+        functionName: 'depositBond',
+        args: [ctx.accounts[node].address, parseEther('1')],
+        value: parseEther('1'),
+      });
+      await ctx.client.waitForTransactionReceipt({ hash });
+    }
+    const keys = NODES.map((node) => toHex(secp256k1.getPublicKey(hexToBytes(devKey(node)), true)));
+    await send(ctx, 'deployer', {
+      ...committee,
+      functionName: 'setCommittee',
+      args: [NODES.map((node) => ctx.accounts[node].address), keys, 2n],
+    });
+  }
+  const committee = { abi: mpcCommitteeAbi, address };
+  if ((await ctx.client.readContract({ ...committee, functionName: 'epoch' })) === 0n) return false;
+  const now = (await ctx.client.getBlock()).timestamp;
+  const params = encodeAbiParameters(
+    [{ type: 'address' }, { type: 'uint256' }, { type: 'uint8' }],
+    [ctx.deployment.governance!, 1n, 2],
+  );
+  await send(ctx, 'deployer', {
+    ...committee,
+    functionName: 'requestComputation',
+    args: [0, params, now + BigInt(DAY)],
+  });
+  const id = await ctx.client.readContract({ ...committee, functionName: 'computationCount' });
+  for (const who of ['aliceNewWallet', 'bob'] as const)
+    await send(ctx, who, {
+      ...committee,
+      functionName: 'submitInput',
+      args: [
+        id,
+        keccak256(stringToBytes(`${who} commitment`)),
+        NODES.map((n) => toHex(`${who} share for ${n}`)),
+      ],
+    });
+  return true;
 }
