@@ -1,7 +1,9 @@
 /**
- * Contract events for the pages: each contract's logs are fetched once, in `getLogs` ranges of at
- * most `maxBlockRange` blocks, and kept; later requests fetch only the blocks since. A head below
- * what was read (a restarted dev chain) starts over. Decoding uses the generated ABIs.
+ * Contract events for the pages: each contract's logs are fetched in `getLogs` ranges of at most
+ * `maxBlockRange` blocks. Logs older than the last `unconfirmedBlocks` blocks are kept, so later
+ * requests fetch only the blocks since; the recent tail is fetched afresh on every request, so a
+ * reorg within that depth never leaves orphaned events on a page. A head below what was kept (a
+ * restarted dev chain) starts over. Decoding uses the generated ABIs.
  */
 import { type Abi, type Address, type Log, type PublicClient, parseEventLogs } from 'viem';
 
@@ -21,17 +23,22 @@ export function createEventIndex(args: {
   client: PublicClient;
   fromBlock: bigint;
   maxBlockRange: number;
+  unconfirmedBlocks: number;
 }): EventIndex {
   const cache = new Map<string, Cached>();
   let head = 0n;
 
-  async function refresh(address: Address, entry: Cached, to: bigint) {
+  /** Reads `from..to` in bounded ranges, handing each range's logs to `take`. */
+  async function read(
+    address: Address,
+    from: bigint,
+    to: bigint,
+    take: (logs: Log[], until: bigint) => void,
+  ) {
     const step = BigInt(args.maxBlockRange);
-    for (let from = entry.to + 1n; from <= to; from += step) {
-      const until = from + step - 1n < to ? from + step - 1n : to;
-      const logs = await args.client.getLogs({ address, fromBlock: from, toBlock: until });
-      entry.logs.push(...logs);
-      entry.to = until;
+    for (let start = from; start <= to; start += step) {
+      const until = start + step - 1n < to ? start + step - 1n : to;
+      take(await args.client.getLogs({ address, fromBlock: start, toBlock: until }), until);
     }
   }
 
@@ -40,6 +47,7 @@ export function createEventIndex(args: {
     async events(abi, address) {
       const now = await args.client.getBlockNumber({ cacheTime: 0 });
       head = now;
+      const settled = now - BigInt(args.unconfirmedBlocks);
       const key = address.toLowerCase();
       let entry = cache.get(key);
       if (!entry || now < entry.to) {
@@ -48,14 +56,19 @@ export function createEventIndex(args: {
       }
       // One reader per contract at a time; concurrent requests wait for it and then read the rest.
       while (entry.pending) await entry.pending;
-      if (entry.to < now) {
+      if (entry.to < settled) {
         const current = entry;
-        current.pending = refresh(address, current, now).finally(() => {
+        current.pending = read(address, current.to + 1n, settled, (logs, until) => {
+          current.logs.push(...logs);
+          current.to = until;
+        }).finally(() => {
           current.pending = undefined;
         });
         await current.pending;
       }
-      return parseEventLogs({ abi, logs: entry.logs.filter((l) => (l.blockNumber ?? 0n) <= now) });
+      const recent: Log[] = [];
+      await read(address, entry.to + 1n, now, (logs) => recent.push(...logs));
+      return parseEventLogs({ abi, logs: [...entry.logs, ...recent] });
     },
   };
 }

@@ -41,6 +41,8 @@ export const dashboardOptionsSchema = z.strictObject({
   fromBlock: z.number().int().min(0).default(0),
   /** Most blocks per `getLogs` request. */
   maxBlockRange: z.number().int().min(1).default(2_000),
+  /** Events of the latest blocks are read afresh on each visit, never kept (reorg depth). */
+  unconfirmedBlocks: z.number().int().min(0).default(12),
   /** Timeout of each agent's /healthz and /metrics request. */
   healthTimeoutMs: z.number().int().min(10).default(2_000),
   /** How often (at most) Redis is searched for new queues. */
@@ -108,6 +110,7 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
       client,
       fromBlock: BigInt(options.fromBlock),
       maxBlockRange: options.maxBlockRange,
+      unconfirmedBlocks: options.unconfirmedBlocks,
     }),
     nameOf: (a) => names.get(a.toLowerCase()) ?? a,
   };
