@@ -7,7 +7,10 @@
  *   npm start -- --once            exit after the scenario (0 only when every step did what it should)
  *   npm start -- --scenario none   just run the stack
  */
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Dashboard, demoLabels, startDashboard } from '../dashboard/index.js';
+import { stackDir } from './agents.js';
 import { deploy } from './deploy.js';
 import { createProgress, oneLine } from './progress.js';
 import { createScenarioContext, devAccount, devKey, PEOPLE } from './scenario/context.js';
@@ -64,6 +67,7 @@ const progress = createProgress();
 let rpcUrl = '';
 let redisUrl = '';
 let deployment: Record<string, `0x${string}`> = {};
+let dashboard: Dashboard | undefined;
 
 const ready =
   (await progress.step('start the local chain (anvil)', async () => {
@@ -102,6 +106,23 @@ const ready =
       names.push(...started.services.flatMap((s) => ('name' in s ? [String(s.name)] : [])));
     }
     return `${names.length} agent processes (logs in .stoa/logs/)`;
+  })) &&
+  (await progress.step('start the dashboard', async () => {
+    const agents = services.flatMap((s) =>
+      'httpUrl' in s && 'name' in s ? [{ name: String(s.name), url: String(s.httpUrl) }] : [],
+    );
+    const logFile = join(stackDir, 'logs', 'dashboard.log');
+    dashboard = await startDashboard({
+      rpcUrl,
+      redisUrl,
+      deployment,
+      agents,
+      port: await portOr(8090),
+      labels: demoLabels(),
+      logFile,
+    });
+    services.push({ url: dashboard.url, port: dashboard.port, stop: dashboard.close });
+    return dashboard.url;
   }));
 
 if (ready && opts.scenario !== 'none') {
@@ -117,6 +138,10 @@ if (ready && opts.scenario !== 'none') {
 
 console.log(`\n${progress.summary()}`);
 if (opts.once || !ready) await stopAll(progress.ok() ? 0 : 1);
+if (dashboard)
+  console.log(
+    `\nDashboard ${dashboard.url}/\n${dashboard.links.map((l) => `  ${l.title}: ${l.url}`).join('\n')}`,
+  );
 console.log(`\nStack running: chain ${rpcUrl} (id ${CHAIN_ID}), Redis ${redisUrl}. Ctrl-C stops everything.`);
 process.stdin.resume();
 process.on('uncaughtException', (err) => {

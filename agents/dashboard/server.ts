@@ -1,0 +1,183 @@
+/**
+ * `startDashboard`: the dashboard's HTTP server (express). Pages are rendered on request from the
+ * chain (viem, events indexed in bounded `getLogs` ranges), the agents' health endpoints and Redis;
+ * `/queues` is bull-board over every queue found in Redis.
+ */
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { pino } from 'pino';
+import { type Address, createPublicClient, defineChain, getAddress, http, type PublicClient } from 'viem';
+import { z } from 'zod';
+import { shortMessage } from '../runtime/errors.js';
+import { createLogger, type Logger } from '../runtime/log.js';
+import { type AgentEndpoint, agentsFromConfigDir } from './agents.js';
+import type { Deployment, PageContext } from './context.js';
+import { createEventIndex } from './events.js';
+import { html, layout } from './html.js';
+import { type PageDeps, pages, renderPage } from './pages.js';
+import { createQueueBoard } from './queues.js';
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte hex address');
+
+/** The dashboard's settings (README.md lists them). */
+export const dashboardOptionsSchema = z.strictObject({
+  rpcUrl: z.url({ protocol: /^https?$/ }),
+  redisUrl: z.url({ protocol: /^rediss?$/ }),
+  /** Contract name -> address (deployments/<chainId>.json). */
+  deployment: z.record(z.string(), address),
+  /** The agents to watch, or a directory of agent config files (`.stoa/agents`) read on each visit. */
+  agents: z
+    .union([
+      z.array(z.strictObject({ name: z.string(), url: z.url(), prefix: z.string().optional() })),
+      z.strictObject({ configDir: z.string() }),
+    ])
+    .default([]),
+  host: z.string().default('127.0.0.1'),
+  /** 0 = any free port. */
+  port: z.number().int().min(0).max(65_535).default(0),
+  /** Address -> name shown instead of the address (the deployment's contracts are named anyway). */
+  labels: z.record(z.string(), z.string()).default({}),
+  /** First block whose events are read. */
+  fromBlock: z.number().int().min(0).default(0),
+  /** Most blocks per `getLogs` request. */
+  maxBlockRange: z.number().int().min(1).default(2_000),
+  /** Events of the latest blocks are read afresh on each visit, never kept (reorg depth). */
+  unconfirmedBlocks: z.number().int().min(0).default(12),
+  /** Timeout of each agent's /healthz and /metrics request. */
+  healthTimeoutMs: z.number().int().min(10).default(2_000),
+  /** How often (at most) Redis is searched for new queues. */
+  queueRefreshMs: z.number().int().min(0).default(2_000),
+  /** bull-board without retry/remove/promote buttons. */
+  queuesReadOnly: z.boolean().default(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Write the JSON logs to this file (appending) instead of stdout. */
+  logFile: z.string().optional(),
+});
+export type DashboardOptions = z.input<typeof dashboardOptionsSchema>;
+
+export type Dashboard = {
+  url: string;
+  port: number;
+  /** Page title -> absolute URL, in menu order (queues last). */
+  links: { title: string; url: string }[];
+  close: () => Promise<void>;
+};
+
+export async function startDashboard(input: DashboardOptions & { logger?: Logger }): Promise<Dashboard> {
+  const { logger: given, ...rest } = input;
+  const parsed = dashboardOptionsSchema.safeParse(rest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`dashboard settings: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const options = parsed.data;
+  const destination = options.logFile
+    ? pino.destination({ dest: options.logFile, mkdir: true, sync: false })
+    : undefined;
+  const logger = (given ?? createLogger({ level: options.logLevel, destination })).child({
+    component: 'dashboard',
+  });
+
+  const probe = createPublicClient({ transport: http(options.rpcUrl) });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch (error) {
+    throw new Error(`dashboard: cannot reach the chain at ${options.rpcUrl}: ${shortMessage(error)}`);
+  }
+  const chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [options.rpcUrl] } },
+  });
+  const client = createPublicClient({
+    chain,
+    transport: http(options.rpcUrl),
+    pollingInterval: 250,
+  }) as PublicClient;
+  const deployment: Deployment = Object.fromEntries(
+    Object.entries(options.deployment).map(([k, v]) => [k, getAddress(v)]),
+  ) as Record<string, Address>;
+  const names = new Map<string, string>([
+    ...Object.entries(options.labels).map(([a, n]) => [a.toLowerCase(), n] as const),
+    ...Object.entries(deployment).map(([n, a]) => [a.toLowerCase(), n] as const),
+  ]);
+  const ctx: PageContext = {
+    client,
+    deployment,
+    index: createEventIndex({
+      client,
+      fromBlock: BigInt(options.fromBlock),
+      maxBlockRange: options.maxBlockRange,
+      unconfirmedBlocks: options.unconfirmedBlocks,
+    }),
+    nameOf: (a) => names.get(a.toLowerCase()) ?? a,
+  };
+  const agentSource = options.agents;
+  const agents = (): AgentEndpoint[] =>
+    Array.isArray(agentSource) ? agentSource : agentsFromConfigDir(agentSource.configDir);
+  const queues = createQueueBoard({
+    redisUrl: options.redisUrl,
+    basePath: '/queues',
+    readOnly: options.queuesReadOnly,
+    refreshMs: options.queueRefreshMs,
+  });
+  const deps: PageDeps = { ctx, agents, queues, healthTimeoutMs: options.healthTimeoutMs };
+
+  const app = express();
+  app.disable('x-powered-by');
+  for (const page of pages) {
+    app.get(page.path, async (_req, res) => {
+      try {
+        res.type('html').send(await renderPage(page, deps));
+      } catch (error) {
+        const message = shortMessage(error);
+        logger.error({ page: page.path, err_message: message }, 'page failed');
+        res
+          .status(500)
+          .type('html')
+          .send(
+            layout({ title: page.title, path: page.path, body: html`<p class="bad">error: ${message}</p>` }),
+          );
+      }
+    });
+  }
+  app.use(
+    '/queues',
+    async (_req, _res, next) => {
+      await queues
+        .refresh()
+        .catch((error) => logger.warn({ err_message: shortMessage(error) }, 'queue discovery failed'));
+      next();
+    },
+    queues.router,
+  );
+
+  const server = app.listen(options.port, options.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error) =>
+      reject(
+        new Error(`dashboard: cannot listen on ${options.host}:${options.port}: ${shortMessage(error)}`),
+      ),
+    );
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, chain_id: chainId }, 'dashboard listening');
+  return {
+    url,
+    port,
+    links: [
+      ...pages.map((p) => ({ title: p.title, url: `${url}${p.path}` })),
+      { title: 'Queues', url: `${url}/queues` },
+    ],
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+    },
+  };
+}
