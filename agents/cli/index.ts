@@ -33,7 +33,7 @@ const groups: Group[] = [
   { name: 'kyc', summary: 'KYC attestations: attest, revoke', load: () => import('./commands/kyc.js') },
   {
     name: 'token',
-    summary: 'security token: mint, transfer, freeze, force, recover, doc, balance',
+    summary: 'security token: mint, transfer, freeze, force, recover, doc, balance, system-holder',
     load: () => import('./commands/token.js'),
   },
   {

@@ -24,6 +24,8 @@ export const keys = {
 export type Who = keyof typeof keys;
 export const address = (who: Who) => privateKeyToAccount(keys[who]).address;
 
+const STOA_TIMEOUT_MS = 120_000;
+
 export type Run = { code: number | null; stdout: string; stderr: string };
 
 /** Runs `bin/stoa args` with `env` added (STOA_PRIVATE_KEY from `as`, unless given). */
@@ -36,7 +38,15 @@ export function stoa(args: string[], options: { env?: NodeJS.ProcessEnv; as?: Wh
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // A command that hangs fails its test with what it printed, not a hook timeout.
+    const timer = setTimeout(() => {
+      stderr += `\n(stoa ${args.join(' ')} killed after ${STOA_TIMEOUT_MS / 1000} s)`;
+      child.kill('SIGKILL');
+    }, STOA_TIMEOUT_MS);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

@@ -95,12 +95,23 @@ describe('several processes of one role against one Redis', () => {
       timeoutMs: 120_000,
     });
 
-    const metrics = await Promise.all(
-      instances.map(async (instance) => (await fetch(`http://127.0.0.1:${instance.port()}/metrics`)).text()),
+    const scrape = () =>
+      Promise.all(
+        instances.map(async (instance) => (await fetch(`http://127.0.0.1:${instance.port()}/metrics`)).text()),
+      );
+    const completedOf = (texts: string[]) =>
+      texts.map((text) => series(text, 'stoa_jobs_total', 'kind="event",outcome="completed"'));
+    // A job counts as completed just after its handler's ack is mined: wait for the last ones.
+    let metrics: string[] = [];
+    await waitFor(
+      async () => {
+        metrics = await scrape();
+        const [a, b] = completedOf(metrics);
+        return a! + b! >= sent;
+      },
+      { what: `${sent} jobs completed`, timeoutMs: 30_000 },
     );
-    const completed = metrics.map((text) =>
-      series(text, 'stoa_jobs_total', 'kind="event",outcome="completed"'),
-    );
+    const completed = completedOf(metrics);
     const mined = metrics.map((text) => series(text, 'stoa_demo_acks_total', 'result="mined"'));
     // Each event ran once over both processes, each ack was mined once by one of them...
     expect(completed[0]! + completed[1]!).toBe(sent);

@@ -1,5 +1,5 @@
 /**
- * `stoa token mint|transfer|freeze|force|recover|doc|balance`: the share token's actions. Amounts
+ * `stoa token mint|transfer|freeze|force|recover|doc|balance|system-holder`: the share token's actions. Amounts
  * are decimals in the token's units; a refused action prints the token's custom error.
  */
 import { readFileSync } from 'node:fs';
@@ -7,10 +7,15 @@ import type { Command } from 'commander';
 import { type Address, formatUnits, type Hex, hexToString, keccak256, stringToHex, toBytes } from 'viem';
 import { securityTokenAbi } from '../../generated/abis.js';
 import { type CliContext, createCliContext, parseAddress } from '../context.js';
-import { action, chainOptions, examples, usage } from '../options.js';
+import { action, type ChainOptions, chainOptions, examples, usage } from '../options.js';
 
-const tokenOf = (ctx: CliContext) =>
-  ({ address: ctx.contract('securityToken'), abi: securityTokenAbi }) as const;
+/** The token acted on: `--token` (any share token of the deployment, e.g. a basket component) or the
+ * deployment's `securityToken`. */
+const tokenOf = (ctx: CliContext, options: ChainOptions & { token?: string }) =>
+  ({
+    address: options.token ? parseAddress(options.token, '--token') : ctx.contract('securityToken'),
+    abi: securityTokenAbi,
+  }) as const;
 
 async function show(ctx: CliContext, token: Address, amount: bigint) {
   return `${formatUnits(amount, await ctx.decimalsOf(token))}`;
@@ -23,7 +28,10 @@ function documentName(name: string): Hex {
 }
 
 export function register(program: Command): void {
-  const token = program.command('token').description('security token actions (issuer, agent and holder)');
+  const token = program
+    .command('token')
+    .description('security token actions (issuer, agent and holder)')
+    .option('--token <address>', "the share token to act on (default: the deployment's securityToken)");
 
   const mint = chainOptions(
     token.command('mint').description('issue new shares to a verified wallet (issuer role)'),
@@ -34,7 +42,7 @@ export function register(program: Command): void {
       action<[string, string], object>(async ([toText, amountText], options) => {
         const to = parseAddress(toText, 'to');
         const ctx = await createCliContext(options);
-        const t = tokenOf(ctx);
+        const t = tokenOf(ctx, options);
         const amount = await ctx.amount(t.address, amountText);
         const { hash } = await ctx.send({ ...t, functionName: 'mint', args: [to, amount] });
         const balance = await ctx.client.readContract({ ...t, functionName: 'balanceOf', args: [to] });
@@ -60,7 +68,7 @@ export function register(program: Command): void {
       action<[string, string], object>(async ([toText, amountText], options) => {
         const to = parseAddress(toText, 'to');
         const ctx = await createCliContext(options);
-        const t = tokenOf(ctx);
+        const t = tokenOf(ctx, options);
         const amount = await ctx.amount(t.address, amountText);
         const { hash } = await ctx.send({ ...t, functionName: 'transfer', args: [to, amount] });
         ctx.print(`transferred ${amountText} from ${ctx.account.address} to ${to} (tx ${hash})`, {
@@ -85,7 +93,7 @@ export function register(program: Command): void {
       action<[string], { amount?: string; unfreeze?: boolean }>(async ([walletText], options) => {
         const wallet = parseAddress(walletText, 'wallet');
         const ctx = await createCliContext(options);
-        const t = tokenOf(ctx);
+        const t = tokenOf(ctx, options);
         let hash: Hex;
         if (options.amount !== undefined) {
           const amount = await ctx.amount(t.address, options.amount, '--amount');
@@ -128,7 +136,7 @@ export function register(program: Command): void {
         const from = parseAddress(fromText, 'from');
         const to = parseAddress(toText, 'to');
         const ctx = await createCliContext(options);
-        const t = tokenOf(ctx);
+        const t = tokenOf(ctx, options);
         const amount = await ctx.amount(t.address, amountText);
         const { hash } = await ctx.send({ ...t, functionName: 'forcedTransfer', args: [from, to, amount] });
         ctx.print(`forced transfer of ${amountText} from ${from} to ${to} (tx ${hash})`, {
@@ -155,7 +163,7 @@ export function register(program: Command): void {
         const lost = parseAddress(lostText, 'lost');
         const next = parseAddress(newText, 'new');
         const ctx = await createCliContext(options);
-        const t = tokenOf(ctx);
+        const t = tokenOf(ctx, options);
         const { hash } = await ctx.send({ ...t, functionName: 'recoveryAddress', args: [lost, next] });
         const balance = await ctx.client.readContract({ ...t, functionName: 'balanceOf', args: [next] });
         ctx.print(
@@ -200,7 +208,7 @@ export function register(program: Command): void {
             }
           }
           const ctx = await createCliContext(options);
-          const t = tokenOf(ctx);
+          const t = tokenOf(ctx, options);
           let hash: Hex | undefined;
           if (options.remove)
             ({ hash } = await ctx.send({ ...t, functionName: 'removeDocument', args: [key] }));
@@ -248,7 +256,7 @@ export function register(program: Command): void {
       action<[string], object>(async ([walletText], options) => {
         const wallet = parseAddress(walletText, 'wallet');
         const ctx = await createCliContext(options);
-        const t = tokenOf(ctx);
+        const t = tokenOf(ctx, options);
         const [amount, frozenTokens, frozen, verified] = await Promise.all([
           ctx.client.readContract({ ...t, functionName: 'balanceOf', args: [wallet] }),
           ctx.client.readContract({ ...t, functionName: 'getFrozenTokens', args: [wallet] }),
@@ -269,4 +277,40 @@ export function register(program: Command): void {
       }),
     );
   examples(balance, ['stoa token balance 0xAlice --json']);
+
+  const systemHolder = chainOptions(
+    token
+      .command('system-holder')
+      .description(
+        'register a platform contract (a basket, an escrow) as a holder without an identity (compliance role)',
+      ),
+  )
+    .argument('<account>', 'the contract')
+    .option('--remove', 'unregister it instead')
+    .action(
+      action<[string], { remove?: boolean }>(async ([accountText], options) => {
+        const account = parseAddress(accountText, 'account');
+        const ctx = await createCliContext(options);
+        const t = tokenOf(ctx, options);
+        const registered = !options.remove;
+        const { hash } = await ctx.send({
+          ...t,
+          functionName: 'setSystemHolder',
+          args: [account, registered],
+        });
+        ctx.print(
+          `${account} ${registered ? 'registered as' : 'removed from'} system holder of ${t.address} (tx ${hash})`,
+          {
+            token: t.address,
+            account,
+            registered,
+            transaction: hash,
+          },
+        );
+      }),
+    );
+  examples(systemHolder, [
+    'stoa token system-holder 0xBasket --token 0xShareToken',
+    'stoa token system-holder 0xBasket --remove',
+  ]);
 }

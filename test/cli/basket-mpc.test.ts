@@ -1,0 +1,277 @@
+/**
+ * `stoa basket create|issue|redeem|rebalance`, `token system-holder|mint --token` and
+ * `mpc submit|status`, each through the real `bin/stoa` against a real anvil with the forge-script
+ * deployment (its demo basket of three share tokens and an MPC committee of three nodes).
+ */
+import { readFileSync } from 'node:fs';
+import { type Address, createPublicClient, createWalletClient, hexToBytes, http } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basketAbi, mpcCommitteeAbi } from '../../agents/generated/abis.js';
+import { BallotChoice, ComputationKind, encodeParams } from '../../agents/privacy/computations.js';
+import { decryptInput } from '../../agents/privacy/inputs.js';
+import { deriveEncryptionKey } from '../../agents/privacy/mpc-node/role.js';
+import { ExitCode } from '../../agents/runtime/errors.js';
+import { devKey, type Person } from '../../agents/stack/scenario/context.js';
+import { privacyDeployEnv } from '../../agents/stack/scenario/privacy.js';
+import { address, type CliChain, errorLine, json, keys, startChain, stoa, type Who } from './helpers.js';
+
+type Amounts = { amounts: string[] };
+
+describe('stoa basket and mpc', () => {
+  let chain: CliChain;
+  let deployment: Record<string, Address>;
+  let components: Address[];
+  const balanceOf = async (who: Who, token: Address) =>
+    BigInt(
+      json<{ balance: string }>(
+        await stoa(['token', 'balance', address(who), '--token', token, ...chain.args, '--json']),
+      ).balance,
+    );
+  const balances = (who: Who) => Promise.all(components.map((token) => balanceOf(who, token)));
+
+  beforeAll(async () => {
+    chain = await startChain(313373);
+    json(
+      await stoa(['deploy', ...chain.args, '--kyc-provider', address('provider'), '--json'], {
+        as: 'deployer',
+        env: privacyDeployEnv(),
+      }),
+    );
+    deployment = JSON.parse(readFileSync(chain.deploymentFile, 'utf8'));
+    for (const who of ['alice', 'bob'] as const)
+      json(
+        await stoa(
+          [
+            'kyc',
+            'attest',
+            address(who),
+            '--investor',
+            `client-${who}`,
+            '--country',
+            'CH',
+            ...chain.args,
+            '--json',
+          ],
+          { as: 'provider' },
+        ),
+      );
+    const client = createPublicClient({ transport: http(chain.anvil.url) });
+    const list = await client.readContract({
+      address: deployment.basket!,
+      abi: basketAbi,
+      functionName: 'components',
+    });
+    components = list.map((c) => c.token);
+  }, 300_000);
+  afterAll(async () => {
+    await chain?.anvil.stop();
+  });
+
+  it('issues and redeems the demo basket, refusing an ineligible receiver', {
+    timeout: 300_000,
+  }, async () => {
+    expect(components).toHaveLength(3);
+    for (const token of components)
+      json(
+        await stoa(['token', 'mint', address('alice'), '1000', '--token', token, ...chain.args, '--json'], {
+          as: 'deployer',
+        }),
+      );
+    const before = await balances('alice');
+
+    const issued = json<Amounts>(
+      await stoa(['basket', 'issue', deployment.basket!, '2', ...chain.args, '--json'], { as: 'alice' }),
+    );
+    const paid = issued.amounts.map(BigInt);
+    expect(paid.every((amount) => amount > 0n)).toBe(true);
+    expect(await balances('alice')).toEqual(before.map((b, i) => b - paid[i]!));
+
+    // Carol has no identity: the basket token is restricted like its components.
+    const refused = await stoa(
+      ['basket', 'issue', deployment.basket!, '1', '--to', address('carol'), ...chain.args],
+      {
+        as: 'alice',
+      },
+    );
+    expect(refused.code).toBe(ExitCode.fatal);
+    expect(errorLine(refused)).toMatch(/^stoa basket issue: refused: \w+\(/);
+
+    const redeemed = json<Amounts>(
+      await stoa(
+        ['basket', 'redeem', deployment.basket!, '1', '--to', address('bob'), ...chain.args, '--json'],
+        {
+          as: 'alice',
+        },
+      ),
+    );
+    const returned = redeemed.amounts.map(BigInt);
+    // Half of what two tokens cost, never more (rounding favours the basket).
+    for (const [i, amount] of returned.entries()) {
+      expect(amount).toBeLessThanOrEqual(paid[i]! / 2n);
+      expect(amount).toBeGreaterThanOrEqual(paid[i]! / 2n - 1n);
+    }
+    expect(await balances('bob')).toEqual(returned);
+  });
+
+  it('creates a basket, registers it with its components, issues and rebalances it', {
+    timeout: 300_000,
+  }, async () => {
+    const [stoaToken, bond] = [components[0]!, components[1]!];
+    const created = json<{ basket: Address }>(
+      await stoa(
+        [
+          'basket',
+          'create',
+          '--name',
+          'Pair',
+          '--symbol',
+          'PAIR',
+          '--component',
+          `${stoaToken}:1`,
+          '--component',
+          `${bond}:4`,
+          '--natural-unit',
+          '1000000000000000000',
+          ...chain.args,
+          '--json',
+        ],
+        { as: 'deployer' },
+      ),
+    );
+    // Without registration the basket cannot hold the restricted components.
+    const unregistered = await stoa(['basket', 'issue', created.basket, '1', ...chain.args], { as: 'alice' });
+    expect(unregistered.code).toBe(ExitCode.fatal);
+    expect(errorLine(unregistered)).toMatch(/^stoa basket issue: refused: /);
+    for (const token of [stoaToken, bond])
+      expect(
+        json<{ registered: boolean }>(
+          await stoa(['token', 'system-holder', created.basket, '--token', token, ...chain.args, '--json'], {
+            as: 'deployer',
+          }),
+        ).registered,
+      ).toBe(true);
+    expect(
+      json<Amounts>(
+        await stoa(['basket', 'issue', created.basket, '3', ...chain.args, '--json'], { as: 'alice' }),
+      ).amounts,
+    ).toEqual(['3', '12']);
+
+    // The manager (the deployer) moves to 2 STOA per token, paying with the bond (the quote).
+    const started = json<{ units: string[] }>(
+      await stoa(
+        [
+          'basket',
+          'rebalance',
+          created.basket,
+          '--quote',
+          '1',
+          '--target',
+          '2:3000000000000000000:5000000000000000000',
+          '--target',
+          '4:1:1',
+          '--duration',
+          '1h',
+          ...chain.args,
+          '--json',
+        ],
+        { as: 'deployer' },
+      ),
+    );
+    expect(started.units).toEqual(['1', '4']);
+    const locked = await stoa(['basket', 'issue', created.basket, '1', ...chain.args], { as: 'alice' });
+    expect(errorLine(locked)).toMatch(/^stoa basket issue: refused: \w*Rebalanc\w*\(/);
+    const notManager = await stoa(['basket', 'rebalance', created.basket, '--end', ...chain.args], {
+      as: 'alice',
+    });
+    expect(notManager.code).toBe(ExitCode.fatal);
+
+    await chain.travel(3601);
+    expect(
+      json<{ ended: boolean }>(
+        await stoa(['basket', 'rebalance', created.basket, '--end', ...chain.args, '--json'], {
+          as: 'deployer',
+        }),
+      ).ended,
+    ).toBe(true);
+    json(await stoa(['basket', 'issue', created.basket, '1', ...chain.args, '--json'], { as: 'alice' }));
+  });
+
+  it('submits ballot shares the nodes can open and reads the committee', { timeout: 180_000 }, async () => {
+    const committee = json<{ epoch: string; nodes: Address[]; threshold: string }>(
+      await stoa(['mpc', 'status', ...chain.args, '--json']),
+    );
+    expect(committee).toMatchObject({ epoch: '1', threshold: '2' });
+    expect(committee.nodes).toHaveLength(3);
+
+    // The committee's admin (the deployer) requests a ballot on proposal 1 of the governance.
+    const client = createPublicClient({ transport: http(chain.anvil.url) });
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(keys.deployer),
+      transport: http(chain.anvil.url),
+    });
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: deployment.mpcCommittee!,
+      abi: mpcCommitteeAbi,
+      functionName: 'requestComputation',
+      args: [
+        ComputationKind.SecretBallot,
+        encodeParams({
+          kind: ComputationKind.SecretBallot,
+          governance: deployment.governance!,
+          proposalId: 1n,
+          choices: 3,
+        }),
+        (await client.getBlock()).timestamp + 3600n,
+      ],
+    });
+    expect(hash).toMatch(/^0x/);
+
+    const submitted = json<{ computation: string; index: string; commitment: string }>(
+      await stoa(['mpc', 'submit', '1', String(BallotChoice.No), ...chain.args, '--json'], { as: 'alice' }),
+    );
+    expect(submitted).toMatchObject({ computation: '1', index: '0' });
+    const tooMany = await stoa(['mpc', 'submit', '1', '0', '1', ...chain.args], { as: 'bob' });
+    expect(tooMany.code).toBe(ExitCode.usage);
+    expect(errorLine(tooMany)).toBe('stoa mpc submit: computation 1 (SecretBallot) takes one choice, got 2');
+    const badChoice = await stoa(['mpc', 'submit', '1', '3', ...chain.args], { as: 'bob' });
+    expect(badChoice.code).toBe(ExitCode.usage);
+    expect(errorLine(badChoice)).toBe(
+      'stoa mpc submit: computation 1: choice 3 is not one of 0..2 (0 yes, 1 no, 2 abstain)',
+    );
+
+    const status = json<{ kind: string; status: string; inputs: number; output: unknown }>(
+      await stoa(['mpc', 'status', '1', ...chain.args, '--json']),
+    );
+    expect(status).toMatchObject({ kind: 'SecretBallot', status: 'Collecting', inputs: 1, output: null });
+    // What the chain recorded is the ciphertexts, never the choice.
+    const [input] = await client.getContractEvents({
+      address: deployment.mpcCommittee!,
+      abi: mpcCommitteeAbi,
+      eventName: 'InputSubmitted',
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(input?.args.commitment).toBe(submitted.commitment);
+    // Two nodes open their payloads (the demo's node keys): together they hold the three XOR share
+    // vectors of the choice's bits, which give back "no" (1 = bits 1, 0).
+    const held = [0, 1].flatMap((nodeIndex) =>
+      decryptInput({
+        privateKey: hexToBytes(deriveEncryptionKey(devKey(`mpcNode${nodeIndex + 1}` as Person))),
+        nodeIndex,
+        ciphertext: input!.args.ciphertexts[nodeIndex]!,
+        commitment: input!.args.commitment,
+        context: {
+          chainId: 313373,
+          committee: deployment.mpcCommittee!,
+          computationId: 1n,
+          submitter: address('alice'),
+        },
+      }),
+    );
+    const byIndex = new Map(held.map((share) => [share.index, share.values]));
+    const bits = byIndex.get(0)!.map((bit, j) => bit ^ byIndex.get(1)![j]! ^ byIndex.get(2)![j]!);
+    expect(bits).toEqual([1n, 0n]);
+  });
+});
