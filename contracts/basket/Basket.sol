@@ -77,7 +77,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     uint256 private constant WAD = 1e18;
     uint256 private constant YEAR = 365 days;
-    uint256 private constant MAX_NATURAL_UNIT = 1e18;
+    /// @dev Up to 1e36 basket base units per unit list: with a natural unit of 1e36, a 0-decimal component keeps 18
+    /// decimals of a share per whole basket token, so folding the fee multiplier into the units (rebalance start)
+    /// loses at most 1e-18 share per basket token. Every amount is a 512-bit `mulDiv` over `_denominator`
+    /// (<= 1e54), units stay below 2^88.
+    uint256 private constant MAX_NATURAL_UNIT = 1e36;
 
     // -------------------------------------------------------------------------------- Immutables
 
