@@ -490,7 +490,9 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     }
 
     /// @dev Opens `component`'s auction (index `index`) unless its usable balance already meets the target; then
-    /// returns the unit to settle at instead: the target, or less if the usable balance backs less.
+    /// returns the unit to settle at instead: when buying, the target, or less if the usable balance backs less; when
+    /// selling, what the usable balance backs (rounded down): nothing is left to sell, so the balance is within one
+    /// base unit of the target's, and the holders keep that fraction rather than leaving it unattributed.
     function _openAuction(
         uint256 index,
         Component memory component,
@@ -519,7 +521,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         (uint256 usable,) = _usable(component);
         opened = _remaining(auction_, usable, supply) != 0;
         if (opened) _auctions[index] = auction_;
-        else settled = Math.min(target.unit, _unitOf(usable, supply));
+        else settled = sell ? _unitOf(usable, supply) : Math.min(target.unit, _unitOf(usable, supply));
     }
 
     /// @inheritdoc IBasket

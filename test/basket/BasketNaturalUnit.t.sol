@@ -100,4 +100,22 @@ contract BasketNaturalUnitTest is BasketFixture {
         }
         _assertCollateralized(basket);
     }
+
+    /// @dev A target just below the folded unit ("keep it", with room for the fee accruing until execution) leaves
+    /// nothing to sell: no auction, and the unit settles at what the balance backs, not at the lower target.
+    function test_startRebalance_keepTargetBelowTheFoldSettlesAtTheBacking() public {
+        Basket basket = _basket([uint256(10), 40, 10], FINE, 2e18);
+        vm.warp(block.timestamp + 1 hours);
+        Target[] memory targets = new Target[](3);
+        targets[0] = Target({unit: 9.99e18, startPrice: 2e18, endPrice: 1e18});
+        targets[2] = Target({unit: 14e18, startPrice: 1e18, endPrice: 2e18});
+        vm.prank(basketManager);
+        basket.startRebalance(QUOTE, targets, 1 hours);
+        (,, bool running,,) = basket.auction(0);
+        assertFalse(running, "nothing to sell");
+        (,, running,,) = basket.auction(2);
+        assertTrue(running, "SRLT bought");
+        assertEq(basket.units()[0], 20 * FINE / basket.totalSupply(), "what 20 shares back");
+        assertGt(basket.units()[0], 9.9999e18);
+    }
 }
