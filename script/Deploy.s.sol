@@ -198,8 +198,10 @@ contract Deploy is Script {
         address[] memory components = new address[](3);
         (components[0], components[1], components[2]) =
         (address(token.token), address(stack.bond), address(stack.realty));
+        // Natural unit 1e36: the units are shares per 1e36 basket base units (1e18 whole tokens), so a 0-decimal
+        // share keeps 18 decimals per whole basket token when the fee multiplier is folded into the units.
         uint256[] memory units = new uint256[](3);
-        (units[0], units[1], units[2]) = (10, 40, 10);
+        (units[0], units[1], units[2]) = (10e18, 40e18, 10e18);
         stack.basket = stack.factory
             .createBasket(
                 BasketConfig({
@@ -207,7 +209,7 @@ contract Deploy is Script {
                     symbol: "SBSK",
                     components: components,
                     units: units,
-                    naturalUnit: 1e18,
+                    naturalUnit: 1e36,
                     manager: vm.envOr("STOA_BASKET_MANAGER", executor),
                     feeRecipient: vm.envOr("STOA_BASKET_FEE_RECIPIENT", deployer),
                     feeRate: 0.02e18

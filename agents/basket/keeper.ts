@@ -18,7 +18,16 @@ import { type Address, encodeAbiParameters, getAddress, keccak256, maxUint256, p
 import { z } from 'zod';
 import { basketAbi, basketFactoryAbi, oraclePriceFeedAbi, securityTokenAbi } from '../generated/abis.js';
 import { defineRole, FatalError, type Revert, type RevertClass, type RoleContext } from '../runtime/index.js';
-import { acceptable, atTarget, fairPrice, parseValue, priceCurve, sizeBid, type Valued } from './policy.js';
+import {
+  acceptable,
+  atTarget,
+  fairPrice,
+  granularity,
+  parseValue,
+  priceCurve,
+  sizeBid,
+  type Valued,
+} from './policy.js';
 
 const address = z
   .string()
@@ -152,16 +161,18 @@ async function metaOf(ctx: RoleContext<unknown>, basket: Address): Promise<Meta>
 export async function readBasket(ctx: RoleContext<unknown>, basket: Address) {
   const client = ctx.chain.client;
   const on = { address: basket, abi: basketAbi } as const;
-  const [status, supply, feeState, rebalance, collateral, units, manager, block] = await Promise.all([
-    client.readContract({ ...on, functionName: 'status' }),
-    client.readContract({ ...on, functionName: 'totalSupply' }),
-    client.readContract({ ...on, functionName: 'feeState' }),
-    client.readContract({ ...on, functionName: 'rebalanceState' }),
-    client.readContract({ ...on, functionName: 'collateral' }),
-    client.readContract({ ...on, functionName: 'units' }),
-    client.readContract({ ...on, functionName: 'manager' }),
-    client.getBlock({ blockTag: 'latest' }),
-  ]);
+  const [status, supply, feeState, rebalance, collateral, units, manager, block, naturalUnit] =
+    await Promise.all([
+      client.readContract({ ...on, functionName: 'status' }),
+      client.readContract({ ...on, functionName: 'totalSupply' }),
+      client.readContract({ ...on, functionName: 'feeState' }),
+      client.readContract({ ...on, functionName: 'rebalanceState' }),
+      client.readContract({ ...on, functionName: 'collateral' }),
+      client.readContract({ ...on, functionName: 'units' }),
+      client.readContract({ ...on, functionName: 'manager' }),
+      client.getBlock({ blockTag: 'latest' }),
+      client.readContract({ ...on, functionName: 'naturalUnit' }),
+    ]);
   return {
     status,
     supply,
@@ -175,6 +186,7 @@ export async function readBasket(ctx: RoleContext<unknown>, basket: Address) {
     usable: collateral[0],
     required: collateral[1],
     units,
+    naturalUnit,
     manager,
     now: block.timestamp,
   };
@@ -311,8 +323,11 @@ async function visit(ctx: Ctx, basket: Address) {
     state.status === BasketStatus.Active &&
     state.manager === ctx.account
   ) {
+    // A unit within one component base unit (spread over the supply) of its target is as close as
+    // whole base units get: no new rebalance for it.
+    const slack = granularity(state.naturalUnit, state.supply);
     const off = goal.units.some(
-      (unit, i) => i !== goal.quote && !atTarget(state.units[i] ?? 0n, unit, goal.tolerance_bps),
+      (unit, i) => i !== goal.quote && !atTarget(state.units[i] ?? 0n, unit, goal.tolerance_bps, slack),
     );
     if (off)
       await ctx.enqueue({ name: 'start', id: `${basket}-${state.rebalance.startTime}`, data: { basket } });

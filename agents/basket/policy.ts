@@ -73,8 +73,26 @@ export function sizeBid(args: {
   return { amount, limit: (amount * price) / WAD };
 }
 
-/** Whether `unit` is within `toleranceBps` of `target` (both base units per natural unit). */
-export function atTarget(unit: bigint, target: bigint, toleranceBps: number): boolean {
+/**
+ * Whether `unit` is within `toleranceBps` of `target` (both base units per natural unit), or within
+ * `slack`: the gap one indivisible base unit of the component makes (`granularity`), which no
+ * rebalance can close.
+ */
+export function atTarget(unit: bigint, target: bigint, toleranceBps: number, slack = 0n): boolean {
   const gap = unit > target ? unit - target : target - unit;
-  return gap * BPS <= target * BigInt(toleranceBps);
+  return gap <= slack || gap * BPS <= target * BigInt(toleranceBps);
 }
+
+/**
+ * The unit one base unit of a component makes for `supply` basket base units: `naturalUnit /
+ * supply`, rounded up (0 without supply). The basket holds whole base units, so a unit reached by
+ * a rebalance sits within this of its target.
+ */
+export const granularity = (naturalUnit: bigint, supply: bigint): bigint =>
+  supply === 0n ? 0n : (naturalUnit + supply - 1n) / supply;
+
+/**
+ * Base units of a component per whole basket token (1e18 base units), WAD-scaled, from a unit per
+ * `naturalUnit`: `10e18` at natural unit 1e36 is 10 shares per token (`10e18`).
+ */
+export const perWholeToken = (unit: bigint, naturalUnit: bigint): bigint => (unit * WAD * WAD) / naturalUnit;

@@ -77,7 +77,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     uint256 private constant WAD = 1e18;
     uint256 private constant YEAR = 365 days;
-    uint256 private constant MAX_NATURAL_UNIT = 1e18;
+    /// @dev Up to 1e36 basket base units per unit list: with a natural unit of 1e36, a 0-decimal component keeps 18
+    /// decimals of a share per whole basket token, so folding the fee multiplier into the units (rebalance start)
+    /// loses at most 1e-18 share per basket token. Every amount is a 512-bit `mulDiv` over `_denominator`
+    /// (<= 1e54), units stay below 2^88.
+    uint256 private constant MAX_NATURAL_UNIT = 1e36;
 
     // -------------------------------------------------------------------------------- Immutables
 
@@ -486,7 +490,9 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     }
 
     /// @dev Opens `component`'s auction (index `index`) unless its usable balance already meets the target; then
-    /// returns the unit to settle at instead: the target, or less if the usable balance backs less.
+    /// returns the unit to settle at instead: when buying, the target, or less if the usable balance backs less; when
+    /// selling, what the usable balance backs (rounded down): nothing is left to sell, so the balance is within one
+    /// base unit of the target's, and the holders keep that fraction rather than leaving it unattributed.
     function _openAuction(
         uint256 index,
         Component memory component,
@@ -515,7 +521,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         (uint256 usable,) = _usable(component);
         opened = _remaining(auction_, usable, supply) != 0;
         if (opened) _auctions[index] = auction_;
-        else settled = Math.min(target.unit, _unitOf(usable, supply));
+        else settled = sell ? _unitOf(usable, supply) : Math.min(target.unit, _unitOf(usable, supply));
     }
 
     /// @inheritdoc IBasket

@@ -60,7 +60,7 @@ contract BasketFuzzTest is BasketFixture {
         uint256 quantity
     ) public {
         unit = bound(unit, 1, 1e6);
-        naturalUnit = bound(naturalUnit, 1, ONE);
+        naturalUnit = bound(naturalUnit, 1, 1e36);
         quantity = bound(quantity, 1, 1e21);
         address[] memory components = new address[](1);
         components[0] = address(shares[2]);

@@ -96,10 +96,16 @@ contract BasketTest is BasketFixture {
         factory.createBasket(config);
     }
 
-    function test_createBasket_revertsOnNaturalUnitAboveOne() public {
+    function test_createBasket_acceptsTheFinestNaturalUnit() public {
         BasketConfig memory config = _defaultConfig();
-        config.naturalUnit = ONE + 1;
-        vm.expectRevert(abi.encodeWithSelector(IBasket.InvalidNaturalUnit.selector, ONE + 1));
+        config.naturalUnit = 1e36;
+        assertEq(Basket(address(factory.createBasket(config))).naturalUnit(), 1e36);
+    }
+
+    function test_createBasket_revertsOnNaturalUnitAbove1e36() public {
+        BasketConfig memory config = _defaultConfig();
+        config.naturalUnit = 1e36 + 1;
+        vm.expectRevert(abi.encodeWithSelector(IBasket.InvalidNaturalUnit.selector, 1e36 + 1));
         factory.createBasket(config);
     }
 

@@ -116,8 +116,12 @@ contract DeployTest is Test {
         Component[] memory components = basket.components();
         assertEq(components.length, 3);
         assertEq(components[0].token, address(stack.token));
+        // 10 STOA + 40 SBND + 10 SRLT per whole basket token, per natural unit 1e36 (1e18 whole tokens).
+        assertEq(basket.naturalUnit(), 1e36);
         uint256[] memory units = basket.units();
-        assertEq(units[0] + units[1] + units[2], 60);
+        assertEq(units[0], 10e18);
+        assertEq(units[1], 40e18);
+        assertEq(units[2], 10e18);
         for (uint256 i; i < components.length; ++i) {
             SecurityToken component = SecurityToken(components[i].token);
             assertTrue(component.isSystemHolder(address(basket)));

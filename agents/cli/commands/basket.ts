@@ -1,7 +1,8 @@
 /**
  * `stoa basket create|issue|redeem|rebalance`: Set-style baskets from the deployment's
  * `basketFactory`. Units are base units of each component per natural unit of the basket;
- * quantities are in the basket's own units. Issuing approves each component first.
+ * quantities are in the basket's own units. Issuing approves each component first. Units and the
+ * natural unit take integers or `<digits>e<exponent>` (`10e18`, `1e36`).
  */
 import type { Command } from 'commander';
 import { type Address, parseEventLogs } from 'viem';
@@ -10,6 +11,17 @@ import { type CliContext, createCliContext, parseAddress, parseDuration, parseIn
 import { action, chainOptions, examples, usage } from '../options.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The contract's bounds (`Basket`): natural unit 1 .. 1e36, units 1 .. 2^88 - 1. */
+const MAX_NATURAL_UNIT = 10n ** 36n;
+const MAX_UNIT = 2n ** 88n - 1n;
+
+/** An integer written as digits or `<digits>e<exponent>` (`10e18`). */
+export function parseScaled(text: string, what: string): bigint {
+  const match = /^(\d+)(?:e(\d{1,2}))?$/.exec(text);
+  if (!match) throw usage(`${what}: not a non-negative integer (digits or 10e18 notation): ${text}`);
+  return BigInt(match[1]!) * 10n ** BigInt(match[2] ?? 0);
+}
 
 async function basketOf(ctx: CliContext, text: string) {
   const address = parseAddress(text, 'basket');
@@ -32,10 +44,14 @@ export function register(program: Command): void {
     .requiredOption('--symbol <symbol>', 'basket token symbol')
     .requiredOption(
       '--component <token:units>',
-      'a component and its units (base units per natural unit), repeatable, in order',
+      'a component and its units (base units per natural unit, e.g. 10e18 = 10 shares per token at natural unit 1e36), repeatable, in order',
       collect,
     )
-    .option('--natural-unit <n>', 'basket base units the units refer to (1 .. 1e18)', '1')
+    .option(
+      '--natural-unit <n>',
+      'basket base units the units refer to (1 .. 1e36); 1e36 gives 0-decimal shares 18 decimals per whole basket token, so fees lose no whole share',
+      '1',
+    )
     .option('--manager <address>', 'manager (rebalancing, fees); default: the key')
     .option('--fee-recipient <address>', 'fee recipient; default: the key')
     .option('--fee-rate <wad>', 'annual streaming fee, WAD (1e16 = 1%)', '0')
@@ -55,12 +71,17 @@ export function register(program: Command): void {
         const components: Address[] = [];
         const units: bigint[] = [];
         for (const text of options.component) {
-          const match = /^(0x[0-9a-fA-F]{40}):(\d+)$/.exec(text);
+          const match = /^(0x[0-9a-fA-F]{40}):(\d+(?:e\d{1,2})?)$/.exec(text);
           if (!match) throw usage(`--component: expected <token>:<units>, got ${text}`);
+          const unit = parseScaled(match[2]!, '--component units');
+          if (unit === 0n || unit > MAX_UNIT)
+            throw usage(`--component: units must be 1 .. 2^88 - 1 (${MAX_UNIT}), got ${text}`);
           components.push(parseAddress(match[1]!, '--component token'));
-          units.push(BigInt(match[2]!));
+          units.push(unit);
         }
-        const naturalUnit = parseInteger(options.naturalUnit, '--natural-unit');
+        const naturalUnit = parseScaled(options.naturalUnit, '--natural-unit');
+        if (naturalUnit === 0n || naturalUnit > MAX_NATURAL_UNIT)
+          throw usage(`--natural-unit: must be 1 .. 1e36, got ${options.naturalUnit}`);
         const feeRate = parseInteger(options.feeRate, '--fee-rate');
         const manager = options.manager ? parseAddress(options.manager, '--manager') : undefined;
         const feeRecipient = options.feeRecipient
@@ -97,7 +118,7 @@ export function register(program: Command): void {
       }),
     );
   examples(create, [
-    'stoa basket create --name "Stoa Basket" --symbol SBK --component 0xShareA:10 --component 0xShareB:5 --natural-unit 1',
+    'stoa basket create --name "Stoa Basket" --symbol SBK --component 0xShareA:10e18 --component 0xShareB:5e18 --natural-unit 1e36',
   ]);
 
   for (const kind of ['issue', 'redeem'] as const) {
@@ -154,7 +175,7 @@ export function register(program: Command): void {
     .option('--quote <index>', 'index of the component that absorbs the proceeds', '0')
     .option(
       '--target <unit:start:end>',
-      'per component, in order: target unit and auction prices (WAD quote per unit)',
+      'per component, in order: target unit (per natural unit, e.g. 8e18) and auction prices (WAD quote per base unit)',
       collect,
     )
     .option('--duration <duration>', 'auction duration (e.g. 1h)', '1h')
@@ -165,9 +186,14 @@ export function register(program: Command): void {
           const quoteIndex = parseInteger(options.quote, '--quote');
           const duration = BigInt(parseDuration(options.duration, '--duration'));
           const targets = (options.target ?? []).map((text) => {
-            const match = /^(\d+):(\d+):(\d+)$/.exec(text);
-            if (!match) throw usage(`--target: expected <unit>:<startPrice>:<endPrice>, got ${text}`);
-            return { unit: BigInt(match[1]!), startPrice: BigInt(match[2]!), endPrice: BigInt(match[3]!) };
+            const [unit, startPrice, endPrice, extra] = text.split(':');
+            if (!unit || !startPrice || !endPrice || extra !== undefined)
+              throw usage(`--target: expected <unit>:<startPrice>:<endPrice>, got ${text}`);
+            return {
+              unit: parseScaled(unit, '--target unit'),
+              startPrice: parseScaled(startPrice, '--target start price'),
+              endPrice: parseScaled(endPrice, '--target end price'),
+            };
           });
           if (!options.end && targets.length === 0)
             throw usage('give --target for every component, or --end');
@@ -199,7 +225,7 @@ export function register(program: Command): void {
       ),
     );
   examples(rebalance, [
-    'stoa basket rebalance 0xBasket --quote 0 --target 10:0:0 --target 8:1100000000000000000:900000000000000000 --duration 1h',
+    'stoa basket rebalance 0xBasket --quote 0 --target 10e18:0:0 --target 8e18:11e17:9e17 --duration 1h',
     'stoa basket rebalance 0xBasket --end',
   ]);
 }

@@ -20,7 +20,7 @@ import {
   toBytes,
 } from 'viem';
 import { BasketStatus } from '../../basket/keeper.js';
-import { atTarget, fairPrice, priceCurve, WAD } from '../../basket/policy.js';
+import { fairPrice, perWholeToken, priceCurve, WAD } from '../../basket/policy.js';
 import {
   basketAbi,
   governanceAbi,
@@ -49,11 +49,12 @@ const ISSUED = 2n * 10n ** 18n;
 const REDEEMED = 10n ** 18n;
 /** The rebalance: SRLT 10 -> 14 per basket token, paid in SBND (the quote); the share stays. */
 const SRLT_TARGET = 14n;
+/** A target this far below a unit keeps it: room for the fee accruing until the start (2% a year). */
+const KEEP_BPS = 1n;
 const QUOTE = 1;
 const DURATION_S = 3_600;
 const SPREAD_BPS = 500;
 const MARGIN_BPS = 50;
-const TOLERANCE_BPS = 10;
 /** `IGovernance.Topic.Basket`. */
 const BASKET_TOPIC = 3;
 const SUMMARY = 'Rebalance the Stoa Basket: SRLT 10 -> 14 per token, against SBND';
@@ -146,8 +147,16 @@ const balanceOf = (ctx: ScenarioContext, token: Address, holder: Address) =>
   ctx.client.readContract({ ...tokenAt(token), functionName: 'balanceOf', args: [holder] });
 const units = (ctx: ScenarioContext) => ctx.client.readContract({ ...basket(ctx), functionName: 'units' });
 const status = (ctx: ScenarioContext) => ctx.client.readContract({ ...basket(ctx), functionName: 'status' });
+const naturalUnit = (ctx: ScenarioContext) =>
+  ctx.client.readContract({ ...basket(ctx), functionName: 'naturalUnit' });
 const SYMBOLS = ['STOA', 'SBND', 'SRLT'];
+/** Amounts of the (0-decimal) components: whole shares. */
 const show = (amounts: readonly bigint[]) => amounts.map((a, i) => `${a} ${SYMBOLS[i]}`).join(' + ');
+/** Shares per whole basket token, to 6 decimals (rounded down), from units per natural unit. */
+const showUnits = (units: readonly bigint[], natural: bigint) =>
+  units
+    .map((unit, i) => `${formatUnits(perWholeToken(unit, natural) / 10n ** 12n, 6)} ${SYMBOLS[i]}`)
+    .join(' + ');
 
 /** The provider attests `who` (a new identity `reference`), who submits the attestation. */
 async function onboard(ctx: ScenarioContext, who: Person, reference: string) {
@@ -314,16 +323,26 @@ export const basketSteps: ScenarioStep[] = [
     title: "NAV per basket token from the oracle's final prices",
     async run(ctx) {
       const [nav] = await ctx.client.readContract({ ...basket(ctx), functionName: 'navPerToken' });
-      const current = await units(ctx);
+      const [current, stored, multiplier, natural] = await Promise.all([
+        units(ctx),
+        ctx.client.readContract({ ...basket(ctx), functionName: 'components' }),
+        ctx.client.readContract({ ...basket(ctx), functionName: 'positionMultiplier' }),
+        naturalUnit(ctx),
+      ]);
       const prices = await Promise.all(
         (await components(ctx)).map(
           async (asset) =>
             (await ctx.client.readContract({ ...feed(ctx), functionName: 'price', args: [asset] }))[0],
         ),
       );
-      const expected = current.reduce((sum, unit, i) => sum + unit * prices[i]!, 0n);
+      // Each component's value per whole token: unit x multiplier x price / (naturalUnit x 10^0).
+      const expected = stored.reduce(
+        (sum, { unit }, i) => sum + (unit * multiplier * prices[i]!) / natural,
+        0n,
+      );
       check('NAV per token', nav, expected);
-      return `1 SBSK = ${show(current)} = ${formatUnits(nav, 18)} (NAV units of the feed)`;
+      check('1 SBSK before the rebalance', showUnits(current, natural), '10 STOA + 40 SBND + 10 SRLT');
+      return `1 SBSK = ${showUnits(current, natural)} = ${formatUnits(nav, 18)} (NAV units of the feed)`;
     },
   },
   {
@@ -331,14 +350,14 @@ export const basketSteps: ScenarioStep[] = [
       'Governance (Basket topic): Alice proposes a rebalance, Carol votes yes, executed after the timelock',
     async run(ctx) {
       // The start folds the fee accrued until then (the timelock's hour at least) into the units,
-      // rounded down: 10 shares become 9. The targets keep the others where the start will leave them.
-      const stored = await ctx.client.readContract({ ...basket(ctx), functionName: 'components' });
-      const multiplier = await ctx.client.readContract({
-        ...basket(ctx),
-        functionName: 'positionMultiplier',
-      });
-      const folded = stored.map(({ unit }) => (unit * multiplier + WAD - 1n) / WAD - 1n);
-      const targets = folded.map((unit, i) => (i === 2 ? SRLT_TARGET : unit));
+      // which keep 18 decimals of a share per token (natural unit 1e36). The share keeps its unit:
+      // a target a basis point below it leaves nothing to sell, and the unit settles at what the
+      // basket's shares back. SRLT goes to 14 per token; SBND, the quote, absorbs the trade.
+      const [current, natural] = await Promise.all([units(ctx), naturalUnit(ctx)]);
+      const srltTarget = (SRLT_TARGET * natural) / WAD;
+      const targets = current.map((unit, i) =>
+        i === 2 ? srltTarget : unit - (unit * KEEP_BPS + 9_999n) / 10_000n,
+      );
       const actions = [
         {
           target: basket(ctx).address,
@@ -346,7 +365,7 @@ export const basketSteps: ScenarioStep[] = [
           data: encodeFunctionData({
             abi: basketAbi,
             functionName: 'startRebalance',
-            args: [BigInt(QUOTE), await rebalanceTargets(ctx, folded, targets), BigInt(DURATION_S)],
+            args: [BigInt(QUOTE), await rebalanceTargets(ctx, current, targets), BigInt(DURATION_S)],
           }),
         },
       ];
@@ -397,7 +416,13 @@ export const basketSteps: ScenarioStep[] = [
         functionName: 'rebalanceState',
       });
       check('auctions (SRLT only)', pending, 1n);
-      return `proposal ${id} "${SUMMARY}" executed: Dutch auction buying ${remaining} SRLT, ${formatUnits(price, 18)} SBND each, rising ${SPREAD_BPS / 100}% over the hour`;
+      const folded = await units(ctx);
+      check(
+        'STOA kept (no whole share lost to the fold)',
+        folded[0]! > (current[0]! * 9_999n) / 10_000n,
+        true,
+      );
+      return `proposal ${id} "${SUMMARY}" executed: 1 SBSK = ${showUnits(folded, natural)} after the fee fold; Dutch auction buying ${remaining} SRLT, ${formatUnits(price, 18)} SBND each, rising ${SPREAD_BPS / 100}% over the hour`;
     },
   },
   {
@@ -413,12 +438,17 @@ export const basketSteps: ScenarioStep[] = [
         fromBlock: 0n,
       });
       check('bidder', ctx.nameOf(getAddress(bid!.args.bidder!)), MAKER);
-      const after = await units(ctx);
-      check(
-        `SRLT unit within ${TOLERANCE_BPS} bps of ${SRLT_TARGET}`,
-        atTarget(after[2]!, SRLT_TARGET, TOLERANCE_BPS),
-        true,
-      );
+      const [after, natural, supply, srlt] = await Promise.all([
+        units(ctx),
+        naturalUnit(ctx),
+        ctx.client.readContract({ ...basket(ctx), functionName: 'totalSupply' }),
+        components(ctx).then((tokens) => balanceOf(ctx, tokens[2]!, basket(ctx).address)),
+      ]);
+      // Whole shares: the basket holds what 14 per token takes, rounded up, and its unit is what
+      // that holding backs (rounded down).
+      const needed = (((SRLT_TARGET * natural) / WAD) * supply + natural - 1n) / natural;
+      check('SRLT held: 14 per token, in whole shares', srlt, needed);
+      check('SRLT unit', after[2], (srlt * natural) / supply);
       const [usable, required] = await ctx.client.readContract({
         ...basket(ctx),
         functionName: 'collateral',
@@ -429,7 +459,7 @@ export const basketSteps: ScenarioStep[] = [
         true,
       );
       const [nav] = await ctx.client.readContract({ ...basket(ctx), functionName: 'navPerToken' });
-      return `marketMaker sold ${bid!.args.amount} SRLT for ${bid!.args.quoteAmount} SBND; 1 SBSK = ${show(after)} = ${formatUnits(nav, 18)}`;
+      return `marketMaker sold ${bid!.args.amount} SRLT for ${bid!.args.quoteAmount} SBND; 1 SBSK = ${showUnits(after, natural)} = ${formatUnits(nav, 18)}`;
     },
   },
   {
@@ -475,6 +505,10 @@ export const basketSteps: ScenarioStep[] = [
         functionName: 'previewRedeem',
         args: [REDEEMED],
       });
+      const [current, natural] = await Promise.all([units(ctx), naturalUnit(ctx)]);
+      // What the units say for 1 SBSK, less the fraction of a share (shares are indivisible).
+      for (const [i, unit] of current.entries())
+        check(`${SYMBOLS[i]} returned`, preview[i]! >= (REDEEMED * unit) / natural - 1n, true);
       const before = await Promise.all(tokens.map((t) => balanceOf(ctx, t, alice)));
       await send(ctx, ISSUER, { ...basket(ctx), functionName: 'redeem', args: [REDEEMED, alice] });
       const after = await Promise.all(tokens.map((t) => balanceOf(ctx, t, alice)));
@@ -484,7 +518,7 @@ export const basketSteps: ScenarioStep[] = [
         await ctx.client.readContract({ ...basket(ctx), functionName: 'balanceOf', args: [alice] }),
         ISSUED - REDEEMED,
       );
-      return `Alice got ${show(preview)} back and holds 1 SBSK`;
+      return `Alice got ${show(preview)} back for 1 SBSK = ${showUnits(current, natural)} (whole shares, rounded down) and holds 1 SBSK`;
     },
   },
 ];

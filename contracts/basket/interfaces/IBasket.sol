@@ -9,7 +9,8 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// @param symbol ERC-20 symbol of the basket token.
 /// @param components ERC-20 components (security tokens included), distinct, at most `MAX_COMPONENTS`.
 /// @param units Amount of each component, in its base units, per `naturalUnit` base units of the basket; none zero.
-/// @param naturalUnit Basket base units the units refer to (1 .. 1e18); lets 0-decimal shares back fractions.
+/// @param naturalUnit Basket base units the units refer to (1 .. 1e36); lets 0-decimal shares back fractions: 1e36
+/// gives them 18 decimals per whole basket token, so folding the fee multiplier loses no whole share.
 /// @param manager Sets fees, starts rebalances, resumes issuance after an impairment (governance, later).
 /// @param feeRecipient Receives the streaming fee, minted in basket tokens.
 /// @param feeRate Annual streaming fee, WAD (1e18 = 100%), at most `MAX_FEE_RATE`.
@@ -120,7 +121,7 @@ interface IBasket is IERC20Metadata {
     error ZeroUnit(address component);
     /// @notice Thrown at creation when `unit` of `component` does not fit 88 bits.
     error UnitTooLarge(address component, uint256 unit);
-    /// @notice Thrown at creation when the natural unit is 0 or above 1e18.
+    /// @notice Thrown at creation when the natural unit is 0 or above 1e36.
     error InvalidNaturalUnit(uint256 naturalUnit);
     /// @notice Thrown when a manager or fee recipient would be the zero address.
     error ZeroAddress();

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { atTarget, granularity, perWholeToken } from '../../agents/basket/policy.js';
+
+const WAD = 10n ** 18n;
+const FINE = 10n ** 36n;
+
+describe('basket policy: units per natural unit', () => {
+  it('reads units at natural unit 1e36 as shares per whole basket token', () => {
+    expect(perWholeToken(10n * WAD, FINE)).toBe(10n * WAD);
+    expect(perWholeToken(10n, WAD)).toBe(10n * WAD);
+    // 9.999997716894977168 shares per token after an hour of a 2% fee folded at 1e36
+    expect(perWholeToken(9_999_997_716_894_977_168n, FINE)).toBe(9_999_997_716_894_977_168n);
+  });
+
+  it('spreads one component base unit over the supply', () => {
+    expect(granularity(FINE, 0n)).toBe(0n);
+    expect(granularity(FINE, 2n * WAD)).toBe(WAD / 2n);
+    expect(granularity(WAD, 3n * WAD)).toBe(1n);
+  });
+
+  it('counts a unit within the granularity as at target, whatever the tolerance', () => {
+    // 29 SRLT for 2.00001 tokens against 14 per token: 14.4999 per token, 3.6% off, but one share
+    const supply = 2_000_010n * 10n ** 12n;
+    const unit = (29n * FINE) / supply;
+    const target = 14n * WAD;
+    expect(atTarget(unit, target, 10)).toBe(false);
+    expect(atTarget(unit, target, 10, granularity(FINE, supply))).toBe(true);
+    expect(atTarget(unit + granularity(FINE, supply), target, 10, granularity(FINE, supply))).toBe(false);
+    expect(atTarget(target + target / 2_000n, target, 10)).toBe(true);
+  });
+});
