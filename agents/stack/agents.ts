@@ -14,6 +14,8 @@ export const stackDir = join(repoRoot, '.stoa');
 export type AgentProcessArgs = {
   /** Process name (log and config file names); several processes may run one role. */
   name: string;
+  /** Prefix of `name` (`StackInfo.processPrefix`). */
+  processPrefix?: string;
   role: string;
   rpcUrl: string;
   redisUrl: string;
@@ -29,7 +31,8 @@ export type AgentProcessArgs = {
 
 export type AgentProcess = Service & { name: string; logFile: string; httpUrl: string };
 
-export async function startAgentProcess(args: AgentProcessArgs): Promise<AgentProcess> {
+export async function startAgentProcess(input: AgentProcessArgs): Promise<AgentProcess> {
+  const args = { ...input, name: `${input.processPrefix ?? ''}${input.name}` };
   const port = await freePort();
   mkdirSync(join(stackDir, 'agents'), { recursive: true });
   mkdirSync(join(stackDir, 'logs'), { recursive: true });

@@ -27,7 +27,16 @@ export function deploymentPath(chainId: number): string {
 }
 
 export async function deploy(args: DeployArgs): Promise<Deployment> {
-  const forgeArgs = ['script', 'script/Deploy.s.sol:Deploy', '--rpc-url', args.rpcUrl, '--broadcast'];
+  // --slow: each transaction after the previous one's receipt. Sent all at once, anvil's automine can
+  // leave one pending that no later transaction mines, and forge then waits for its receipt forever.
+  const forgeArgs = [
+    'script',
+    'script/Deploy.s.sol:Deploy',
+    '--rpc-url',
+    args.rpcUrl,
+    '--broadcast',
+    '--slow',
+  ];
   // The key reaches forge through the environment, never the command line (visible in `ps`).
   const env = { ...process.env, ...args.env, PRIVATE_KEY: args.privateKey };
   const output: string[] = [];

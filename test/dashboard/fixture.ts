@@ -7,8 +7,8 @@
  * basket factory comes from the deployment, or is deployed here when the deployment has none; and
  * a secret ballot requested from an MPC committee of three bonded nodes, with two encrypted inputs.
  *
- * The agent has its own name (`dashboard-test-cascade-keeper`), so its config file under
- * `.stoa/agents/` never collides with the stack test's running at the same time.
+ * The governance agents have their own names (`dashboard-test-cascade-keeper`...), so their config
+ * files under `.stoa/agents/` never collide with the stack test's running at the same time.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ import {
   reputationAbi,
   securityTokenAbi,
 } from '../../agents/generated/abis.js';
-import { type AgentProcess, startAgentProcess } from '../../agents/stack/agents.js';
+import type { AgentProcess } from '../../agents/stack/agents.js';
 import { deploy, repoRoot } from '../../agents/stack/deploy.js';
 import { createProgress } from '../../agents/stack/progress.js';
 import {
@@ -46,8 +46,9 @@ import {
   PEOPLE,
   type ScenarioContext,
 } from '../../agents/stack/scenario/context.js';
-import { governanceSteps } from '../../agents/stack/scenario/governance.js';
+import { governanceSteps, startGovernanceAgents } from '../../agents/stack/scenario/governance.js';
 import { oracleSteps } from '../../agents/stack/scenario/oracle.js';
+import { privacyDeployEnv } from '../../agents/stack/scenario/privacy.js';
 import { tokenSteps } from '../../agents/stack/scenario/token.js';
 import { send } from '../../agents/stack/scenario/tx.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
@@ -81,19 +82,20 @@ export async function startDemoStack(): Promise<DemoStack> {
       rpcUrl: anvil.url,
       chainId: CHAIN_ID,
       privateKey: devKey('deployer'),
-      env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address },
+      env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address, ...privacyDeployEnv() },
     });
-    const keeper = await startAgentProcess({
-      name: 'dashboard-test-cascade-keeper',
-      role: 'cascade-keeper',
+    // The governance agents (cascade keeper, governance keeper, neuron clients) under their own names.
+    const governanceAgents = await startGovernanceAgents({
       rpcUrl: anvil.url,
       redisUrl: redis.url,
       chainId: CHAIN_ID,
-      contracts: { governance: deployment.governance! },
-      config: { ingest: { confirmations: 1, poll_interval_ms: 200 }, sender: { poll_interval_ms: 100 } },
-      privateKey: devKey('cascadeKeeper'),
+      deployment,
+      processPrefix: 'dashboard-test-',
     });
-    services.push(keeper);
+    services.push(...governanceAgents.services);
+    const keeper = governanceAgents.services.find(
+      (s): s is AgentProcess => 'name' in s && s.name === 'dashboard-test-cascade-keeper',
+    )!;
     const progress = createProgress({ write: () => {}, color: false });
     const ctx = createScenarioContext({
       rpcUrl: anvil.url,

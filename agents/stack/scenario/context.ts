@@ -114,7 +114,14 @@ export type ScenarioStep = {
 };
 
 /** What a layer's agents need to know about the running stack. */
-export type StackInfo = { rpcUrl: string; redisUrl: string; chainId: number; deployment: Deployment };
+export type StackInfo = {
+  rpcUrl: string;
+  redisUrl: string;
+  chainId: number;
+  deployment: Deployment;
+  /** Prefix of the agent process names (their config and log files): two stacks may share a checkout (tests). */
+  processPrefix?: string;
+};
 
 /** The processes (and other services) a layer started, and a line naming them for the terminal. */
 export type LayerAgents = { services: Service[]; summary: string };

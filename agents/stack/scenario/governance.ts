@@ -77,6 +77,7 @@ export async function startGovernanceAgents(stack: StackInfo): Promise<LayerAgen
     redisUrl: stack.redisUrl,
     chainId: stack.chainId,
     contracts: { governance: stack.deployment.governance! },
+    processPrefix: stack.processPrefix,
   };
   const config = (prefix: string) => ({
     redis: { url: stack.redisUrl, prefix },
