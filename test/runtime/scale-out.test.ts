@@ -97,7 +97,9 @@ describe('several processes of one role against one Redis', () => {
 
     const scrape = () =>
       Promise.all(
-        instances.map(async (instance) => (await fetch(`http://127.0.0.1:${instance.port()}/metrics`)).text()),
+        instances.map(async (instance) =>
+          (await fetch(`http://127.0.0.1:${instance.port()}/metrics`)).text(),
+        ),
       );
     const completedOf = (texts: string[]) =>
       texts.map((text) => series(text, 'stoa_jobs_total', 'kind="event",outcome="completed"'));
