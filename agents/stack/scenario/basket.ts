@@ -9,11 +9,9 @@
  */
 import {
   type Address,
-  createTestClient,
   encodeFunctionData,
   formatUnits,
   getAddress,
-  http,
   keccak256,
   parseUnits,
   stringToBytes,
@@ -25,7 +23,6 @@ import {
   basketAbi,
   governanceAbi,
   identityRegistryAbi,
-  neuronsAbi,
   oracleAbi,
   oraclePriceFeedAbi,
   securityTokenAbi,
@@ -41,6 +38,7 @@ import {
   type ScenarioStep,
   type StackInfo,
 } from './context.js';
+import { neuronOf } from './governance.js';
 import { check, send } from './tx.js';
 
 /** Final NAVs the oracle gives the two other components (the share's comes from the oracle scenario). */
@@ -119,24 +117,6 @@ export async function startBasketAgents(stack: StackInfo): Promise<LayerAgents> 
   return { services, summary: 'basket-keeper, market-maker (basket-keeper role bidding on auctions)' };
 }
 
-async function travel(ctx: ScenarioContext, seconds: number) {
-  const test = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
-  await test.increaseTime({ seconds });
-  await test.mine({ blocks: 1 });
-}
-
-/** Mines a block every 300 ms (the agents follow the chain with one confirmation) until `done` holds. */
-async function waitFor<T>(ctx: ScenarioContext, what: string, done: () => Promise<T | false>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const result = await done();
-    if (result !== false) return result;
-    await ctx.mine(1);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${what}: not seen within 60 s (see .stoa/logs/)`);
-}
-
 /** The basket's components (share, bond, realty). */
 async function components(ctx: ScenarioContext): Promise<Address[]> {
   const list = await ctx.client.readContract({ ...basket(ctx), functionName: 'components' });
@@ -196,18 +176,6 @@ async function rebalanceTargets(ctx: ScenarioContext, current: readonly bigint[]
   });
 }
 
-async function neuronOf(ctx: ScenarioContext, who: Person): Promise<number> {
-  const [log] = await ctx.client.getContractEvents({
-    abi: neuronsAbi,
-    address: ctx.deployment.neurons!,
-    eventName: 'NeuronStaked',
-    args: { owner: ctx.accounts[who].address },
-    fromBlock: 0n,
-  });
-  if (!log?.args.neuronId) throw new Error(`${who} has no neuron`);
-  return log.args.neuronId;
-}
-
 export const basketSteps: ScenarioStep[] = [
   {
     title: `Oracle NAVs for the basket's other components: SBND ${NAVS.SBND}, SRLT ${NAVS.SRLT} (finalized by the keeper)`,
@@ -238,7 +206,7 @@ export const basketSteps: ScenarioStep[] = [
         });
         ids.push(await ctx.client.readContract({ ...oracle(ctx), functionName: 'questionCount' }));
       }
-      await travel(ctx, 6);
+      await ctx.travel(6);
       for (const [i, symbol] of (['SBND', 'SRLT'] as const).entries()) {
         const outcome = Number(parseUnits(NAVS[symbol], 18) / 10n ** 16n) + 1;
         await send(ctx, 'deployer', {
@@ -251,8 +219,8 @@ export const basketSteps: ScenarioStep[] = [
         ...oracle(ctx),
         functionName: 'parameters',
       });
-      await travel(ctx, shortDisputeWindow + 1);
-      await waitFor(ctx, 'both questions finalized', async () => {
+      await ctx.travel(shortDisputeWindow + 1);
+      await ctx.waitFor('both questions finalized', async () => {
         const states = await Promise.all(
           ids.map((id) => ctx.client.readContract({ ...oracle(ctx), functionName: 'state', args: [id] })),
         );
@@ -402,7 +370,7 @@ export const basketSteps: ScenarioStep[] = [
       });
       check('decision', decision, 1);
       await send(ctx, 'dave', { ...governance(ctx), functionName: 'settle', args: [id] });
-      await travel(ctx, executionDelay + 1);
+      await ctx.travel(executionDelay + 1);
       await send(ctx, 'dave', { ...governance(ctx), functionName: 'execute', args: [id, actions] });
       check('basket status', await status(ctx), BasketStatus.Rebalancing);
       const [, sell, running, price, remaining] = await ctx.client.readContract({
@@ -430,8 +398,8 @@ export const basketSteps: ScenarioStep[] = [
       'Market-maker agent fills the auction once the price passes fair value + 0.5%; the basket is at its target',
     async run(ctx) {
       // 40 minutes of the hour: the price has risen past the market maker's margin.
-      await travel(ctx, 2_400);
-      await waitFor(ctx, 'the auction filled', async () => (await status(ctx)) === BasketStatus.Active);
+      await ctx.travel(2_400);
+      await ctx.waitFor('the auction filled', async () => (await status(ctx)) === BasketStatus.Active);
       const [bid] = await ctx.client.getContractEvents({
         ...basket(ctx),
         eventName: 'AuctionBid',
@@ -471,8 +439,8 @@ export const basketSteps: ScenarioStep[] = [
         functionName: 'balanceOf',
         args: [recipient],
       });
-      await travel(ctx, 86_400 + 60);
-      const minted = await waitFor(ctx, 'the fee accrued', async () => {
+      await ctx.travel(86_400 + 60);
+      const minted = await ctx.waitFor('the fee accrued', async () => {
         const logs = await ctx.client.getContractEvents({
           ...basket(ctx),
           eventName: 'FeeAccrued',

@@ -66,6 +66,13 @@ export type ScenarioContext = {
   nameAll: (text: string) => string;
   /** Mines `blocks` empty blocks (anvil). */
   mine: (blocks: number) => Promise<void>;
+  /** Moves chain time forward by `seconds` and mines a block (anvil). */
+  travel: (seconds: number) => Promise<void>;
+  /**
+   * Mines a block every 300 ms (the agents follow the chain with one confirmation) until `done`
+   * returns something other than `false`; throws naming `what` after 60 s.
+   */
+  waitFor: <T>(what: string, done: () => Promise<T | false>) => Promise<T>;
 };
 
 export function createScenarioContext(args: {
@@ -84,6 +91,7 @@ export function createScenarioContext(args: {
     ...PEOPLE.map((name) => [accounts[name].address.toLowerCase(), name] as const),
   ]);
   const wallets = new Map<Person, WalletClient<Transport, Chain, Account>>();
+  const anvil = createTestClient({ chain, transport, mode: 'anvil' });
   return {
     rpcUrl: args.rpcUrl,
     redisUrl: args.redisUrl,
@@ -100,7 +108,21 @@ export function createScenarioContext(args: {
     },
     deployment: args.deployment,
     progress: args.progress,
-    mine: (blocks) => createTestClient({ chain, transport, mode: 'anvil' }).mine({ blocks }),
+    mine: (blocks) => anvil.mine({ blocks }),
+    async travel(seconds) {
+      await anvil.increaseTime({ seconds });
+      await anvil.mine({ blocks: 1 });
+    },
+    async waitFor(what, done) {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const result = await done();
+        if (result !== false) return result;
+        await anvil.mine({ blocks: 1 });
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      throw new Error(`${what}: not seen within 60 s (see .stoa/logs/)`);
+    },
     nameOf: (value) => names.get(value.toLowerCase()) ?? value,
     nameAll: (text) => text.replace(/0x[0-9a-fA-F]{40}/g, (a) => names.get(a.toLowerCase()) ?? a),
   };

@@ -8,16 +8,7 @@
  * reject fee is kept. Runs after the token scenario (Alice's new wallet, Bob and Carol are
  * verified holders; Dave is in the US, a country the token does not allow yet).
  */
-import {
-  createTestClient,
-  encodeFunctionData,
-  type Hex,
-  http,
-  keccak256,
-  parseEther,
-  toBytes,
-  toHex,
-} from 'viem';
+import { encodeFunctionData, type Hex, keccak256, parseEther, toBytes, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
 import { unpackDecidedBy } from '../../governance/nns.js';
@@ -124,18 +115,6 @@ export async function startGovernanceAgents(stack: StackInfo): Promise<LayerAgen
   return { services, summary: services.map((s) => s.name).join(', ') };
 }
 
-/** Mines a block every 300 ms (the agents follow the chain with one confirmation) until `done` holds. */
-async function until<T>(ctx: ScenarioContext, what: string, done: () => Promise<T | false>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const result = await done();
-    if (result !== false) return result;
-    await ctx.mine(AGENT_CONFIRMATIONS);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${what}: not seen within 60 s (see .stoa/logs/)`);
-}
-
 /** Who sent a transaction, by the demo's names (`bob's neuron client` for a hot key). */
 async function senderOf(ctx: ScenarioContext, hash: Hex): Promise<string> {
   const { from } = await ctx.client.getTransaction({ hash });
@@ -192,7 +171,8 @@ function actions(ctx: ScenarioContext) {
 }
 
 /** The neuron `who` staked (from `NeuronStaked`). */
-async function neuronOf(ctx: ScenarioContext, who: Person): Promise<number> {
+/** The id of `who`'s (first) neuron, from its NeuronStaked event. */
+export async function neuronOf(ctx: ScenarioContext, who: Person): Promise<number> {
   const [log] = await ctx.client.getContractEvents({
     ...neurons(ctx),
     eventName: 'NeuronStaked',
@@ -307,7 +287,7 @@ export const governanceSteps: ScenarioStep[] = [
           const topic =
             topicName === 'CatchAll' ? 6 : topicName === 'TokenCompliance' ? TOKEN_COMPLIANCE : -1;
           if (topic < 0) throw new Error(`scenario: topic ${topicName} not shown`);
-          await until(ctx, `${owner.name}'s following (${topicName})`, async () => {
+          await ctx.waitFor(`${owner.name}'s following (${topicName})`, async () => {
             const stored = await ctx.client.readContract({
               ...governance(ctx),
               functionName: 'followees',
@@ -371,7 +351,7 @@ export const governanceSteps: ScenarioStep[] = [
     async run(ctx) {
       const id = await proposalId(ctx);
       for (const neuron of [2, 3]) {
-        const line = await until(ctx, `${names.get(neuron)}'s following vote`, () =>
+        const line = await ctx.waitFor(`${names.get(neuron)}'s following vote`, () =>
           provenance(ctx, id, neuron),
         );
         const ballot = await ctx.client.readContract({
@@ -401,8 +381,7 @@ export const governanceSteps: ScenarioStep[] = [
       'Governance keeper agent: settles the adopted proposal, executes it after the 1-hour timelock (refused before)',
     async run(ctx) {
       const id = await proposalId(ctx);
-      await until(
-        ctx,
+      await ctx.waitFor(
         'settlement by the governance keeper',
         async () => (await proposalView(ctx, id)).status !== 0,
       );
@@ -419,11 +398,8 @@ export const governanceSteps: ScenarioStep[] = [
         ...governance(ctx),
         functionName: 'params',
       });
-      const testClient = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
-      await testClient.increaseTime({ seconds: executionDelay + 1 });
-      await ctx.mine(1);
-      await until(
-        ctx,
+      await ctx.travel(executionDelay + 1);
+      await ctx.waitFor(
         'execution by the governance keeper',
         async () => (await proposalView(ctx, id)).status === 3,
       );
@@ -474,10 +450,11 @@ export const governanceSteps: ScenarioStep[] = [
       });
       const id = await proposalId(ctx);
       for (const neuron of [1, 2]) {
-        ctx.progress.info(await until(ctx, `${names.get(neuron)}'s vote`, () => provenance(ctx, id, neuron)));
+        ctx.progress.info(
+          await ctx.waitFor(`${names.get(neuron)}'s vote`, () => provenance(ctx, id, neuron)),
+        );
       }
-      await until(
-        ctx,
+      await ctx.waitFor(
         'settlement by the governance keeper',
         async () => (await proposalView(ctx, id)).status !== 0,
       );

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { createTestClient, formatUnits, http, keccak256, maxUint256, parseUnits, stringToBytes } from 'viem';
+import { formatUnits, keccak256, maxUint256, parseUnits, stringToBytes } from 'viem';
 import { oracleAbi, oraclePriceFeedAbi, reputationAbi } from '../../generated/abis.js';
 import { stackDir, startAgentProcess } from '../agents.js';
 import type { Service } from '../services.js';
@@ -127,24 +127,6 @@ export async function startOracleAgents(args: StackInfo): Promise<LayerAgents> {
   };
 }
 
-async function travel(ctx: ScenarioContext, seconds: number) {
-  const test = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
-  await test.increaseTime({ seconds });
-  await test.mine({ blocks: 1 });
-}
-
-/** Mines a block every 300 ms (the agents follow the chain with one confirmation) until `done` holds. */
-async function waitFor<T>(ctx: ScenarioContext, what: string, done: () => Promise<T | false>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const result = await done();
-    if (result !== false) return result;
-    await ctx.mine(1);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${what}: not seen within 60 s (see .stoa/logs/)`);
-}
-
 const repBalance = (ctx: ScenarioContext, who: Person) =>
   ctx.client.readContract({
     ...reputation(ctx),
@@ -210,7 +192,7 @@ export const oracleSteps: ScenarioStep[] = [
   {
     title: `Mallory reports a wrong NAV (${LIE_NAV} instead of ${TRUE_NAV}), staking the report bond`,
     async run(ctx) {
-      await travel(ctx, 6);
+      await ctx.travel(6);
       await send(ctx, REPORTER, {
         ...reputation(ctx),
         functionName: 'approve',
@@ -229,7 +211,7 @@ export const oracleSteps: ScenarioStep[] = [
   {
     title: 'Dispute watcher agents check the report against their own sources and dispute it',
     async run(ctx) {
-      const state = await waitFor(ctx, 'the lie disputed', async () => {
+      const state = await ctx.waitFor('the lie disputed', async () => {
         const s = await questionState(ctx, QUESTION_ID);
         return s.status === Status.Disputed && s;
       });
@@ -260,9 +242,8 @@ export const oracleSteps: ScenarioStep[] = [
         ...oracle(ctx),
         functionName: 'parameters',
       });
-      await travel(ctx, shortDisputeWindow + 1);
-      await waitFor(
-        ctx,
+      await ctx.travel(shortDisputeWindow + 1);
+      await ctx.waitFor(
         'finalized',
         async () => (await questionState(ctx, QUESTION_ID)).status === Status.Final,
       );
@@ -278,7 +259,7 @@ export const oracleSteps: ScenarioStep[] = [
   {
     title: 'Payouts: the liar loses its bond, the watchers redeem their stake plus a reward',
     async run(ctx) {
-      const paid = await waitFor(ctx, 'watchers paid', async () => {
+      const paid = await ctx.waitFor('watchers paid', async () => {
         const balances = await Promise.all(WATCHERS.map((who) => repBalance(ctx, who)));
         return balances.every((b) => b > REP_EACH) && balances;
       });

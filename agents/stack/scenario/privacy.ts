@@ -6,7 +6,7 @@
  * threshold, both without revealing any balance. Demo encryption keys are derived from the node
  * keys (`deriveEncryptionKey`) and registered at deployment (`privacyDeployEnv`).
  */
-import { type Address, createTestClient, type Hex, http, parseEventLogs, zeroHash } from 'viem';
+import { type Address, type Hex, parseEventLogs, zeroHash } from 'viem';
 import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
 import { prepareInput, readOutput } from '../../privacy/client.js';
 import {
@@ -134,9 +134,8 @@ async function submit(
 
 /** Closes the inputs (anvil time) and waits for the committee's signed result. */
 async function result(ctx: ScenarioContext, ids: bigint[]): Promise<ComputationOutput[]> {
-  const anvil = createTestClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), mode: 'anvil' });
-  await anvil.increaseTime({ seconds: INPUT_WINDOW + 1 });
-  await ctx.mine(2);
+  await ctx.travel(INPUT_WINDOW + 1);
+  await ctx.mine(1);
   const deadline = Date.now() + 120_000;
   for (;;) {
     const outputs = await Promise.all(
