@@ -3,8 +3,17 @@
  * are decimals in the token's units; a refused action prints the token's custom error.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { type Address, formatUnits, type Hex, hexToString, keccak256, stringToHex, toBytes } from 'viem';
+import { type Command, InvalidArgumentError } from 'commander';
+import {
+  type Address,
+  formatUnits,
+  type Hex,
+  hexToString,
+  isAddress,
+  keccak256,
+  stringToHex,
+  toBytes,
+} from 'viem';
 import { securityTokenAbi } from '../../generated/abis.js';
 import { type CliContext, createCliContext, parseAddress } from '../context.js';
 import { action, type ChainOptions, chainOptions, examples, usage } from '../options.js';
@@ -31,7 +40,16 @@ export function register(program: Command): void {
   const token = program
     .command('token')
     .description('security token actions (issuer, agent and holder)')
-    .option('--token <address>', "the share token to act on (default: the deployment's securityToken)");
+    .option(
+      '--token <address>',
+      "the share token to act on (default: the deployment's securityToken)",
+      (value: string) => {
+        // Checked while parsing, so a bad address is reported before any RPC call.
+        if (!isAddress(value, { strict: false }))
+          throw new InvalidArgumentError('not an address (0x + 40 hex digits)');
+        return value;
+      },
+    );
 
   const mint = chainOptions(
     token.command('mint').description('issue new shares to a verified wallet (issuer role)'),
