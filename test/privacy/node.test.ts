@@ -5,6 +5,7 @@
  * verifies. A node that alters its messages in malicious mode makes the computation abort: no
  * result on chain. No log line carries a secret.
  */
+import { Redis } from 'ioredis';
 import { parseEventLogs } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mpcCommitteeAbi } from '../../agents/generated/abis.js';
@@ -194,5 +195,26 @@ describe('mpc-node on anvil with Redis', () => {
       fromBlock: 0n,
     });
     expect(parseEventLogs({ abi: mpcCommitteeAbi, logs: posted })).toHaveLength(0);
+  }, 90_000);
+  it("meets again when the nodes' attempt counters drifted apart (a node that tried alone)", async () => {
+    await nodes?.stop();
+    const cap = await request(chain, { kind: ComputationKind.HolderCap, token: chain.token, cap: 2n });
+    await submit(chain, cap, 'owner', BALANCES);
+    // Node 0 already ran attempt 1 alone (its peers had not seen the computation yet): without an
+    // agreement it would run attempt 2 while its peers run attempt 1, and never meet them.
+    const chainId = await chain.clients.public.getChainId();
+    const client = new Redis(redis.url);
+    await client.set(`drift-node0:${chainId}:mpc-node:attempt:${chain.committee.toLowerCase()}:${cap.id}`, 1);
+    await client.quit();
+    nodes = await startNodes(chain, redis.url, { prefix: 'drift' });
+    await closeInputs(chain);
+    const result = await waitFor(() => output(cap.id), { what: 'the result', timeoutMs: 60_000 });
+    expect(result).toEqual({ kind: ComputationKind.HolderCap, withinCap: false });
+    for (const lines of nodes.logs) {
+      const done = lines
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.msg === 'mpc computation done' && l.computation_id === cap.id.toString());
+      expect(done.map((l) => l.attempt)).toEqual([2]);
+    }
   }, 90_000);
 });

@@ -13,8 +13,8 @@
  *   the EIP-712 result, exchange signatures, check them, and post the result with the signatures
  *   (node i waits i * `post_delay_ms` and posts only if nobody did).
  * - Idempotent and crash-safe: a finalized computation is skipped; every run is a fresh MPC session
- *   (attempt number counted in Redis, so a node restarted after a crash joins the others' next
- *   attempt); a peer that crashes or goes silent fails the attempt with `MpcTimeoutError` after
+ *   whose attempt number the three nodes agree on first (the highest of their Redis counters + 1,
+ *   so a node restarted after a crash joins the others' next attempt); a peer that crashes or goes silent fails the attempt with `MpcTimeoutError` after
  *   `round_timeout_ms` and the task retries; an abort (a check failed: a deviating node) posts
  *   nothing. Results are deterministic, so a re-run signs the same message (never equivocates).
  * - Logs carry ids, counts, sizes and timings, never a share, an input or a key.
@@ -281,21 +281,24 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
         ? await ballotWeights(ctx, params, blockNumber)
         : undefined;
 
-    // Both peers connected first: a node that is down consumes no attempt number (the task
-    // retries), so the three counters move together and a restarted node joins the same attempt.
+    // Both peers connected, then the three agree on the attempt number (the highest proposed):
+    // a node that is down or busy consumes none, and counters that drifted apart (a node that
+    // crashed through a whole attempt of its peers, or tried alone) meet again.
     const m = await meshFor(ctx, committee, me as PartyId);
     await m.ready(ctx.config.connect_timeout_ms);
+    const base = `${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}`;
     const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;
-    const attempt = await ctx.redis.incr(attemptKey);
-    await ctx.redis.expire(attemptKey, 30 * 86_400);
+    const proposal = Number((await ctx.redis.get(attemptKey)) ?? 0) + 1;
+    const attempt = await agreeOnAttempt(
+      m.session(`${base}#attempt`, ctx.config.connect_timeout_ms),
+      proposal,
+    );
+    await ctx.redis.set(attemptKey, attempt, 'EX', 30 * 86_400);
     if (attempt > ctx.config.max_attempts) {
       return log.error({ attempts: attempt - 1 }, 'mpc computation given up');
     }
     const runLog = log.child({ attempt, node: me });
-    const session = m.session(
-      `${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}#${attempt}`,
-      ctx.config.round_timeout_ms,
-    );
+    const session = m.session(`${base}#${attempt}`, ctx.config.round_timeout_ms);
     const started = performance.now();
     try {
       runLog.info({ inputs: inputs.length, mode: ctx.config.mode }, 'mpc computation started');
@@ -488,6 +491,34 @@ async function ballotWeights(
     throw new UnrecoverableError('ballot weights exceed the 64-bit ring');
   }
   return byOwner;
+}
+
+/**
+ * The attempt number the three nodes run: each sends its proposal (its last attempt + 1) to both
+ * peers, adopts any higher one it receives and sends that on, until both peers have sent the value
+ * it holds; so all three end on the highest proposal. Older, lower announcements left in the
+ * channel (earlier rounds) are skipped. The channel is never closed: announcements sent before
+ * this node got here wait for it. A peer that does not answer within the channel's timeout fails
+ * this with `MpcTimeoutError` (no attempt consumed; the task retries).
+ */
+export async function agreeOnAttempt(channel: Link, proposal: number): Promise<number> {
+  let agreed = proposal;
+  const announce = () => {
+    for (const to of ['next', 'prev'] as const) channel.send(to, asBytes(Uint32Array.of(agreed)));
+  };
+  announce();
+  const heard = { next: 0, prev: 0 };
+  for (;;) {
+    const behind = (['next', 'prev'] as const).find((peer) => heard[peer] < agreed);
+    if (!behind) return agreed;
+    const message = asWords(await channel.recv(behind));
+    if (message.length !== 1) throw new MpcAbortError('malformed attempt announcement');
+    heard[behind] = message[0]!;
+    if (message[0]! > agreed) {
+      agreed = message[0]!;
+      announce();
+    }
+  }
 }
 
 /**
