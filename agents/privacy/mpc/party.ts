@@ -2,7 +2,7 @@
  * One party of the three-party protocol: replicated secret sharing (party i holds shares i and
  * i + 1 of x = x0 + x1 + x2) over Z_2^64 (`ring`) and over bits (`bool`, bit-sliced), with one-round
  * multiplication from pairwise zero-sharings, conversions, comparisons and opening. In malicious
- * mode every multiplication is recorded and verified (triple sacrifice with random bucketing,
+ * mode every multiplication is recorded and verified (cut-and-bucket triple sacrifice,
  * Furukawa-Lindell-Nof-Weinstein 2017) before anything is opened, and every opening is checked
  * against a hash of the same share sent by the other party that holds it.
  */
@@ -178,14 +178,12 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
 
   /**
    * Verifies the recorded multiplications (x, y, z) of one domain, in chunks of at most
-   * VERIFY_CHUNK elements (ring elements or 32-lane words). For a chunk of N elements: make N*B
-   * random triples with the same one-round protocol, permute them with a common coin drawn
-   * afterwards and cut them into B slots of N; slot 0 checks the circuit, slots 1..B-1 check slot 0.
-   * A check of (x, y, z) with (a, b, c) opens rho = x - a, sigma = y - b and tests
-   * z - c - sigma a - rho b - rho sigma = 0, which is exactly the difference of the two additive
-   * errors: it passes only if every triple of a bucket carries the same error, which a random
-   * permutation allows with probability about N^-(B-1) (FLNW 2017, Araki et al. 2017); B is
-   * chosen so that this, summed over chunks, is <= 2^-STATISTICAL_SECURITY.
+   * VERIFY_CHUNK elements (ring elements or 32-lane words). For a chunk of N elements: make
+   * M = N*B + C random triples with the same one-round protocol, permute them with a common coin
+   * drawn afterwards; open the first C and check them (cut), cut the rest into B slots of N (bucket):
+   * slot 0 checks the circuit, slots 1..B-1 check slot 0. A check of (x, y, z) with (a, b, c) opens
+   * rho = x - a, sigma = y - b and tests z - c - sigma a - rho b - rho sigma = 0, which is exactly
+   * the difference of the two additive errors. See `checkSizes` for why this is sound.
    */
   async function verify(k: Kernel): Promise<void> {
     const triples = pending[k.name];
@@ -197,38 +195,53 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     const w = k.width;
     const total = x.a.length / w;
     const chunks = Math.ceil(total / VERIFY_CHUNK);
-    const b = bucketSize(Math.min(total, VERIFY_CHUNK), chunks);
     for (let from = 0; from < total; from += VERIFY_CHUNK) {
       const to = Math.min(total, from + VERIFY_CHUNK);
       const part = (s: Share) => slice(s, from * w, to * w);
-      await verifyChunk(k, part(x), part(y), part(z), b);
+      await verifyChunk(k, part(x), part(y), part(z), checkSizes(to - from, chunks));
     }
   }
 
-  async function verifyChunk(k: Kernel, x: Share, y: Share, z: Share, b: number): Promise<void> {
+  async function verifyChunk(
+    k: Kernel,
+    x: Share,
+    y: Share,
+    z: Share,
+    { bucket: b, cut }: { bucket: number; cut: number },
+  ): Promise<void> {
     const w = k.width;
     const n = x.a.length / w;
-    const ra = random(n * b * w);
-    const rb = random(n * b * w);
+    const m = n * b + cut;
+    const ra = random(m * w);
+    const rb = random(m * w);
     const rc = await multiply(k, ra, rb);
-    const order = permutation(await coinToss(), n * b);
+    const order = permutation(await coinToss(), m);
     // Interleave the six share vectors per element so that the permutation reads one cache line
-    // per triple, then cut the permuted triples into b slots of n.
+    // per triple, then take the C opened triples and the b slots of n.
     const sources = [ra.a, ra.b, rb.a, rb.b, rc.a, rc.b];
     const packed = interleave(sources, w);
-    const slots = Array.from({ length: b }, (_, s) => {
-      const [xa, xb, ya, yb, za, zb] = unpack(packed, order, s * n, n, w, sources.length);
+    const take = (from: number, count: number): Triple => {
+      const [xa, xb, ya, yb, za, zb] = unpack(packed, order, from, count, w, sources.length);
       return { x: { a: xa!, b: xb! }, y: { a: ya!, b: yb! }, z: { a: za!, b: zb! } };
-    });
+    };
+    const opened = take(0, cut);
+    const slots = Array.from({ length: b }, (_, s) => take(cut + s * n, n));
     const head = slots[0]!;
     const checks = slots.map((right, s) => ({ left: s === 0 ? { x, y, z } : head, right }));
     const rhos = checks.map(({ left, right }) => sub(k, left.x, right.x));
     const sigmas = checks.map(({ left, right }) => sub(k, left.y, right.y));
-    const opened = await reveal(k, join([...rhos, ...sigmas]));
+    const revealed = await reveal(k, join([...rhos, ...sigmas, opened.x, opened.y, opened.z]));
     const size = n * w;
+    const cutAt = (i: number) =>
+      revealed.subarray(2 * b * size + i * cut * w, 2 * b * size + (i + 1) * cut * w);
+    const product = k.mul(cutAt(0), cutAt(1));
+    const c = cutAt(2);
+    for (let i = 0; i < product.length; i++) {
+      if (product[i] !== c[i]) throw new MpcAbortError('an opened random triple is not a product');
+    }
     const t = checks.map(({ left, right }, s) => {
-      const rho = opened.subarray(s * size, (s + 1) * size);
-      const sigma = opened.subarray((b + s) * size, (b + s + 1) * size);
+      const rho = revealed.subarray(s * size, (s + 1) * size);
+      const sigma = revealed.subarray((b + s) * size, (b + s + 1) * size);
       return {
         a: k.sacrifice(left.z.a, right.z.a, right.x.a, right.y.a, rho, sigma, id === 0),
         b: k.sacrifice(left.z.b, right.z.b, right.x.b, right.y.b, rho, sigma, id === 2),
@@ -396,10 +409,38 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
 /** Elements (ring elements or words) verified together; bounds memory. */
 export const VERIFY_CHUNK = 1 << 16;
 
-/** Smallest bucket size B >= 2 with chunks * N^-(B-1) <= 2^-STATISTICAL_SECURITY. */
-export function bucketSize(n: number, chunks = 1): number {
-  const bits = Math.log2(Math.max(n, 2));
-  return Math.max(2, 1 + Math.ceil((STATISTICAL_SECURITY + Math.log2(chunks)) / bits));
+/**
+ * Bucket size B and number of opened triples C for a chunk of n multiplications (of `chunks`),
+ * the pair with the fewest triples M = n*B + C such that a cheater passes with probability at
+ * most 2^-STATISTICAL_SECURITY over all chunks.
+ *
+ * Why: every error (the circuit's d_j, the triples' e_t) is fixed before the permutation pi is
+ * drawn, and a check passes iff the two errors are equal. So the checks pass with some d_j != 0
+ * only if no opened triple is bad and the set S of bad triples is exactly the union of the buckets
+ * of the bad circuit multiplications D: |S| = kB with k = |D| >= 1, and pi must map the fixed S
+ * onto the fixed positions of those k buckets, which happens with probability 1 / binom(M, kB).
+ * With B <= kB <= M - C and the binomial unimodal, this is at most
+ * 1 / min(binom(M, B), binom(M, C)). Without the cut (C = 0), adding the same error to every
+ * product (k = n, S = all triples) passes every check: the cut is what rules it out.
+ */
+export function checkSizes(n: number, chunks = 1): { bucket: number; cut: number } {
+  const target = STATISTICAL_SECURITY + Math.log2(chunks);
+  let best = { bucket: 0, cut: 0, triples: Number.POSITIVE_INFINITY };
+  for (let bucket = 2; bucket <= 64; bucket++) {
+    for (let cut = 1; cut <= 64; cut++) {
+      const triples = n * bucket + cut;
+      if (log2Binomial(triples, cut) < target) continue;
+      if (log2Binomial(triples, bucket) >= target && triples < best.triples) best = { bucket, cut, triples };
+      break;
+    }
+  }
+  return { bucket: best.bucket, cut: best.cut };
+}
+
+function log2Binomial(m: number, k: number): number {
+  let sum = 0;
+  for (let i = 0; i < k; i++) sum += Math.log2((m - i) / (i + 1));
+  return sum;
 }
 
 /** A permutation of 0..m-1 from a seed (Fisher-Yates with AES-CTR words). */

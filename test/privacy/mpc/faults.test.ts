@@ -58,6 +58,42 @@ describe('a party that alters its messages', () => {
     }
   });
 
+  it('aborts, in malicious mode, when the same error is added to every product (ring and bits)', async () => {
+    // The cheater adds the same error to each element of every product share it sends (messages to
+    // its prev longer than a digest are product shares): each sacrifice check then sees the same
+    // error on both sides and passes; only the opened random triples (the cut) catch it.
+    for (const [k, width] of [
+      [bool, 1],
+      [ring, 2],
+    ] as const) {
+      const outcomes = await settleParties(
+        'malicious',
+        async (p, i) => {
+          const [z] = await p.mul(k, [[X[i]!, Y[i]!]]);
+          return Array.from(await p.open(k, z!));
+        },
+        {
+          timeoutMs: 1_000,
+          tap: (from, to, data) => {
+            if (from !== CHEATER || to !== (CHEATER + 2) % 3 || data.length <= 32) return data;
+            const words = new Uint32Array(data.buffer, data.byteOffset, data.length / 4);
+            for (let j = 0; j < words.length; j += width) {
+              if (width === 1)
+                words[j]! ^= 1; // bits: flip lane 0 of every word
+              else if (++words[j]! === 0) words[j + 1]!++; // ring: + 1 with the carry
+            }
+            return data;
+          },
+        },
+      );
+      outcomes.forEach((o, id) => {
+        if (id === CHEATER) return;
+        expect(o.status, `${k.name}: party ${id} output a result`).toBe('rejected');
+        expect((o as PromiseRejectedResult).reason).toBeInstanceOf(MpcAbortError);
+      });
+    }
+  });
+
   it('changes the output unnoticed in semi-honest mode', async () => {
     const plain = run('semi-honest', -1);
     const honest = await plain.outcomes;

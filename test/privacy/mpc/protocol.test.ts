@@ -8,6 +8,7 @@ import {
   sealedBidAuction,
   thresholdCheck,
 } from '../../../agents/privacy/mpc/gadgets.js';
+import { checkSizes, STATISTICAL_SECURITY, VERIFY_CHUNK } from '../../../agents/privacy/mpc/party.js';
 import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
 import { reconstruct, shareBits, shareValues } from '../../../agents/privacy/mpc/share.js';
 import { EDGES, MASK, MODES, maxOf, pairs, randomU64, runParties, signed } from './helpers.js';
@@ -159,5 +160,37 @@ describe.each(MODES)('gadgets (%s)', (mode) => {
       expect(first).toEqual({ winner, price: max });
       expect(vickrey).toEqual({ winner, price: second });
     }
+  });
+});
+
+describe('checkSizes (malicious mode: buckets and opened triples)', () => {
+  // binom(m, k) >= 2^bits, exactly (bigints).
+  const binomialAtLeast = (m: number, k: number, bits: number) => {
+    let num = 1n;
+    let den = 1n;
+    for (let i = 0; i < k; i++) {
+      num *= BigInt(m - i);
+      den *= BigInt(i + 1);
+    }
+    return num / den >= 1n << BigInt(bits);
+  };
+
+  it('keeps a cheater below 2^-40 over all chunks, with the fewest triples, for any size', () => {
+    for (const [n, chunks] of [
+      [1, 1],
+      [3, 1],
+      [100, 1],
+      [1024, 1],
+      [VERIFY_CHUNK, 1],
+      [VERIFY_CHUNK, 64],
+    ] as const) {
+      const { bucket, cut } = checkSizes(n, chunks);
+      const m = n * bucket + cut;
+      const bits = STATISTICAL_SECURITY + Math.log2(chunks);
+      expect(binomialAtLeast(m, bucket, bits), `n=${n}: binom(M, B) >= 2^${bits}`).toBe(true);
+      expect(binomialAtLeast(m, cut, bits), `n=${n}: binom(M, C) >= 2^${bits}`).toBe(true);
+      expect(cut).toBeGreaterThanOrEqual(1);
+    }
+    expect(checkSizes(VERIFY_CHUNK, 16)).toEqual({ bucket: 3, cut: 3 });
   });
 });
