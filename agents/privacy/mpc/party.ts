@@ -144,7 +144,8 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
       if (!hash(missing).equals(Buffer.from(asBytes(digest))))
         throw new MpcAbortError('inconsistent opening');
     }
-    return k.add(k.add(x.a, x.b), missing);
+    const sum = k.add(x.a, x.b);
+    return k.add(sum, missing, sum);
   }
 
   /** Checks that x = 0 without revealing anything else: share i + 2 must equal -(share i + share i + 1). */
@@ -152,7 +153,8 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     send('prev', digestWords(x.b));
     stats.rounds++;
     const digest = await recv('next');
-    const expected = hash(k.sub(new Uint32Array(x.a.length), k.add(x.a, x.b)));
+    const sum = k.add(x.a, x.b);
+    const expected = hash(k.sub(new Uint32Array(x.a.length), sum, sum));
     if (!expected.equals(Buffer.from(asBytes(digest))))
       throw new MpcAbortError('multiplication check failed');
   }
@@ -228,10 +230,30 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     const slots = Array.from({ length: b }, (_, s) => take(cut + s * n, n));
     const head = slots[0]!;
     const checks = slots.map((right, s) => ({ left: s === 0 ? { x, y, z } : head, right }));
-    const rhos = checks.map(({ left, right }) => sub(k, left.x, right.x));
-    const sigmas = checks.map(({ left, right }) => sub(k, left.y, right.y));
-    const revealed = await reveal(k, join([...rhos, ...sigmas, opened.x, opened.y, opened.z]));
+    // One opening: rho of each slot, sigma of each slot, then the C opened triples (x, y, z).
     const size = n * w;
+    const toOpen = {
+      a: new Uint32Array((2 * b * n + 3 * cut) * w),
+      b: new Uint32Array((2 * b * n + 3 * cut) * w),
+    };
+    const at = (v: Share, from: number, length: number) => ({
+      a: v.a.subarray(from, from + length),
+      b: v.b.subarray(from, from + length),
+    });
+    checks.forEach(({ left, right }, s) => {
+      for (const [l, r, into] of [
+        [left.x, right.x, at(toOpen, s * size, size)],
+        [left.y, right.y, at(toOpen, (b + s) * size, size)],
+      ] as const) {
+        k.sub(l.a, r.a, into.a);
+        k.sub(l.b, r.b, into.b);
+      }
+    });
+    [opened.x, opened.y, opened.z].forEach((v, i) => {
+      toOpen.a.set(v.a, 2 * b * size + i * cut * w);
+      toOpen.b.set(v.b, 2 * b * size + i * cut * w);
+    });
+    const revealed = await reveal(k, toOpen);
     const cutAt = (i: number) =>
       revealed.subarray(2 * b * size + i * cut * w, 2 * b * size + (i + 1) * cut * w);
     const product = k.mul(cutAt(0), cutAt(1));
@@ -239,15 +261,15 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     for (let i = 0; i < product.length; i++) {
       if (product[i] !== c[i]) throw new MpcAbortError('an opened random triple is not a product');
     }
-    const t = checks.map(({ left, right }, s) => {
+    const t = { a: new Uint32Array(b * size), b: new Uint32Array(b * size) };
+    checks.forEach(({ left, right }, s) => {
       const rho = revealed.subarray(s * size, (s + 1) * size);
       const sigma = revealed.subarray((b + s) * size, (b + s + 1) * size);
-      return {
-        a: k.sacrifice(left.z.a, right.z.a, right.x.a, right.y.a, rho, sigma, id === 0),
-        b: k.sacrifice(left.z.b, right.z.b, right.x.b, right.y.b, rho, sigma, id === 2),
-      };
+      const into = at(t, s * size, size);
+      k.sacrifice(left.z.a, right.z.a, right.x.a, right.y.a, rho, sigma, id === 0, into.a);
+      k.sacrifice(left.z.b, right.z.b, right.x.b, right.y.b, rho, sigma, id === 2, into.b);
     });
-    await checkZero(k, join(t));
+    await checkZero(k, t);
   }
 
   const zeroPlanes = (words: number): Share => ({ a: new Uint32Array(words), b: new Uint32Array(words) });

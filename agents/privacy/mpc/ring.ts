@@ -12,8 +12,10 @@ export interface Kernel {
   readonly name: 'ring' | 'bool';
   /** Words per element (2 for Z_2^64, 1 for a 32-lane word of bits). */
   readonly width: 1 | 2;
-  add(x: Words, y: Words): Words;
-  sub(x: Words, y: Words): Words;
+  /** x + y, into `out` when given (it may be x or y). */
+  add(x: Words, y: Words, out?: Words): Words;
+  /** x - y, into `out` when given (it may be x or y). */
+  sub(x: Words, y: Words, out?: Words): Words;
   /** Elementwise product (ring) or AND (bool). */
   mul(x: Words, y: Words): Words;
   /**
@@ -23,9 +25,18 @@ export interface Kernel {
   mulShare(xa: Words, xb: Words, ya: Words, yb: Words, r: Words, s: Words): Words;
   /**
    * One share of the sacrifice check z - c - sigma*a - rho*b - rho*sigma (the last, public term
-   * only when `withPublic`: it belongs to share 0), for public rho and sigma.
+   * only when `withPublic`: it belongs to share 0), for public rho and sigma; into `out` when given.
    */
-  sacrifice(z: Words, c: Words, a: Words, b: Words, rho: Words, sigma: Words, withPublic: boolean): Words;
+  sacrifice(
+    z: Words,
+    c: Words,
+    a: Words,
+    b: Words,
+    rho: Words,
+    sigma: Words,
+    withPublic: boolean,
+    out?: Words,
+  ): Words;
 }
 
 const TWO32 = 4294967296;
@@ -46,8 +57,7 @@ function mul64(al: number, ah: number, bl: number, bh: number, out: Words, i: nu
 export const ring: Kernel = {
   name: 'ring',
   width: 2,
-  add(x, y) {
-    const out = new Uint32Array(x.length);
+  add(x, y, out = new Uint32Array(x.length)) {
     for (let i = 0; i < x.length; i += 2) {
       const lo = x[i]! + y[i]!;
       out[i] = lo;
@@ -55,8 +65,7 @@ export const ring: Kernel = {
     }
     return out;
   },
-  sub(x, y) {
-    const out = new Uint32Array(x.length);
+  sub(x, y, out = new Uint32Array(x.length)) {
     for (let i = 0; i < x.length; i += 2) {
       const lo = x[i]! - y[i]!;
       out[i] = lo;
@@ -87,9 +96,9 @@ export const ring: Kernel = {
     }
     return out;
   },
-  sacrifice(z, c, a, b, rho, sigma, withPublic) {
+  sacrifice(z, c, a, b, rho, sigma, withPublic, into) {
     // Sum of products, subtracted from z - c at the end: sigma*a + rho*b (+ rho*sigma).
-    const out = ring.sub(z, c);
+    const out = ring.sub(z, c, into);
     const p = new Uint32Array(2);
     const sum = new Uint32Array(2);
     for (let i = 0; i < out.length; i += 2) {
@@ -110,8 +119,7 @@ export const ring: Kernel = {
   },
 };
 
-function xor(x: Words, y: Words): Words {
-  const out = new Uint32Array(x.length);
+function xor(x: Words, y: Words, out = new Uint32Array(x.length)): Words {
   for (let i = 0; i < x.length; i++) out[i] = x[i]! ^ y[i]!;
   return out;
 }
@@ -132,8 +140,7 @@ export const bool: Kernel = {
       out[i] = (xa[i]! & (ya[i]! ^ yb[i]!)) ^ (xb[i]! & ya[i]!) ^ r[i]! ^ s[i]!;
     return out;
   },
-  sacrifice(z, c, a, b, rho, sigma, withPublic) {
-    const out = new Uint32Array(z.length);
+  sacrifice(z, c, a, b, rho, sigma, withPublic, out = new Uint32Array(z.length)) {
     const mask = withPublic ? 0xffffffff : 0;
     for (let i = 0; i < z.length; i++) {
       out[i] = z[i]! ^ c[i]! ^ (sigma[i]! & a[i]!) ^ (rho[i]! & b[i]!) ^ (rho[i]! & sigma[i]! & mask);
@@ -159,8 +166,9 @@ export function ringConst(n: number, value: bigint): Words {
   return fromBigints(new Array<bigint>(n).fill(value));
 }
 
-/** Words of one ring vector followed by another (a batch for one round). */
+/** Words of one vector followed by another (a batch for one round); one part is returned as is. */
 export function concat(parts: readonly Words[]): Words {
+  if (parts.length === 1) return parts[0]!;
   let length = 0;
   for (const p of parts) length += p.length;
   const out = new Uint32Array(length);
