@@ -1,8 +1,10 @@
 /**
  * The dispute watcher's bond budget: REP at stake in open positions never exceeds `budget`, over
  * every process of the same account. A Redis hash (per chain and account) holds one field per
- * position, `<question>:<round>:<outcome>`, with the REP staked (or reserved before sending);
- * reservations take a short Redis lock so that concurrent jobs cannot overspend together.
+ * position, `<question>:<round>:<outcome>`, with the REP staked, and `pending:<position>` fields
+ * with what is reserved before sending; reservations take a short Redis lock so that concurrent
+ * jobs cannot overspend together. Stakes add up per position; each transaction counts once (a set
+ * of committed transaction hashes), so a job that runs again commits nothing twice.
  */
 
 import type { Address } from 'viem';
@@ -13,15 +15,24 @@ export type Position = { questionId: bigint; round: bigint; outcome: number };
 export type Budget = {
   /** Reserves up to `wanted` for `position` (what is left of the budget); returns the amount reserved. */
   reserve: (position: Position, wanted: bigint) => Promise<bigint>;
-  /** Replaces a reservation by what was actually staked (possibly in a later round); idempotent. */
-  commit: (reserved: Position, staked: Position, amount: bigint) => Promise<void>;
+  /**
+   * Replaces a reservation by what transaction `hash` actually staked (possibly in a later round),
+   * added to that position; idempotent per transaction.
+   */
+  commit: (reserved: Position, staked: Position, amount: bigint, hash: string) => Promise<void>;
   /** Frees positions that were refunded, redeemed or never sent. */
   release: (positions: Position[]) => Promise<void>;
   /** REP currently at stake or reserved. */
   used: () => Promise<bigint>;
+  /**
+   * Runs `work` while holding this account's lock on one question (waits for it up to `ttlMs`),
+   * so that reading what is already staked and staking more are not interleaved with another job.
+   */
+  exclusive: <T>(questionId: bigint, work: () => Promise<T>, ttlMs?: number) => Promise<T>;
 };
 
 const field = (p: Position) => `${p.questionId}:${p.round}:${p.outcome}`;
+const pending = (p: Position) => `pending:${field(p)}`;
 const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export function createBudget({
@@ -40,17 +51,17 @@ export function createBudget({
   const used = async () =>
     Object.values(await redis.hgetall(key)).reduce((sum, amount) => sum + BigInt(amount), 0n);
 
-  async function locked<T>(work: () => Promise<T>): Promise<T> {
+  async function locked<T>(work: () => Promise<T>, name = lock, ttlMs = 5_000): Promise<T> {
     const token = `${process.pid}-${Math.random()}`;
-    const deadline = Date.now() + 5_000;
-    while ((await redis.set(lock, token, 'PX', 5_000, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw new RetryableError('bond budget is locked by another worker');
+    const deadline = Date.now() + ttlMs;
+    while ((await redis.set(name, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new RetryableError(`${name} is locked by another worker`);
       await new Promise((r) => setTimeout(r, 10));
     }
     try {
       return await work();
     } finally {
-      await redis.eval(releaseLock, 1, lock, token);
+      await redis.eval(releaseLock, 1, name, token);
     }
   }
 
@@ -58,18 +69,30 @@ export function createBudget({
     used,
     reserve: (position, wanted) =>
       locked(async () => {
-        const held = BigInt((await redis.hget(key, field(position))) ?? '0');
+        const held = BigInt((await redis.hget(key, pending(position))) ?? '0');
         const left = budget - (await used()) + held;
         const amount = wanted < left ? wanted : left > 0n ? left : 0n;
-        if (amount > held) await redis.hset(key, field(position), amount.toString());
+        if (amount > held) await redis.hset(key, pending(position), amount.toString());
         return amount > held ? amount : held;
       }),
-    commit: async (reserved, staked, amount) => {
-      // One contribution per account and position (action ids), so setting the field is idempotent.
-      await redis.multi().hdel(key, field(reserved)).hset(key, field(staked), amount.toString()).exec();
-    },
+    commit: (reserved, staked, amount, hash) =>
+      locked(async () => {
+        const committed = `${key}:committed`;
+        if (await redis.sismember(committed, hash)) {
+          await redis.hdel(key, pending(reserved));
+          return;
+        }
+        const before = BigInt((await redis.hget(key, field(staked))) ?? '0');
+        await redis
+          .multi()
+          .hdel(key, pending(reserved))
+          .hset(key, field(staked), (before + amount).toString())
+          .sadd(committed, hash)
+          .exec();
+      }),
     release: async (positions) => {
-      if (positions.length > 0) await redis.hdel(key, ...positions.map(field));
+      if (positions.length > 0) await redis.hdel(key, ...positions.flatMap((p) => [field(p), pending(p)]));
     },
+    exclusive: (questionId, work, ttlMs = 120_000) => locked(work, `${key}:question:${questionId}`, ttlMs),
   };
 }

@@ -74,26 +74,41 @@ async function target(ctx: Ctx, question: Question, round: bigint, tentative: nu
 }
 
 async function dispute(ctx: Ctx, question: Question, round: bigint, tentative: number, answer: Answer) {
+  // One dispute per question and account at a time: a contribution sent for round r lands in the
+  // round open when it is mined, possibly r + 1, so what this account already staked in the round
+  // is read from the chain inside the lock (the earlier contribution is mined by then).
+  const budget = budgetOf(ctx);
+  await budget.exclusive(question.id, () => stake(ctx, budget, question, round, tentative, answer));
+}
+
+async function stake(
+  ctx: Ctx,
+  budget: Budget,
+  question: Question,
+  round: bigint,
+  tentative: number,
+  answer: Answer,
+) {
   const log = ctx.logger.child({ question_id: question.id.toString(), round: round.toString() });
   const oracle = oracleOf(ctx);
   const outcome = await target(ctx, question, round, tentative, answer);
-  const [size, pooled] = await Promise.all([
+  const read = { address: oracle, abi: oracleAbi } as const;
+  const [size, pooled, mine] = await Promise.all([
+    ctx.chain.client.readContract({ ...read, functionName: 'bondSize', args: [question.id, outcome] }),
+    ctx.chain.client.readContract({ ...read, functionName: 'pooled', args: [question.id, round, outcome] }),
     ctx.chain.client.readContract({
-      address: oracle,
-      abi: oracleAbi,
-      functionName: 'bondSize',
-      args: [question.id, outcome],
-    }),
-    ctx.chain.client.readContract({
-      address: oracle,
-      abi: oracleAbi,
-      functionName: 'pooled',
-      args: [question.id, round, outcome],
+      ...read,
+      functionName: 'stakeOf',
+      args: [question.id, round, outcome, ownAddress(ctx)],
     }),
   ]);
   const cap = ctx.config.max_stake_per_round;
-  const wanted = cap !== undefined && cap < size - pooled ? cap : size - pooled;
-  const budget = budgetOf(ctx);
+  const room = size - pooled;
+  const wanted = cap === undefined ? room : cap - mine < room ? cap - mine : room;
+  if (wanted <= 0n) {
+    log.info({ outcome, staked: mine.toString() }, 'already staked what this round allows');
+    return;
+  }
   const position = { questionId: question.id, round, outcome };
   const amount = await budget.reserve(position, wanted);
   if (amount === 0n) {
@@ -123,7 +138,7 @@ async function dispute(ctx: Ctx, question: Question, round: bigint, tentative: n
     ? { questionId: question.id, round: contributed.args.round, outcome: contributed.args.outcome }
     : position;
   const accepted = contributed?.args.amount ?? 0n;
-  await budget.commit(position, staked, accepted);
+  await budget.commit(position, staked, accepted, result.hash);
   log.info(
     {
       tentative,
