@@ -103,8 +103,8 @@ async function stake(
     }),
   ]);
   const cap = ctx.config.max_stake_per_round;
-  const room = size - pooled;
-  const wanted = cap === undefined ? room : cap - mine < room ? cap - mine : room;
+  let wanted = size - pooled;
+  if (cap !== undefined && cap - mine < wanted) wanted = cap - mine;
   if (wanted <= 0n) {
     log.info({ outcome, staked: mine.toString() }, 'already staked what this round allows');
     return;
