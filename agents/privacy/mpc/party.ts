@@ -510,24 +510,19 @@ function unpack(
   count: number,
 ): Words[] {
   const stride = count * width;
-  // Gather whole records first (one random read each), then split them sequentially.
-  const records = new Uint32Array(n * stride);
+  const out = Array.from({ length: count }, () => new Uint32Array(n * width));
+  // One random read of a whole record per element, written straight to the vectors.
   for (let i = 0; i < n; i++) {
     const base = order[from + i]! * stride;
-    const at = i * stride;
-    for (let q = 0; q < stride; q++) records[at + q] = packed[base + q]!;
-  }
-  return Array.from({ length: count }, (_, j) => {
-    const out = new Uint32Array(n * width);
-    let at = j * width;
     if (width === 1) {
-      for (let i = 0; i < n; i++, at += stride) out[i] = records[at]!;
+      for (let j = 0; j < count; j++) out[j]![i] = packed[base + j]!;
     } else {
-      for (let i = 0; i < n; i++, at += stride) {
-        out[2 * i] = records[at]!;
-        out[2 * i + 1] = records[at + 1]!;
+      for (let j = 0; j < count; j++) {
+        const v = out[j]!;
+        v[2 * i] = packed[base + 2 * j]!;
+        v[2 * i + 1] = packed[base + 2 * j + 1]!;
       }
     }
-    return out;
-  });
+  }
+  return out;
 }
