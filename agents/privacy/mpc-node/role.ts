@@ -14,9 +14,9 @@
  *   (node i waits i * `post_delay_ms` and posts only if nobody did).
  * - Idempotent and crash-safe: a finalized computation is skipped; every run is a fresh MPC session
  *   whose attempt number the three nodes agree on first (the highest of their Redis counters + 1,
- *   so a node restarted after a crash joins the others' next attempt); a peer that crashes or goes silent fails the attempt with `MpcTimeoutError` after
- *   `round_timeout_ms` and the task retries; an abort (a check failed: a deviating node) posts
- *   nothing. Results are deterministic, so a re-run signs the same message (never equivocates).
+ *   so a node restarted after a crash joins the others' next attempt); a peer that crashes or goes
+ *   silent fails the attempt with `MpcTimeoutError` after `round_timeout_ms` and the task retries;
+ *   an abort (a check failed: a deviating node) posts nothing. Results are deterministic, so a re-run signs the same message (never equivocates).
  * - Logs carry ids, counts, sizes and timings, never a share, an input or a key.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
