@@ -13,7 +13,6 @@
  *   within its budgets.
  * Every task re-reads the chain before acting; reverts meaning "someone else did it" are successes.
  */
-import { Counter, Registry } from 'prom-client';
 import { type Address, encodeAbiParameters, getAddress, keccak256, maxUint256, parseAbiItem } from 'viem';
 import { z } from 'zod';
 import { basketAbi, basketFactoryAbi, oraclePriceFeedAbi, securityTokenAbi } from '../generated/abis.js';
@@ -101,32 +100,26 @@ type Ctx = RoleContext<BasketKeeperSettings>;
 /** `IBasket.Status`. */
 export const BasketStatus = { Active: 0, Halted: 1, Rebalancing: 2 } as const;
 
-/**
- * Basket metrics, in a registry of their own (like the oracle's) until the runtime hands its
- * registry to roles.
- */
-export const basketRegistry = new Registry();
-const registers = [basketRegistry];
-export const basketMetrics = {
-  alerts: new Counter({
-    name: 'stoa_basket_alerts_total',
-    help: 'Alerts by kind: undercollateralized, component_frozen, component_seized, wallet_frozen',
-    labelNames: ['role', 'basket', 'kind'] as const,
-    registers,
-  }),
-  actions: new Counter({
-    name: 'stoa_basket_actions_total',
-    help: 'Basket transactions by action (accrue, reconcile, start, end, bid, approve) and result',
-    labelNames: ['role', 'action', 'result'] as const,
-    registers,
-  }),
-  componentEvents: new Counter({
-    name: 'stoa_basket_component_events_total',
-    help: "Component events touching a basket's holdings, by event",
-    labelNames: ['role', 'event'] as const,
-    registers,
-  }),
-};
+/** Basket metrics, on the process's registry (served on `/metrics`). */
+export function basketMetrics(ctx: RoleContext<unknown>) {
+  return {
+    alerts: ctx.metrics.counter({
+      name: 'stoa_basket_alerts_total',
+      help: 'Alerts by kind: undercollateralized, component_frozen, component_seized, wallet_frozen',
+      labelNames: ['role', 'basket', 'kind'] as const,
+    }),
+    actions: ctx.metrics.counter({
+      name: 'stoa_basket_actions_total',
+      help: 'Basket transactions by action (accrue, reconcile, start, end, bid, approve) and result',
+      labelNames: ['role', 'action', 'result'] as const,
+    }),
+    componentEvents: ctx.metrics.counter({
+      name: 'stoa_basket_component_events_total',
+      help: "Component events touching a basket's holdings, by event",
+      labelNames: ['role', 'event'] as const,
+    }),
+  };
+}
 
 const componentEvents = [
   parseAbiItem('event TokensFrozen(address indexed wallet, uint256 amount)'),
@@ -199,7 +192,7 @@ const own = (ctx: RoleContext<unknown>): Address => {
 };
 
 function count(ctx: Ctx, action: string, result: { status: string }) {
-  basketMetrics.actions.inc({ role: ctx.role, action, result: result.status });
+  basketMetrics(ctx).actions.inc({ role: ctx.role, action, result: result.status });
 }
 
 /** Reverts that mean another keeper (or bidder) already did the work, or made it moot. */
@@ -247,7 +240,7 @@ async function scanComponents(ctx: Ctx, basket: Address) {
       const args = log.args as Record<string, unknown>;
       const wallet = (args.wallet ?? args.from) as Address | undefined;
       if (wallet?.toLowerCase() !== basket.toLowerCase()) continue;
-      basketMetrics.componentEvents.inc({ role: ctx.role, event: log.eventName });
+      basketMetrics(ctx).componentEvents.inc({ role: ctx.role, event: log.eventName });
       const fields = {
         basket,
         component: log.address,
@@ -269,7 +262,7 @@ async function scanComponents(ctx: Ctx, basket: Address) {
           : log.eventName === 'TransferForced'
             ? 'component_seized'
             : 'wallet_frozen';
-      basketMetrics.alerts.inc({ role: ctx.role, basket, kind });
+      basketMetrics(ctx).alerts.inc({ role: ctx.role, basket, kind });
       ctx.logger.warn(
         { ...fields, kind, amount: args.amount === undefined ? undefined : String(args.amount) },
         "component agent acted on the basket's holdings; collateral is checked next",
@@ -296,7 +289,7 @@ async function visit(ctx: Ctx, basket: Address) {
   }
   if (config.reconcile.enabled && underwater(state)) {
     const id = `${basket}-${hashOf([...state.usable, ...state.required])}`;
-    basketMetrics.alerts.inc({ role: ctx.role, basket, kind: 'undercollateralized' });
+    basketMetrics(ctx).alerts.inc({ role: ctx.role, basket, kind: 'undercollateralized' });
     ctx.logger.error(
       {
         basket,

@@ -7,7 +7,7 @@
  */
 import { getAddress, type Hash, parseEventLogs, toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BasketStatus, basketMetrics } from '../../agents/basket/keeper.js';
+import { BasketStatus } from '../../agents/basket/keeper.js';
 import { atTarget } from '../../agents/basket/policy.js';
 import { basketAbi, securityTokenAbi } from '../../agents/generated/abis.js';
 import type { Agent } from '../../agents/runtime/index.js';
@@ -38,9 +38,16 @@ const travel = async (clients: Clients, seconds: number) => {
   await clients.test.mine({ blocks: 1 });
 };
 
-async function alerts(kind: string): Promise<number> {
-  const { values } = await basketMetrics.alerts.get();
-  return values.filter((v) => v.labels.kind === kind).reduce((sum, v) => sum + v.value, 0);
+/** `stoa_basket_alerts_total{kind}` summed over the agents' registries (what `/metrics` serves). */
+async function alerts(agents: readonly Agent[], kind: string): Promise<number> {
+  let sum = 0;
+  for (const agent of agents) {
+    const metric = agent.metrics.registry.getSingleMetric('stoa_basket_alerts_total');
+    if (!metric) continue;
+    const { values } = await metric.get();
+    sum += values.filter((v) => v.labels.kind === kind).reduce((total, v) => total + v.value, 0);
+  }
+  return sum;
 }
 
 describe('basket keeper', () => {
@@ -155,7 +162,7 @@ describe('basket keeper', () => {
   }, 90_000);
 
   it('alerts on a component freeze of the basket and reconciles the units', async () => {
-    const before = await alerts('component_frozen');
+    const before = await alerts(agents, 'component_frozen');
     const held = await clients.public.readContract({
       address: stack.tokens[0]!,
       abi: securityTokenAbi,
@@ -183,8 +190,10 @@ describe('basket keeper', () => {
     // Cut pro rata to what the usable balance backs, rounded down.
     const supply = await basketRead<bigint>(clients, stack, 'totalSupply');
     expect((await basketRead<bigint[]>(clients, stack, 'units'))[0]).toBe(((held - 5n) * WHOLE) / supply);
-    await waitFor(async () => (await alerts('component_frozen')) > before, { what: 'the freeze alerted' });
-    expect(await alerts('undercollateralized')).toBeGreaterThan(0);
+    await waitFor(async () => (await alerts(agents, 'component_frozen')) > before, {
+      what: 'the freeze alerted',
+    });
+    expect(await alerts(agents, 'undercollateralized')).toBeGreaterThan(0);
   }, 60_000);
 
   it('accrues the streaming fee once a day of chain time passed', async () => {
