@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { ExitCode } from '../../agents/runtime/index.js';
 import {
@@ -70,8 +70,14 @@ describe('crash safety of the ack-emitter agent process', () => {
 
     const output: string[] = [];
     onTestFailed(() => console.log(output.join('').slice(-20_000)));
+    // A failed assertion must not leave an agent process behind.
+    const children: ChildProcess[] = [];
+    onTestFinished(() => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    });
     for (; kills < 5; kills++) {
       const child = spawnAgent(configFile, output);
+      children.push(child);
       const before = await acks();
       await waitFor(async () => (await acks()) > before, { what: 'the agent to act', intervalMs: 50 });
       await new Promise((r) => setTimeout(r, Math.random() * 1_000));
@@ -82,6 +88,7 @@ describe('crash safety of the ack-emitter agent process', () => {
     await stack.clients.test.mine({ blocks: 2 });
 
     const last = spawnAgent(configFile, output);
+    children.push(last);
     const pings = Number(await emitterView(stack.clients, stack.emitter, 'pingCount'));
     await waitFor(async () => (await acks()) === pings, {
       what: `all ${pings} pings acked`,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { ExitCode } from '../../agents/runtime/index.js';
 import {
@@ -72,6 +72,11 @@ describe('several processes of one role against one Redis', () => {
     });
     writeFileSync(configFile, JSON.stringify(raw));
     const instances = [spawnAgent(configFile), spawnAgent(configFile)];
+    // A failed assertion must not leave an agent process behind.
+    onTestFinished(() => {
+      for (const { child } of instances)
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     onTestFailed(() => {
       for (const [i, instance] of instances.entries())
         console.log(`process ${i}:\n${instance.output.join('').slice(-10_000)}`);
