@@ -236,14 +236,10 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
       a: new Uint32Array((2 * b * n + 3 * cut) * w),
       b: new Uint32Array((2 * b * n + 3 * cut) * w),
     };
-    const at = (v: Share, from: number, length: number) => ({
-      a: v.a.subarray(from, from + length),
-      b: v.b.subarray(from, from + length),
-    });
     checks.forEach(({ left, right }, s) => {
       for (const [l, r, into] of [
-        [left.x, right.x, at(toOpen, s * size, size)],
-        [left.y, right.y, at(toOpen, (b + s) * size, size)],
+        [left.x, right.x, slice(toOpen, s * size, (s + 1) * size)],
+        [left.y, right.y, slice(toOpen, (b + s) * size, (b + s + 1) * size)],
       ] as const) {
         k.sub(l.a, r.a, into.a);
         k.sub(l.b, r.b, into.b);
@@ -265,7 +261,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     checks.forEach(({ left, right }, s) => {
       const rho = revealed.subarray(s * size, (s + 1) * size);
       const sigma = revealed.subarray((b + s) * size, (b + s + 1) * size);
-      const into = at(t, s * size, size);
+      const into = slice(t, s * size, (s + 1) * size);
       k.sacrifice(left.z.a, right.z.a, right.x.a, right.y.a, rho, sigma, id === 0, into.a);
       k.sacrifice(left.z.b, right.z.b, right.x.b, right.y.b, rho, sigma, id === 2, into.b);
     });
