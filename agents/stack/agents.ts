@@ -77,6 +77,43 @@ export async function startAgentProcess(input: AgentProcessArgs): Promise<AgentP
   };
 }
 
+/** Where a layer's agents connect: the stack's chain and Redis (and its process-name prefix). */
+export type AgentTarget = { rpcUrl: string; redisUrl: string; chainId: number; processPrefix?: string };
+
+/**
+ * Config sections of a demo agent run as its own operator: its own Redis `prefix` (queues, cursor,
+ * sender records), polling and sweeping every second on the local chain, a 50% gas margin.
+ */
+export function operatorConfig(redisUrl: string, prefix: string): Record<string, unknown> {
+  return {
+    redis: { url: redisUrl, prefix },
+    ingest: { confirmations: 1, poll_interval_ms: 200 },
+    queue: { backoff_ms: 500 },
+    sweep: { cron: '* * * * * *' },
+    sender: { poll_interval_ms: 100, gas_margin_percent: 50 },
+  };
+}
+
+/**
+ * Starts agent processes one after the other (several starting at once on a busy machine can miss
+ * the health deadline); if one fails, those started are stopped before the error surfaces.
+ */
+export async function startAgentProcesses(
+  target: AgentTarget,
+  processes: readonly Omit<AgentProcessArgs, keyof AgentTarget>[],
+): Promise<AgentProcess[]> {
+  const { rpcUrl, redisUrl, chainId, processPrefix } = target;
+  const started: AgentProcess[] = [];
+  try {
+    for (const args of processes)
+      started.push(await startAgentProcess({ rpcUrl, redisUrl, chainId, processPrefix, ...args }));
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
+  return started;
+}
+
 async function waitHealthy(url: string, child: ReturnType<typeof spawn>, name: string, logFile: string) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

@@ -28,8 +28,7 @@ import {
   securityTokenAbi,
 } from '../../generated/abis.js';
 import { CATEGORY, COUNTRY, investorKey, signAttestation } from '../../token/kyc.js';
-import { startAgentProcess } from '../agents.js';
-import type { Service } from '../services.js';
+import { operatorConfig, startAgentProcesses } from '../agents.js';
 import {
   devKey,
   type LayerAgents,
@@ -70,35 +69,22 @@ const tokenAt = (address: Address) => ({ abi: securityTokenAbi, address });
 
 /** The keeper (fees, reconcile, expired auctions) and a market maker bidding on auctions. */
 export async function startBasketAgents(stack: StackInfo): Promise<LayerAgents> {
-  const common = {
-    rpcUrl: stack.rpcUrl,
-    redisUrl: stack.redisUrl,
-    chainId: stack.chainId,
-    contracts: { basketFactory: stack.deployment.basketFactory! },
-  };
-  const config = (prefix: string) => ({
-    redis: { url: stack.redisUrl, prefix },
-    ingest: { confirmations: 1, poll_interval_ms: 200 },
-    queue: { backoff_ms: 500 },
-    sweep: { cron: '* * * * * *' },
-    sender: { poll_interval_ms: 100, gas_margin_percent: 50 },
-  });
-  const services: Service[] = [];
-  const started = await Promise.allSettled([
-    startAgentProcess({
-      ...common,
+  const contracts = { basketFactory: stack.deployment.basketFactory! };
+  const services = await startAgentProcesses(stack, [
+    {
       name: 'basket-keeper',
       role: 'basket-keeper',
+      contracts,
       privateKey: devKey('basketKeeper'),
-      config: config('basket-keeper'),
+      config: operatorConfig(stack.redisUrl, 'basket-keeper'),
       settings: { baskets: [stack.deployment.basket!], fees: { interval_s: 86_400 } },
-    }),
-    startAgentProcess({
-      ...common,
+    },
+    {
       name: 'market-maker',
       role: 'basket-keeper',
+      contracts,
       privateKey: devKey(MAKER),
-      config: config('market-maker'),
+      config: operatorConfig(stack.redisUrl, 'market-maker'),
       settings: {
         baskets: [stack.deployment.basket!],
         fees: { enabled: false },
@@ -106,14 +92,8 @@ export async function startBasketAgents(stack: StackInfo): Promise<LayerAgents> 
         rebalance: { enabled: false },
         bid: { enabled: true, margin_bps: MARGIN_BPS },
       },
-    }),
+    },
   ]);
-  for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    for (const service of services) await service.stop();
-    throw failed.reason;
-  }
   return { services, summary: 'basket-keeper, market-maker (basket-keeper role bidding on auctions)' };
 }
 

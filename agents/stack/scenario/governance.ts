@@ -13,7 +13,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
 import { unpackDecidedBy } from '../../governance/nns.js';
 import { COUNTRY } from '../../token/kyc.js';
-import { type AgentProcess, startAgentProcess } from '../agents.js';
+import { operatorConfig, startAgentProcesses } from '../agents.js';
 import {
   ANVIL_MNEMONIC,
   devKey,
@@ -28,7 +28,6 @@ import { token } from './token.js';
 import { check, refusal, send } from './tx.js';
 
 /** Confirmation depth of the governance agents in the local stack. */
-const AGENT_CONFIRMATIONS = 1;
 
 type Owner = 'aliceNewWallet' | 'bob' | 'carol';
 /**
@@ -63,55 +62,31 @@ const hotKey = (who: Person): Hex => toHex(hotAccount(who).getHdKey().privateKey
  * its own Redis prefix (independent operators) and signing with its owner's hot key.
  */
 export async function startGovernanceAgents(stack: StackInfo): Promise<LayerAgents> {
-  const common = {
-    rpcUrl: stack.rpcUrl,
-    redisUrl: stack.redisUrl,
-    chainId: stack.chainId,
-    contracts: { governance: stack.deployment.governance! },
-    processPrefix: stack.processPrefix,
-  };
-  const config = (prefix: string) => ({
-    redis: { url: stack.redisUrl, prefix },
-    ingest: { confirmations: AGENT_CONFIRMATIONS, poll_interval_ms: 200 },
-    queue: { backoff_ms: 500 },
-    sweep: { cron: '* * * * * *' },
-    sender: { poll_interval_ms: 100 },
-  });
-  const processes = [
+  const contracts = { governance: stack.deployment.governance! };
+  const services = await startAgentProcesses(stack, [
     {
-      ...common,
       name: 'cascade-keeper',
       role: 'cascade-keeper',
-      config: { ...config('stoa'), sweep: { cron: '*/10 * * * * *' } },
+      contracts,
+      config: { ...operatorConfig(stack.redisUrl, 'stoa'), sweep: { cron: '*/10 * * * * *' } },
       privateKey: devKey('cascadeKeeper'),
     },
     {
-      ...common,
       name: 'governance-keeper',
       role: 'governance-keeper',
-      config: config('stoa'),
+      contracts,
+      config: operatorConfig(stack.redisUrl, 'stoa'),
       privateKey: devKey('governanceKeeper'),
     },
     ...owners.map((o) => ({
-      ...common,
       name: `neuron-client-${o.name}`,
       role: 'neuron-client',
-      config: config(`neuron-client-${o.name}`),
+      contracts,
+      config: operatorConfig(stack.redisUrl, `neuron-client-${o.name}`),
       settings: { neurons: [{ id: o.neuron, following: o.following }], policy: o.policy },
       privateKey: hotKey(o.who),
     })),
-  ];
-  // One after the other: five processes starting at once on a busy machine can miss the
-  // health deadline. If one fails, those started are stopped before the error surfaces.
-  const services: AgentProcess[] = [];
-  for (const args of processes) {
-    try {
-      services.push(await startAgentProcess(args));
-    } catch (error) {
-      for (const service of services) await service.stop();
-      throw error;
-    }
-  }
+  ]);
   return { services, summary: services.map((s) => s.name).join(', ') };
 }
 

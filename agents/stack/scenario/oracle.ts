@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { formatUnits, keccak256, maxUint256, parseUnits, stringToBytes } from 'viem';
 import { oracleAbi, oraclePriceFeedAbi, reputationAbi } from '../../generated/abis.js';
-import { stackDir, startAgentProcess } from '../agents.js';
+import { operatorConfig, stackDir, startAgentProcesses } from '../agents.js';
 import type { Service } from '../services.js';
 import {
   devKey,
@@ -74,52 +74,38 @@ export async function startOracleAgents(args: StackInfo): Promise<LayerAgents> {
   writeFileSync(join(dir, `nav-${FUND}.json`), `${JSON.stringify({ nav: TRUE_NAV })}\n`);
   const httpSource = { type: 'http', url: `${navServer.url}/funds/{fund}/nav`, path: 'nav' };
   const fileSource = { type: 'file', path: join(dir, 'nav-{fund}.json'), json_path: 'nav' };
-  const common = {
-    rpcUrl: args.rpcUrl,
-    redisUrl: args.redisUrl,
-    chainId: args.chainId,
-    contracts: { oracle: args.deployment.oracle! },
-  };
-  const config = (prefix: string) => ({
-    // Independent operators: each its own queues and cursor (agents/oracle/README.md).
-    redis: { url: args.redisUrl, prefix },
-    ingest: { confirmations: 1, poll_interval_ms: 200 },
-    queue: { backoff_ms: 500 },
-    sweep: { cron: '* * * * * *' },
-    sender: { poll_interval_ms: 100, gas_margin_percent: 50 },
-  });
+  const contracts = { oracle: args.deployment.oracle! };
   const watcherSources = [[httpSource], [httpSource, fileSource]];
-  // The processes start in parallel; if one fails, the others are stopped before the error surfaces.
-  const started = await Promise.allSettled([
-    ...WATCHERS.map((who, i) =>
-      startAgentProcess({
-        ...common,
-        name: `dispute-watcher-${i + 1}`,
-        role: 'dispute-watcher',
-        privateKey: devKey(who),
-        config: config(who),
-        settings: {
-          questions: [
-            { match: { uri: '^stoa://nav/(?<fund>[A-Z]+)/' }, decimals: 18, sources: watcherSources[i] },
-          ],
-          bond_budget: '200',
-          max_stake_per_round: '25',
+  try {
+    services.push(
+      ...(await startAgentProcesses(args, [
+        // Independent operators: each its own queues and cursor (agents/oracle/README.md).
+        ...WATCHERS.map((who, i) => ({
+          name: `dispute-watcher-${i + 1}`,
+          role: 'dispute-watcher',
+          contracts,
+          privateKey: devKey(who),
+          config: operatorConfig(args.redisUrl, who),
+          settings: {
+            questions: [
+              { match: { uri: '^stoa://nav/(?<fund>[A-Z]+)/' }, decimals: 18, sources: watcherSources[i] },
+            ],
+            bond_budget: '200',
+            max_stake_per_round: '25',
+          },
+        })),
+        {
+          name: 'oracle-keeper',
+          role: 'oracle-keeper',
+          contracts,
+          privateKey: devKey(KEEPER),
+          config: operatorConfig(args.redisUrl, 'oracle-keeper'),
         },
-      }),
-    ),
-    startAgentProcess({
-      ...common,
-      name: 'oracle-keeper',
-      role: 'oracle-keeper',
-      privateKey: devKey(KEEPER),
-      config: config('oracle-keeper'),
-    }),
-  ]);
-  for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
-  const failed = started.find((result) => result.status === 'rejected');
-  if (failed) {
-    for (const service of services) await service.stop();
-    throw failed.reason;
+      ])),
+    );
+  } catch (error) {
+    await navServer.stop();
+    throw error;
   }
   return {
     services,

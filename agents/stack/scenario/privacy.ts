@@ -17,7 +17,7 @@ import {
   encodeParams,
 } from '../../privacy/computations.js';
 import { deriveEncryptionKey, encryptionPublicKey } from '../../privacy/mpc-node/role.js';
-import { type AgentProcess, startAgentProcess } from '../agents.js';
+import { operatorConfig, startAgentProcesses } from '../agents.js';
 import { freePort } from '../services.js';
 import {
   devAccount,
@@ -55,38 +55,23 @@ export function privacyDeployEnv(): Record<string, string> {
 /** The three mpc-node processes, each with its own Redis prefix, on free loopback ports. */
 export async function startPrivacyAgents(stack: StackInfo): Promise<LayerAgents> {
   const ports = await Promise.all(NODES.map(() => freePort()));
-  // One after the other: each process gets the machine to itself while it starts.
-  const services: AgentProcess[] = [];
-  try {
-    for (const [i, who] of NODES.entries()) {
-      services.push(
-        await startAgentProcess({
-          ...stack,
-          name: `mpc-node-${i + 1}`,
-          role: 'mpc-node',
-          contracts: { mpcCommittee: stack.deployment.mpcCommittee! },
-          privateKey: devKey(who),
-          config: {
-            redis: { url: stack.redisUrl, prefix: `mpc-node-${i + 1}` },
-            ingest: { confirmations: 1, poll_interval_ms: 200 },
-            queue: { backoff_ms: 500 },
-            sweep: { cron: '* * * * * *' },
-            sender: { poll_interval_ms: 100, gas_margin_percent: 50 },
-          },
-          settings: {
-            listen: { host: '127.0.0.1', port: ports[i] },
-            peers: NODES.flatMap((peer, j) =>
-              j === i ? [] : [{ address: devAccount(peer).address, host: '127.0.0.1', port: ports[j] }],
-            ),
-            post_delay_ms: 1000,
-          },
-        }),
-      );
-    }
-  } catch (error) {
-    await Promise.all(services.map((s) => s.stop()));
-    throw error;
-  }
+  const services = await startAgentProcesses(
+    stack,
+    NODES.map((who, i) => ({
+      name: `mpc-node-${i + 1}`,
+      role: 'mpc-node',
+      contracts: { mpcCommittee: stack.deployment.mpcCommittee! },
+      privateKey: devKey(who),
+      config: operatorConfig(stack.redisUrl, `mpc-node-${i + 1}`),
+      settings: {
+        listen: { host: '127.0.0.1', port: ports[i] },
+        peers: NODES.flatMap((peer, j) =>
+          j === i ? [] : [{ address: devAccount(peer).address, host: '127.0.0.1', port: ports[j] }],
+        ),
+        post_delay_ms: 1000,
+      },
+    })),
+  );
   return { services, summary: `mpc-node x3 (health ${services.map((s) => s.httpUrl).join(', ')})` };
 }
 
