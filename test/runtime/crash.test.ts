@@ -1,38 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { ExitCode } from '../../agents/runtime/index.js';
 import {
   agentAddress,
   agentKey,
   emitterView,
+  exited,
   ping,
   rawConfig,
-  root,
   type Stack,
+  spawnAckEmitter,
   startStack,
   waitFor,
 } from './helpers.js';
-
-/** Starts `stoa agent ack-emitter` as its own process (the way it runs in production). */
-function spawnAgent(configFile: string, output: string[]): ChildProcess {
-  const child = spawn(join(root, 'bin', 'stoa'), ['agent', 'ack-emitter', '--config', configFile], {
-    env: { ...process.env, STOA_PRIVATE_KEY: agentKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return child;
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
 
 describe('crash safety of the ack-emitter agent process', () => {
   let stack: Stack;
@@ -70,14 +53,8 @@ describe('crash safety of the ack-emitter agent process', () => {
 
     const output: string[] = [];
     onTestFailed(() => console.log(output.join('').slice(-20_000)));
-    // A failed assertion must not leave an agent process behind.
-    const children: ChildProcess[] = [];
-    onTestFinished(() => {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    });
     for (; kills < 5; kills++) {
-      const child = spawnAgent(configFile, output);
-      children.push(child);
+      const child = spawnAckEmitter(configFile, output);
       const before = await acks();
       await waitFor(async () => (await acks()) > before, { what: 'the agent to act', intervalMs: 50 });
       await new Promise((r) => setTimeout(r, Math.random() * 1_000));
@@ -87,8 +64,7 @@ describe('crash safety of the ack-emitter agent process', () => {
     expect(await pinger).toBeGreaterThanOrEqual(500);
     await stack.clients.test.mine({ blocks: 2 });
 
-    const last = spawnAgent(configFile, output);
-    children.push(last);
+    const last = spawnAckEmitter(configFile, output);
     const pings = Number(await emitterView(stack.clients, stack.emitter, 'pingCount'));
     await waitFor(async () => (await acks()) === pings, {
       what: `all ${pings} pings acked`,

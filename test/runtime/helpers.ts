@@ -3,6 +3,7 @@
  * contract, agent configs, a recording role, and an HTTP JSON-RPC proxy that can go down (an RPC
  * outage) or refuse wide getLogs ranges (a provider's cap) in front of the real anvil.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -19,6 +20,7 @@ import {
   publicActions,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { type AgentConfig, defineRole, parseConfig, type RoleEvent } from '../../agents/runtime/index.js';
@@ -241,3 +243,28 @@ export async function startRpcProxy({ target, maxLogRange }: { target: string; m
   await up();
   return { url: `http://127.0.0.1:${port}`, up, down, refused: () => refused };
 }
+
+/**
+ * Starts `stoa agent ack-emitter` as its own process (the way it runs in production), its output
+ * appended to `output`. Killed when the current test ends if still running, so a failed assertion
+ * leaves no process behind.
+ */
+export function spawnAckEmitter(configFile: string, output: string[]): ChildProcess {
+  const child = spawn(join(root, 'bin', 'stoa'), ['agent', 'ack-emitter', '--config', configFile], {
+    env: { ...process.env, STOA_PRIVATE_KEY: agentKey },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+/** Resolves with a process's exit code once it has exited. */
+export const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });

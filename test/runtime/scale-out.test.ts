@@ -1,18 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { ExitCode } from '../../agents/runtime/index.js';
 import {
   agentAddress,
   agentKey,
   emitterView,
+  exited,
   ping,
   rawConfig,
-  root,
   type Stack,
+  spawnAckEmitter,
   startStack,
   waitFor,
 } from './helpers.js';
@@ -22,24 +23,13 @@ type Instance = { child: ChildProcess; output: string[]; port: () => number | un
 /** Starts `stoa agent ack-emitter` as its own process; `port` is its /metrics port once started. */
 function spawnAgent(configFile: string): Instance {
   const output: string[] = [];
-  const child = spawn(join(root, 'bin', 'stoa'), ['agent', 'ack-emitter', '--config', configFile], {
-    env: { ...process.env, STOA_PRIVATE_KEY: agentKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const child = spawnAckEmitter(configFile, output);
   const port = () => {
     const match = /"http_port":(\d+)[^\n]*"msg":"agent started"/.exec(output.join(''));
     return match ? Number(match[1]) : undefined;
   };
   return { child, output, port };
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
 
 /** Sum of the values of `name` series whose labels include `labels`, from a Prometheus text. */
 function series(text: string, name: string, labels: string): number {
@@ -72,11 +62,6 @@ describe('several processes of one role against one Redis', () => {
     });
     writeFileSync(configFile, JSON.stringify(raw));
     const instances = [spawnAgent(configFile), spawnAgent(configFile)];
-    // A failed assertion must not leave an agent process behind.
-    onTestFinished(() => {
-      for (const { child } of instances)
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
     onTestFailed(() => {
       for (const [i, instance] of instances.entries())
         console.log(`process ${i}:\n${instance.output.join('').slice(-10_000)}`);
