@@ -89,6 +89,19 @@ export function parseAction(text: string): Action {
   };
 }
 
+/** A proposal, its decision so far and its creation event; a usage error when it does not exist. */
+async function readProposal(ctx: CliContext, id: bigint) {
+  const governance = governanceOf(ctx);
+  const count = await ctx.client.readContract({ ...governance, functionName: 'proposalCount' });
+  if (id === 0n || id > count) throw usage(`proposal ${id} does not exist (${count} proposals)`);
+  const [p, decision, created] = await Promise.all([
+    ctx.client.readContract({ ...governance, functionName: 'proposal', args: [id] }),
+    ctx.client.readContract({ ...governance, functionName: 'decision', args: [id] }),
+    createdEvent(ctx, id),
+  ]);
+  return { p, decision, created };
+}
+
 async function createdEvent(ctx: CliContext, id: bigint) {
   const logs = await ctx.client.getContractEvents({
     ...governanceOf(ctx),
@@ -182,14 +195,7 @@ export function register(program: Command): void {
       action<[string], object>(async ([idText], options) => {
         const id = parseInteger(idText, 'proposal');
         const ctx = await createCliContext(options);
-        const governance = governanceOf(ctx);
-        const count = await ctx.client.readContract({ ...governance, functionName: 'proposalCount' });
-        if (id === 0n || id > count) throw usage(`proposal ${id} does not exist (${count} proposals)`);
-        const [p, decision, created] = await Promise.all([
-          ctx.client.readContract({ ...governance, functionName: 'proposal', args: [id] }),
-          ctx.client.readContract({ ...governance, functionName: 'decision', args: [id] }),
-          createdEvent(ctx, id),
-        ]);
+        const { p, decision, created } = await readProposal(ctx, id);
         const data = {
           proposal: id,
           topic: TOPICS[p.topic],
@@ -234,11 +240,7 @@ export function register(program: Command): void {
         const id = parseInteger(idText, 'proposal');
         const ctx = await createCliContext(options);
         const governance = governanceOf(ctx);
-        const [p, decision, created] = await Promise.all([
-          ctx.client.readContract({ ...governance, functionName: 'proposal', args: [id] }),
-          ctx.client.readContract({ ...governance, functionName: 'decision', args: [id] }),
-          createdEvent(ctx, id),
-        ]);
+        const { p, decision, created } = await readProposal(ctx, id);
         let settled: Hex | undefined;
         if (STATUS[p.status] === 'Open' && STATUS[decision] !== 'Open')
           ({ hash: settled } = await ctx.send({ ...governance, functionName: 'settle', args: [id] }));
