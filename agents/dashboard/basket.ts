@@ -5,10 +5,12 @@
  * block where the basket changed, and now (at most `maxNavPoints`, the most recent).
  */
 import { type Address, erc20Abi, formatUnits } from 'viem';
+import { BasketStatus } from '../basket/keeper.js';
 import { basketAbi, basketFactoryAbi } from '../generated/abis.js';
+import { enumLabels } from '../runtime/enums.js';
 import { attempt, type PageContext } from './context.js';
 
-const STATUS = ['active', 'halted', 'rebalancing'] as const;
+const STATUS = enumLabels(BasketStatus);
 /** NAV is in the price feed's unit: 18-decimal numbers. */
 const NAV_DECIMALS = 18;
 

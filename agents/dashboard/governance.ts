@@ -5,13 +5,12 @@
  */
 import { type Address, erc20Abi, formatUnits } from 'viem';
 import { governanceAbi, neuronsAbi } from '../generated/abis.js';
-import { Topic, unpackDecidedBy } from '../governance/nns.js';
+import { ProposalStatus, Topic, unpackDecidedBy } from '../governance/nns.js';
+import { enumLabels, enumNames } from '../runtime/enums.js';
 import { attempt, type PageContext } from './context.js';
 
-export const TOPIC_NAMES = Object.fromEntries(
-  Object.entries(Topic).map(([name, id]) => [id, name]),
-) as Record<number, string>;
-export const PROPOSAL_STATUS = ['open', 'adopted', 'rejected', 'executed'] as const;
+export const TOPIC_NAMES = enumNames(Topic);
+export const PROPOSAL_STATUS = enumLabels(ProposalStatus);
 
 export type NeuronRow = {
   id: number;

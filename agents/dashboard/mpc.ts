@@ -4,15 +4,12 @@
  */
 import type { Address, Hex } from 'viem';
 import { mpcCommitteeAbi } from '../generated/abis.js';
+import { ComputationKind, ComputationStatus } from '../privacy/computations.js';
+import { enumLabels } from '../runtime/enums.js';
 import { attempt, type PageContext } from './context.js';
 
-export const COMPUTATION_KIND = [
-  'secret ballot',
-  'holder cap',
-  'balance threshold',
-  'sealed-bid auction',
-] as const;
-export const COMPUTATION_STATUS = ['none', 'collecting', 'computing', 'finalized'] as const;
+export const COMPUTATION_KIND = enumLabels(ComputationKind);
+export const COMPUTATION_STATUS = enumLabels(ComputationStatus);
 
 export type ComputationRow = {
   id: bigint;

@@ -5,9 +5,11 @@
  */
 import { type Address, formatUnits } from 'viem';
 import { oracleAbi } from '../generated/abis.js';
+import { Status } from '../oracle/answer.js';
+import { enumLabels } from '../runtime/enums.js';
 import { attempt, type PageContext } from './context.js';
 
-export const QUESTION_STATUS = ['pending', 'reported', 'disputed', 'final', 'escalated'] as const;
+export const QUESTION_STATUS = enumLabels(Status);
 const KIND = ['binary', 'categorical', 'scalar'] as const;
 /** REP and scalar values are 18-decimal numbers. */
 const DECIMALS = 18;

@@ -18,6 +18,9 @@ export const Topic = {
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
+/** `IGovernance.ProposalStatus`. */
+export const ProposalStatus = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3 } as const;
+
 /** `IGovernance.Vote` without `None`: a written ballot. */
 export const Vote = { Yes: 1, No: 2 } as const;
 export type Vote = (typeof Vote)[keyof typeof Vote];

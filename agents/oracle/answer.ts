@@ -16,6 +16,9 @@ import {
   type Template,
 } from './sources.js';
 
+/** Status as numbered by `IOracle.Status`. */
+export const Status = { Pending: 0, Reported: 1, Disputed: 2, Final: 3, Escalated: 4 } as const;
+
 /** Kinds as numbered by `IOracle.Kind`. */
 export const Kind = { Binary: 0, Categorical: 1, Scalar: 2 } as const;
 export const INVALID = 0;

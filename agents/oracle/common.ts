@@ -35,8 +35,7 @@ export const sweepRetry = z.number().int().min(1).default(600);
 export const sweepTaskId = (base: string, now: number, retryS: number) =>
   `${base}-s${Math.floor(now / retryS)}`;
 
-/** Status as numbered by `IOracle.Status`. */
-export const Status = { Pending: 0, Reported: 1, Disputed: 2, Final: 3, Escalated: 4 } as const;
+export { Status } from './answer.js';
 
 /** Oracle metrics, in the agent's registry (`ctx.metrics`, served on its `/metrics`). */
 export function oracleMetrics(ctx: RoleContext<unknown>) {

@@ -7,7 +7,6 @@ import { emitterAbi } from '../../agents/generated/abis.js';
 import { ExitCode } from '../../agents/runtime/index.js';
 import {
   agentAddress,
-  agentKey,
   emitterView,
   exited,
   ping,

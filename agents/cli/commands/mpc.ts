@@ -10,15 +10,17 @@ import { prepareInput } from '../../privacy/client.js';
 import {
   ComputationKind,
   type ComputationOutput,
+  ComputationStatus,
   decodeOutput,
   decodeParams,
   inputShape,
 } from '../../privacy/computations.js';
+import { enumNames } from '../../runtime/enums.js';
 import { type CliContext, createCliContext, parseInteger } from '../context.js';
 import { action, CliError, chainOptions, examples, usage } from '../options.js';
 
 const KINDS = ['SecretBallot', 'HolderCap', 'BalanceThreshold', 'SealedBidAuction'] as const;
-const STATUS = ['None', 'Collecting', 'Computing', 'Finalized'] as const;
+const STATUS = enumNames(ComputationStatus);
 
 const committeeOf = (ctx: CliContext) =>
   ({ address: ctx.contract('mpcCommittee'), abi: mpcCommitteeAbi }) as const;

@@ -5,19 +5,13 @@
 import type { Command } from 'commander';
 import { formatUnits, parseEventLogs } from 'viem';
 import { governanceAbi, neuronsAbi } from '../../generated/abis.js';
+import { Topic } from '../../governance/nns.js';
+import { enumNames } from '../../runtime/enums.js';
 import { type CliContext, createCliContext, parseDuration, parseEnum, parseInteger } from '../context.js';
 import { action, chainOptions, examples, usage } from '../options.js';
 
 /** The governance topics, in contract order (IGovernance.Topic). */
-export const TOPICS = [
-  'Governance',
-  'TokenCompliance',
-  'Oracle',
-  'Basket',
-  'Treasury',
-  'General',
-  'CatchAll',
-] as const;
+export const TOPICS = enumNames(Topic);
 
 const neuronsOf = (ctx: CliContext) => ({ address: ctx.contract('neurons'), abi: neuronsAbi }) as const;
 const governanceOf = (ctx: CliContext) =>

@@ -16,11 +16,13 @@ import {
   toBytes,
 } from 'viem';
 import { governanceAbi } from '../../generated/abis.js';
+import { ProposalStatus } from '../../governance/nns.js';
+import { enumNames } from '../../runtime/enums.js';
 import { type CliContext, createCliContext, parseAddress, parseEnum, parseInteger } from '../context.js';
 import { action, chainOptions, examples, usage } from '../options.js';
 import { parseNeuronId, TOPICS } from './neuron.js';
 
-const STATUS = ['Open', 'Adopted', 'Rejected', 'Executed'] as const;
+const STATUS = enumNames(ProposalStatus);
 type Action = { target: Address; value: bigint; data: Hex };
 
 const governanceOf = (ctx: CliContext) =>

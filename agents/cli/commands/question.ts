@@ -6,6 +6,8 @@
 import type { Command } from 'commander';
 import { formatUnits, type Hex, keccak256, parseEventLogs, parseUnits, toBytes, zeroHash } from 'viem';
 import { oracleAbi } from '../../generated/abis.js';
+import { Status } from '../../oracle/answer.js';
+import { enumNames } from '../../runtime/enums.js';
 import {
   type CliContext,
   createCliContext,
@@ -17,7 +19,7 @@ import {
 import { action, chainOptions, examples, usage } from '../options.js';
 
 const KINDS = ['binary', 'categorical', 'scalar'] as const;
-const STATUS = ['Pending', 'Reported', 'Disputed', 'Final', 'Escalated'] as const;
+const STATUS = enumNames(Status);
 
 const oracleOf = (ctx: CliContext) => ({ address: ctx.contract('oracle'), abi: oracleAbi }) as const;
 const reference = (uri: string) => ({ uri, hash: keccak256(toBytes(uri)) });

@@ -6,12 +6,15 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Address, formatUnits } from 'viem';
 import { governanceAbi, oracleAbi, securityTokenAbi } from '../../generated/abis.js';
+import { ProposalStatus } from '../../governance/nns.js';
+import { Status } from '../../oracle/answer.js';
+import { enumNames } from '../../runtime/enums.js';
 import { redactUrl } from '../../runtime/errors.js';
 import { type CliContext, createCliContext } from '../context.js';
 import { action, chainOptions, examples } from '../options.js';
 
-const PROPOSAL_STATUS = ['Open', 'Adopted', 'Rejected', 'Executed'] as const;
-const QUESTION_STATUS = ['Pending', 'Reported', 'Disputed', 'Final', 'Escalated'] as const;
+const PROPOSAL_STATUS = enumNames(ProposalStatus);
+const QUESTION_STATUS = enumNames(Status);
 /** At most this many of the newest proposals and questions are listed. */
 const LIMIT = 20;
 

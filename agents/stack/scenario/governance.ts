@@ -11,7 +11,8 @@
 import { encodeFunctionData, type Hex, keccak256, parseEther, toBytes, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { governanceAbi, neuronsAbi, securityTokenAbi } from '../../generated/abis.js';
-import { unpackDecidedBy } from '../../governance/nns.js';
+import { ProposalStatus, unpackDecidedBy } from '../../governance/nns.js';
+import { enumLabels } from '../../runtime/enums.js';
 import { COUNTRY } from '../../token/kyc.js';
 import { operatorConfig, startAgentProcesses } from '../agents.js';
 import {
@@ -102,7 +103,7 @@ const YEAR = 365 * DAY;
 /** `IGovernance.Topic` and `ProposalStatus`, as the contract numbers them. */
 const TOKEN_COMPLIANCE = 1;
 const GENERAL = 5;
-const STATUS = ['open', 'adopted', 'rejected', 'executed'] as const;
+const STATUS = enumLabels(ProposalStatus);
 const NEW_MAX_HOLDERS = 4;
 const MAX_BALANCE = 600n;
 const SUMMARY = 'Allow US investors (country 840) and up to 4 holders';
