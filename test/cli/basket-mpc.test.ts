@@ -14,7 +14,17 @@ import { deriveEncryptionKey } from '../../agents/privacy/mpc-node/role.js';
 import { ExitCode } from '../../agents/runtime/errors.js';
 import { devKey, type Person } from '../../agents/stack/scenario/context.js';
 import { privacyDeployEnv } from '../../agents/stack/scenario/privacy.js';
-import { address, type CliChain, errorLine, json, keys, startChain, stoa, type Who } from './helpers.js';
+import {
+  address,
+  attest,
+  type CliChain,
+  errorLine,
+  json,
+  keys,
+  startChain,
+  stoa,
+  type Who,
+} from './helpers.js';
 
 type Amounts = { amounts: string[] };
 
@@ -39,23 +49,7 @@ describe('stoa basket and mpc', () => {
       }),
     );
     deployment = JSON.parse(readFileSync(chain.deploymentFile, 'utf8'));
-    for (const who of ['alice', 'bob'] as const)
-      json(
-        await stoa(
-          [
-            'kyc',
-            'attest',
-            address(who),
-            '--investor',
-            `client-${who}`,
-            '--country',
-            'CH',
-            ...chain.args,
-            '--json',
-          ],
-          { as: 'provider' },
-        ),
-      );
+    for (const who of ['alice', 'bob'] as const) await attest(chain, who);
     const client = createPublicClient({ transport: http(chain.anvil.url) });
     const list = await client.readContract({
       address: deployment.basket!,

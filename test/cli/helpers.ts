@@ -86,3 +86,23 @@ export async function startChain(chainId: number): Promise<CliChain> {
     },
   };
 }
+
+/** `stoa kyc attest` of `who` (investor `client-<who>`, Switzerland) by the provider; its JSON output. */
+export async function attest<T = Record<string, unknown>>(chain: CliChain, who: Who): Promise<T> {
+  return json<T>(
+    await stoa(
+      [
+        'kyc',
+        'attest',
+        address(who),
+        '--investor',
+        `client-${who}`,
+        '--country',
+        'CH',
+        ...chain.args,
+        '--json',
+      ],
+      { as: 'provider' },
+    ),
+  );
+}

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../agents/runtime/errors.js';
-import { address, type CliChain, errorLine, json, keys, startChain, stoa } from './helpers.js';
+import { address, attest, type CliChain, errorLine, json, keys, startChain, stoa } from './helpers.js';
 
 describe('stoa deploy, kyc, token and status', () => {
   let chain: CliChain;
@@ -33,25 +33,7 @@ describe('stoa deploy, kyc, token and status', () => {
 
     // The provider signs and submits both attestations; Carol is never attested.
     const attested: { identity: number; digest: string }[] = [];
-    for (const who of ['alice', 'bob'] as const)
-      attested.push(
-        json(
-          await stoa(
-            [
-              'kyc',
-              'attest',
-              address(who),
-              '--investor',
-              `client-${who}`,
-              '--country',
-              'CH',
-              ...chain.args,
-              '--json',
-            ],
-            { as: 'provider' },
-          ),
-        ),
-      );
+    for (const who of ['alice', 'bob'] as const) attested.push(await attest(chain, who));
     expect(new Set(attested.map((a) => a.identity))).toEqual(new Set([1, 2]));
 
     const minted = json<{ balance: string }>(
