@@ -1,12 +1,3 @@
-/**
- * Fixtures of the basket keeper test and benchmark on a real anvil: an AccessManager (the deployer
- * is its admin, so it may call every restricted function), an identity registry with the deployer
- * as KYC provider, three 0-decimal security tokens, the basket factory and a basket of the three
- * managed by the keeper's key (or `manager`), registered as system holder of each; the investor (fee recipient)
- * and the market maker KYC'd and funded. Agents of the `basket-keeper` role with their own keys.
- */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Abi, type Address, getAddress, type Hex, maxUint256, parseEventLogs } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { basketKeeper } from '../../agents/basket/keeper.js';
@@ -19,7 +10,7 @@ import {
 import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
 import { investorKey, signAttestation } from '../../agents/token/kyc.js';
 import { devKeys } from '../oracle/helpers.js';
-import { type Clients, deployerKey, root } from '../runtime/helpers.js';
+import { type Clients, deploy, deployerKey } from '../runtime/helpers.js';
 
 export const keeperKey = devKeys[4]!;
 export const makerKey = devKeys[5]!;
@@ -34,23 +25,15 @@ export const WHOLE = 10n ** 18n;
 /** Fair values per share: STOA 100, SBND 100, SRLT 250 (SBND is the quote of rebalances). */
 export const PRICES = ['100', '100', '250'];
 
-function artifact(file: string, name = file.replace('.sol', '')): { abi: Abi; bytecode: Hex } {
-  const json = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8')) as {
-    abi: Abi;
-    bytecode: { object: Hex };
-  };
-  return { abi: json.abi, bytecode: json.bytecode.object };
-}
-
 async function mined(clients: Clients, hash: Hex) {
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
   return receipt;
 }
 
-async function deploy(clients: Clients, file: string, args: readonly unknown[]): Promise<Address> {
-  const hash = await clients.wallet.deployContract({ ...artifact(file), args });
-  return getAddress((await mined(clients, hash)).contractAddress!);
+/** Deploys the contract named like its file; its address. */
+async function deployed(clients: Clients, file: string, args: readonly unknown[]): Promise<Address> {
+  return getAddress((await deploy(clients, file, file.replace('.sol', ''), args)).address);
 }
 
 /** `who` (a dev key) sends `call` and waits for it. */
@@ -86,15 +69,15 @@ export async function deployBasketStack(
 ): Promise<BasketStack> {
   const deployer = clients.wallet.account.address;
   const startBlock = Number(await clients.public.getBlockNumber());
-  const manager = await deploy(clients, 'AccessManager.sol', [deployer]);
-  const registry = await deploy(clients, 'IdentityRegistry.sol', [manager]);
+  const manager = await deployed(clients, 'AccessManager.sol', [deployer]);
+  const registry = await deployed(clients, 'IdentityRegistry.sol', [manager]);
   const tokens: Address[] = [];
   for (const [name, symbol] of [
     ['Stoa Share', 'STOA'],
     ['Stoa Bond', 'SBND'],
     ['Stoa Realty', 'SRLT'],
   ])
-    tokens.push(await deploy(clients, 'SecurityToken.sol', [name, symbol, 0, registry, manager]));
+    tokens.push(await deployed(clients, 'SecurityToken.sol', [name, symbol, 0, registry, manager]));
   const call = (address: Address, abi: Abi, functionName: string, args: readonly unknown[]) =>
     sendAs(clients, deployerKey, { address, abi, functionName, args });
   await call(registry, identityRegistryAbi, 'addProvider', [deployer]);
@@ -119,7 +102,9 @@ export async function deployBasketStack(
     await call(registry, identityRegistryAbi, 'attest', [attestation, signature]);
   }
 
-  const factory = await deploy(clients, 'BasketFactory.sol', ['0x0000000000000000000000000000000000000001']);
+  const factory = await deployed(clients, 'BasketFactory.sol', [
+    '0x0000000000000000000000000000000000000001',
+  ]);
   const created = await call(factory, basketFactoryAbi, 'createBasket', [
     {
       name: 'Test Basket',

@@ -1,11 +1,3 @@
-/**
- * Governance on a real anvil for the cascade test and the `cascade-10k` benchmark: deploys the
- * test stake token, the test identity registry and Governance from forge's `out/`, stakes one
- * neuron per graph node and sets the follow graph with locally signed transactions (explicit
- * nonces, a window of requests in flight), creates a proposal and casts the root votes.
- */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type Abi,
   type Address,
@@ -19,7 +11,7 @@ import {
 import { governanceAbi, neuronsAbi } from '../../agents/generated/abis.js';
 import { type FollowGraph, type Topic, Vote } from '../../agents/governance/nns.js';
 import { type AgentConfig, parseConfig, type Role } from '../../agents/runtime/index.js';
-import { type Clients, root } from '../runtime/helpers.js';
+import { type Clients, deploy } from '../runtime/helpers.js';
 import { followingCalls } from './graphs.js';
 
 const DAY = 86_400;
@@ -34,21 +26,6 @@ const params = {
   executionDelay: DAY,
   rejectFee: parseEther('1'),
 };
-
-function artifact(file: string, name: string): { abi: Abi; bytecode: Hex } {
-  const json = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8')) as {
-    abi: Abi;
-    bytecode: { object: Hex };
-  };
-  return { abi: json.abi, bytecode: json.bytecode.object };
-}
-
-export async function deploy(clients: Clients, file: string, name: string, args: readonly unknown[] = []) {
-  const { abi, bytecode } = artifact(file, name);
-  const hash = await clients.wallet.deployContract({ abi, bytecode, args });
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-  return { abi, address: receipt.contractAddress! };
-}
 
 export type Deployed = { governance: Address; neurons: Address; token: Address; tokenAbi: Abi };
 

@@ -13,12 +13,11 @@ import { governanceKeeper } from '../../agents/governance/governance-keeper.js';
 import { Topic, Vote } from '../../agents/governance/nns.js';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
-import { agentKey, type Clients, chainClients, waitFor } from '../runtime/helpers.js';
+import { agentKey, type Clients, chainClients, deploy, waitFor } from '../runtime/helpers.js';
 import {
   agentConfig,
   castVotes,
   type Deployed,
-  deploy,
   deployGovernance,
   propose,
   stakeAndFollow,

@@ -1,11 +1,3 @@
-/**
- * The privacy layer on a real anvil and a real Redis, for the mpc-node tests and the `mpc-chain`
- * benchmark: governance with neurons owned by voters and a proposal, an MpcCommittee whose three
- * nodes are in-process `mpc-node` agents on real TCP, and helpers to request computations and
- * submit encrypted inputs.
- */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   type Abi,
@@ -34,22 +26,10 @@ import {
 import { type Agent, createAgent, createLogger, parseConfig } from '../../agents/runtime/index.js';
 import { freePort } from '../../agents/stack/services.js';
 import { neuronConfig } from '../governance/fixture.js';
-import { type Clients, chainClients, rawConfig, root } from '../runtime/helpers.js';
+import { type Clients, chainClients, deploy, rawConfig } from '../runtime/helpers.js';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
 export const DAY = 86_400;
-
-function artifact(file: string, name: string): { abi: Abi; bytecode: Hex } {
-  const json = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8'));
-  return { abi: json.abi, bytecode: json.bytecode.object };
-}
-
-async function deploy(clients: Clients, file: string, name: string, args: readonly unknown[] = []) {
-  const { abi, bytecode } = artifact(file, name);
-  const hash = await clients.wallet.deployContract({ abi, bytecode, args });
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-  return { abi, address: receipt.contractAddress! };
-}
 
 type Voter = ReturnType<typeof mnemonicToAccount>;
 

@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
+  type Abi,
   type Address,
   createPublicClient,
   createTestClient,
@@ -28,6 +29,19 @@ import { type Service, startAnvil, startRedis } from '../../agents/stack/service
 
 export const root = join(import.meta.dirname, '..', '..');
 /** anvil's well-known dev keys: #0 deploys and pings, #1 is the agent's sender. */
+/** Deploys `name` from forge's `out/<file>/<name>.json` from the wallet; its ABI and address. */
+export async function deploy(clients: Clients, file: string, name: string, args: readonly unknown[] = []) {
+  const { abi, bytecode } = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8')) as {
+    abi: Abi;
+    bytecode: { object: Hex };
+  };
+  const hash = await clients.wallet.deployContract({ abi, bytecode: bytecode.object, args });
+  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== 'success' || !receipt.contractAddress)
+    throw new Error(`deploying ${name} reverted (tx ${hash})`);
+  return { abi, address: receipt.contractAddress };
+}
+
 export const deployerKey: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 export const agentKey: Hex = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 export const agentAddress = privateKeyToAccount(agentKey).address;
