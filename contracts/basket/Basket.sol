@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IOraclePriceFeed} from "../oracle/interfaces/IOraclePriceFeed.sol";
+import {IMpcCommittee} from "../privacy/interfaces/IMpcCommittee.sol";
 import {ICompliance} from "../token/interfaces/ICompliance.sol";
 import {ISecurityToken} from "../token/interfaces/ISecurityToken.sol";
 import {BasketConfig, Component, IBasket, Target} from "./interfaces/IBasket.sol";
@@ -34,26 +35,38 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         Status status;
     }
 
-    /// @dev The running rebalance, one slot; bit i of `auctioned` is set when component i got an auction.
+    /// @dev The running rebalance, one slot; bit i of `auctioned` is set when component i got an auction; `round`
+    /// counts the rebalances that opened auctions (it names sealed lots).
     struct Rebalance {
         uint8 quoteIndex;
         uint32 startTime;
         uint32 deadline;
         uint8 pending;
         uint16 auctioned;
+        uint32 round;
     }
 
-    /// @dev One component's auction.
+    /// @dev One component's auction; `isSealed` when settled by an MPC computation (`_sealed`) instead of bids.
     struct Auction {
         uint88 target;
         bool sell;
         bool running;
+        bool isSealed;
         uint128 startPrice;
         uint128 endPrice;
     }
 
-    /// @dev A priced bid: the price, what the quote side pays and whether it fills the auction.
+    /// @dev The MPC computation settling a sealed auction and the scale of its bids.
+    struct Sealed {
+        IMpcCommittee committee;
+        uint48 computationId;
+        uint8 priceExponent;
+    }
+
+    /// @dev A priced trade: the component amount, the price, what the quote side pays and whether it fills the
+    /// auction.
     struct Trade {
+        uint256 amount;
         uint256 price;
         uint256 quoteAmount;
         bool last;
@@ -69,6 +82,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     uint256 public constant MIN_AUCTION_DURATION = 1 hours;
     /// @inheritdoc IBasket
     uint256 public constant MAX_AUCTION_DURATION = 30 days;
+    /// @dev Largest sealed-bid price exponent: a signed 64-bit bid times 10^36 stays far below 2^256.
+    uint256 private constant MAX_PRICE_EXPONENT = 36;
 
     /// @dev The component answers `ICompliance.canReceive`.
     uint8 internal constant FLAG_RESTRICTED = 1;
@@ -101,6 +116,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     address private _feeRecipient;
     Rebalance private _rebalance;
     mapping(uint256 index => Auction) private _auctions;
+    mapping(uint256 index => Sealed) private _sealed;
 
     // ------------------------------------------------------------------------------- Constructor
 
@@ -429,7 +445,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             startTime: uint32(block.timestamp),
             deadline: uint32(deadline),
             pending: uint8(pending),
-            auctioned: uint16(auctioned)
+            auctioned: uint16(auctioned),
+            round: _rebalance.round + 1
         });
         // forge-lint: disable-end(unsafe-typecast)
         _state.status = Status.Rebalancing;
@@ -514,6 +531,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             target: uint88(target.unit),
             sell: sell,
             running: true,
+            isSealed: false,
             startPrice: uint128(startPrice),
             endPrice: uint128(endPrice)
         });
@@ -530,69 +548,125 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         nonReentrant
         returns (uint256 quoteAmount)
     {
-        if (_state.status != Status.Rebalancing) revert NoRebalance();
-        Rebalance memory rebalance = _rebalance;
-        if (block.timestamp > rebalance.deadline) revert AuctionExpired(rebalance.deadline);
-        Component[] memory list = _loadComponents();
-        if (index >= list.length) revert InvalidIndex(index);
-        Auction memory auction_ = _auctions[index];
-        address token = list[index].token;
-        if (!auction_.running) revert NoAuction(token);
+        (Component[] memory list, Rebalance memory rebalance, Auction memory auction_) = _runningAuction(index);
+        if (auction_.isSealed) revert SealedAuction(index);
         if (amount == 0) revert ZeroQuantity();
-
-        Component memory quote = list[rebalance.quoteIndex];
-        Trade memory trade = _trade(list[index], quote, auction_, rebalance, amount);
+        uint256 remaining = _remainingOf(list[index], auction_);
+        if (amount > remaining) revert BidTooLarge(list[index].token, amount, remaining);
+        Trade memory trade =
+            _trade(list[index], list[rebalance.quoteIndex], auction_.sell, amount, _price(auction_, rebalance));
+        trade.last = amount == remaining;
         quoteAmount = trade.quoteAmount;
         if (auction_.sell ? quoteAmount > quoteLimit : quoteAmount < quoteLimit) {
             revert QuoteLimitExceeded(quoteAmount, quoteLimit);
         }
+        _execute(list, index, rebalance, auction_.sell, trade);
+    }
 
+    /// @inheritdoc IBasket
+    function sealAuction(uint256 index, IMpcCommittee committee, uint256 computationId, uint256 priceExponent)
+        external
+        onlyManager
+    {
+        (, Rebalance memory rebalance, Auction memory auction_) = _runningAuction(index);
+        if (!auction_.sell) revert NotSellAuction(index);
+        if (auction_.isSealed) revert SealedAuction(index);
+        if (priceExponent > MAX_PRICE_EXPONENT) revert InvalidPriceExponent(priceExponent);
+        IMpcCommittee.Computation memory computation = committee.computation(computationId);
+        if (
+            computation.kind != IMpcCommittee.ComputationKind.SealedBidAuction
+                || computation.paramsHash != keccak256(abi.encode(address(this), _lot(rebalance.round, index)))
+                || computationId > type(uint48).max
+        ) revert InvalidSealedComputation(address(committee), computationId);
+        if (computation.inputDeadline > rebalance.deadline) {
+            revert SealedBidTooLate(computation.inputDeadline, rebalance.deadline);
+        }
+        _auctions[index].isSealed = true;
+        // forge-lint: disable-next-line(unsafe-typecast) both checked above
+        _sealed[index] = Sealed(committee, uint48(computationId), uint8(priceExponent));
+        emit AuctionSealed(index, address(committee), computationId, priceExponent);
+    }
+
+    /// @inheritdoc IBasket
+    function fillSealedBid(uint256 index) external nonReentrant returns (uint256 amount, uint256 quoteAmount) {
+        (Component[] memory list, Rebalance memory rebalance, Auction memory auction_) = _runningAuction(index);
+        if (!auction_.isSealed) revert NotSealed(index);
+        Sealed memory sealed_ = _sealed[index];
+        (IMpcCommittee.Status status, bytes memory output) = sealed_.committee.result(sealed_.computationId);
+        if (status != IMpcCommittee.Status.Finalized) revert SealedBidPending(sealed_.computationId);
+        (address winner, uint256 winningBid) = abi.decode(output, (address, uint256));
+        if (msg.sender != winner) revert NotWinner(msg.sender, winner);
+        uint256 price = winningBid * 10 ** sealed_.priceExponent;
+        if (price < auction_.endPrice) revert BelowReserve(price, auction_.endPrice);
+        amount = _remainingOf(list[index], auction_);
+        Trade memory trade = _trade(list[index], list[rebalance.quoteIndex], true, amount, price);
+        trade.last = true;
+        quoteAmount = trade.quoteAmount;
+        _execute(list, index, rebalance, true, trade);
+    }
+
+    /// @dev The running rebalance, its component list and component `index`'s auction, which must run.
+    function _runningAuction(uint256 index)
+        private
+        view
+        returns (Component[] memory list, Rebalance memory rebalance, Auction memory auction_)
+    {
+        if (_state.status != Status.Rebalancing) revert NoRebalance();
+        rebalance = _rebalance;
+        if (block.timestamp > rebalance.deadline) revert AuctionExpired(rebalance.deadline);
+        list = _loadComponents();
+        if (index >= list.length) revert InvalidIndex(index);
+        auction_ = _auctions[index];
+        if (!auction_.running) revert NoAuction(list[index].token);
+    }
+
+    /// @dev Prices a trade of `amount` of `component` at `price` and checks the bidder's eligibility for what it
+    /// receives and, when the basket buys, the basket's usable quote.
+    function _trade(Component memory component, Component memory quote, bool sell, uint256 amount, uint256 price)
+        private
+        view
+        returns (Trade memory trade)
+    {
+        trade.amount = amount;
+        trade.price = price;
+        Component memory received = sell ? component : quote;
+        if (received.flags & FLAG_RESTRICTED != 0 && !ICompliance(received.token).canReceive(msg.sender)) {
+            revert NotEligible(received.token, msg.sender);
+        }
+        if (sell) {
+            trade.quoteAmount = Math.mulDiv(amount, price, WAD, Math.Rounding.Ceil);
+        } else {
+            trade.quoteAmount = Math.mulDiv(amount, price, WAD);
+            (uint256 quoteUsable,) = _usable(quote);
+            if (trade.quoteAmount > quoteUsable) revert InsufficientQuote(quoteUsable, trade.quoteAmount);
+        }
+    }
+
+    /// @dev Records `trade` on component `index`'s auction, moves the tokens and settles the rebalance when the trade
+    /// filled its last auction.
+    function _execute(Component[] memory list, uint256 index, Rebalance memory rebalance, bool sell, Trade memory trade)
+        private
+    {
+        address token = list[index].token;
+        address quote = list[rebalance.quoteIndex].token;
         bool completed;
         if (trade.last) {
             _auctions[index].running = false;
             completed = --rebalance.pending == 0;
             _rebalance.pending = rebalance.pending;
         }
-        emit AuctionBid(msg.sender, token, auction_.sell, amount, quoteAmount, trade.price);
+        emit AuctionBid(msg.sender, token, sell, trade.amount, trade.quoteAmount, trade.price);
 
-        if (auction_.sell) {
-            _pull(quote.token, quoteAmount);
-            IERC20(token).safeTransfer(msg.sender, amount);
+        if (sell) {
+            _pull(quote, trade.quoteAmount);
+            IERC20(token).safeTransfer(msg.sender, trade.amount);
         } else {
-            _pull(token, amount);
-            IERC20(quote.token).safeTransfer(msg.sender, quoteAmount);
+            _pull(token, trade.amount);
+            IERC20(quote).safeTransfer(msg.sender, trade.quoteAmount);
         }
-        // The last bid settles after its transfers: the units are read from the balances they leave (every entry
+        // The last trade settles after its transfers: the units are read from the balances they leave (every entry
         // point is non-reentrant, and issue and redeem stay closed until the settlement).
         if (completed) _settleRebalance(list, rebalance, true);
-    }
-
-    /// @dev Prices a bid of `amount` on `component`'s running auction and checks that it fits the remaining amount,
-    /// the basket's quote balance and the bidder's eligibility for what it receives.
-    function _trade(
-        Component memory component,
-        Component memory quote,
-        Auction memory auction_,
-        Rebalance memory rebalance,
-        uint256 amount
-    ) private view returns (Trade memory trade) {
-        (uint256 usable,) = _usable(component);
-        uint256 remaining = _remaining(auction_, usable, totalSupply());
-        if (amount > remaining) revert BidTooLarge(component.token, amount, remaining);
-        trade.last = amount == remaining;
-        trade.price = _price(auction_, rebalance);
-
-        Component memory received = auction_.sell ? component : quote;
-        if (received.flags & FLAG_RESTRICTED != 0 && !ICompliance(received.token).canReceive(msg.sender)) {
-            revert NotEligible(received.token, msg.sender);
-        }
-        if (auction_.sell) {
-            trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD, Math.Rounding.Ceil);
-        } else {
-            trade.quoteAmount = Math.mulDiv(amount, trade.price, WAD);
-            (uint256 quoteUsable,) = _usable(quote);
-            if (trade.quoteAmount > quoteUsable) revert InsufficientQuote(quoteUsable, trade.quoteAmount);
-        }
     }
 
     /// @inheritdoc IBasket
@@ -632,6 +706,17 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint256 required = Math.mulDiv(auction_.target, supply, naturalUnit, Math.Rounding.Ceil);
         if (auction_.sell) return usable > required ? usable - required : 0;
         return required > usable ? required - usable : 0;
+    }
+
+    /// @dev What is left to trade for `component`'s auction `auction_`, from its usable balance now.
+    function _remainingOf(Component memory component, Auction memory auction_) private view returns (uint256) {
+        (uint256 usable,) = _usable(component);
+        return _remaining(auction_, usable, totalSupply());
+    }
+
+    /// @dev The lot a sealed auction of component `index` names in rebalance `round`.
+    function _lot(uint32 round, uint256 index) private pure returns (uint256) {
+        return (uint256(round) << 8) | index;
     }
 
     /// @dev The linear price between start and deadline, its move rounded down: in the basket's favour when it sells
@@ -768,10 +853,23 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         running = auction_.running && _state.status == Status.Rebalancing;
         if (running) {
             price = _price(auction_, _rebalance);
-            (uint256 usable,) = _usable(_loadComponents()[index]);
-            remaining = _remaining(auction_, usable, totalSupply());
+            remaining = _remainingOf(_loadComponents()[index], auction_);
         }
         return (auction_.target, auction_.sell, running, price, remaining);
+    }
+
+    /// @inheritdoc IBasket
+    function sealedAuction(uint256 index)
+        external
+        view
+        returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot)
+    {
+        lot = _lot(_rebalance.round, index);
+        Auction memory auction_ = _auctions[index];
+        if (auction_.running && auction_.isSealed && _state.status == Status.Rebalancing) {
+            Sealed memory sealed_ = _sealed[index];
+            return (address(sealed_.committee), sealed_.computationId, sealed_.priceExponent, lot);
+        }
     }
 
     /// @inheritdoc IBasket

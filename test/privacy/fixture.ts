@@ -12,7 +12,12 @@ import {
   zeroAddress,
   zeroHash,
 } from 'viem';
-import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import {
+  generatePrivateKey,
+  mnemonicToAccount,
+  type PrivateKeyAccount,
+  privateKeyToAccount,
+} from 'viem/accounts';
 import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../agents/generated/abis.js';
 import { prepareInput } from '../../agents/privacy/client.js';
 import { type ComputationParams, encodeParams } from '../../agents/privacy/computations.js';
@@ -33,7 +38,7 @@ export const DAY = 86_400;
 
 type Voter = ReturnType<typeof mnemonicToAccount>;
 
-function walletOf(clients: Clients, account: Voter) {
+function walletOf(clients: Clients, account: Voter | PrivateKeyAccount) {
   return createWalletClient({
     account,
     chain: clients.wallet.chain,
@@ -127,6 +132,28 @@ export async function setupPrivacyChain(url: string, voterCount = 3): Promise<Pr
     ),
   );
 
+  const { committee, nodeKeys } = await deployCommittee(clients);
+  return {
+    clients,
+    governance: gov.address,
+    token: token.address,
+    committee,
+    proposalId,
+    voters,
+    power,
+    nodeKeys,
+  };
+}
+
+/** The part of a chain the committee helpers need: clients, the committee and its nodes' keys. */
+export type CommitteeChain = Pick<PrivacyChain, 'clients' | 'committee' | 'nodeKeys'>;
+
+/**
+ * Deploys an AccessManager (the deployer its admin, so it may request computations) and an
+ * ETH-bonded MpcCommittee of three fresh node keys, threshold 2, the nodes funded for gas.
+ */
+export async function deployCommittee(clients: Clients): Promise<{ committee: Address; nodeKeys: Hex[] }> {
+  const owner = clients.wallet.account.address;
   const manager = await deploy(clients, 'AccessManager.sol', 'AccessManager', [owner]);
   const committee = await deploy(clients, 'MpcCommittee.sol', 'MpcCommittee', [
     manager.address,
@@ -139,29 +166,20 @@ export async function setupPrivacyChain(url: string, voterCount = 3): Promise<Pr
   const nodeKeys = [0, 1, 2].map(() => generatePrivateKey());
   const nodes = nodeKeys.map((k) => privateKeyToAccount(k).address);
   for (const node of nodes) await clients.test.setBalance({ address: node, value: parseEther('10') });
-  await send(
-    committee.address,
-    call(mpcCommitteeAbi, 'setCommittee', [
-      nodes,
-      nodeKeys.map((k) => encryptionPublicKey(deriveEncryptionKey(k))),
-      2n,
-    ]),
-  );
-  return {
-    clients,
-    governance: gov.address,
-    token: token.address,
-    committee: committee.address,
-    proposalId,
-    voters,
-    power,
-    nodeKeys,
-  };
+  const hash = await clients.wallet.writeContract({
+    address: committee.address,
+    abi: mpcCommitteeAbi,
+    functionName: 'setCommittee',
+    args: [nodes, nodeKeys.map((k) => encryptionPublicKey(deriveEncryptionKey(k))), 2n],
+  });
+  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== 'success') throw new Error(`setCommittee ${hash} reverted`);
+  return { committee: committee.address, nodeKeys };
 }
 
 /** Requests a computation from the owner with inputs open for `seconds`; returns its id and params. */
 export async function request(
-  chain: PrivacyChain,
+  chain: CommitteeChain,
   params: ComputationParams,
   seconds = 600,
 ): Promise<{ id: bigint; params: Hex }> {
@@ -184,9 +202,9 @@ export async function request(
 
 /** Encrypts `values` for the committee and submits them from `who`. */
 export async function submit(
-  chain: PrivacyChain,
+  chain: CommitteeChain,
   computation: { id: bigint; params: Hex },
-  who: ReturnType<typeof mnemonicToAccount> | 'owner',
+  who: Voter | PrivateKeyAccount | 'owner',
   values: readonly bigint[],
 ): Promise<void> {
   const wallet = who === 'owner' ? chain.clients.wallet : walletOf(chain.clients, who);
@@ -211,7 +229,7 @@ export async function submit(
 }
 
 /** Moves the chain past the input deadline (the nodes' sweep then finds the computation). */
-export async function closeInputs(chain: PrivacyChain, seconds = 601): Promise<void> {
+export async function closeInputs(chain: CommitteeChain, seconds = 601): Promise<void> {
   await chain.clients.test.increaseTime({ seconds });
   await chain.clients.test.mine({ blocks: 2 });
 }
@@ -226,7 +244,7 @@ export type Nodes = {
 
 /** Starts the three nodes as in-process agents (own Redis prefix each) on real loopback TCP. */
 export async function startNodes(
-  chain: PrivacyChain,
+  chain: CommitteeChain,
   redisUrl: string,
   options: {
     mode?: 'semi-honest' | 'malicious';

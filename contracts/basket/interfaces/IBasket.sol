@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IOraclePriceFeed} from "../../oracle/interfaces/IOraclePriceFeed.sol";
+import {IMpcCommittee} from "../../privacy/interfaces/IMpcCommittee.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
 /// @notice Everything a basket is created with (see `IBasketFactory.createBasket`).
@@ -91,6 +92,9 @@ interface IBasket is IERC20Metadata {
     event AuctionBid(
         address indexed bidder, address indexed component, bool sell, uint256 amount, uint256 quoteAmount, uint256 price
     );
+    /// @notice Emitted by `sealAuction`: component `index`'s auction is settled by computation `computationId` of the
+    /// MPC committee `committee`, the winning bid `b` pricing the lot at `b x 10^priceExponent`.
+    event AuctionSealed(uint256 indexed index, address indexed committee, uint256 computationId, uint256 priceExponent);
     /// @notice Emitted when a rebalance ends: `completed` when every auction reached its target, otherwise cut short
     /// by the deadline or the manager. The auctioned components' and the quote's units are then what their usable
     /// balances back (`units()`).
@@ -173,6 +177,27 @@ interface IBasket is IERC20Metadata {
     error QuoteLimitExceeded(uint256 quoteAmount, uint256 limit);
     /// @notice Thrown by `bid` when the basket holds only `balance` of the quote (usable) and would pay `quoteAmount`.
     error InsufficientQuote(uint256 balance, uint256 quoteAmount);
+    /// @notice Thrown by `bid` on a sealed auction (bids go to the MPC committee), and by `sealAuction` when the auction
+    /// of component `index` is sealed already.
+    error SealedAuction(uint256 index);
+    /// @notice Thrown by `sealAuction` when component `index`'s auction buys (only sell auctions can be sealed).
+    error NotSellAuction(uint256 index);
+    /// @notice Thrown by `sealAuction` when the price exponent is above 36.
+    error InvalidPriceExponent(uint256 priceExponent);
+    /// @notice Thrown by `sealAuction` when `committee`'s computation `computationId` is not a `SealedBidAuction` of
+    /// this basket's lot (see `sealedAuction`), or its id does not fit 48 bits.
+    error InvalidSealedComputation(address committee, uint256 computationId);
+    /// @notice Thrown by `sealAuction` when the computation takes inputs until `inputDeadline`, after the rebalance's
+    /// `deadline`.
+    error SealedBidTooLate(uint256 inputDeadline, uint256 deadline);
+    /// @notice Thrown by `fillSealedBid` when component `index`'s auction is not sealed.
+    error NotSealed(uint256 index);
+    /// @notice Thrown by `fillSealedBid` while computation `computationId` has no posted result.
+    error SealedBidPending(uint256 computationId);
+    /// @notice Thrown by `fillSealedBid` when `caller` is not the sealed auction's `winner` (zero without bids).
+    error NotWinner(address caller, address winner);
+    /// @notice Thrown by `fillSealedBid` when the winning `price` is below the auction's end price, its `reserve`.
+    error BelowReserve(uint256 price, uint256 reserve);
     /// @notice Thrown by `endRebalance` when a caller other than the manager ends it before `deadline`.
     error RebalanceNotExpired(uint256 deadline);
     /// @notice Thrown by `navPerToken` when the feed gives `component` the negative price `value`.
@@ -230,6 +255,23 @@ interface IBasket is IERC20Metadata {
     /// fills the last auction; the units change only then (or at `endRebalance`).
     /// @return quoteAmount The quote paid or received by the bidder.
     function bid(uint256 index, uint256 amount, uint256 quoteLimit) external returns (uint256 quoteAmount);
+
+    /// @notice Manager only: seals the running sell auction of component `index`: it is then settled by computation
+    /// `computationId` of the MPC committee `committee` (a `SealedBidAuction` whose parameters name this basket and
+    /// `sealedAuction(index)`'s lot, taking inputs until the rebalance's deadline at the latest) instead of Dutch bids,
+    /// which it refuses from now on. Bidders submit their bids, secret-shared, to the committee; it reveals only the
+    /// winner and the winning bid `b`, the price `b x 10^priceExponent` (WAD, quote base units per component base unit,
+    /// `priceExponent` <= 36).
+    function sealAuction(uint256 index, IMpcCommittee committee, uint256 computationId, uint256 priceExponent) external;
+
+    /// @notice The sealed auction's winner buys the whole remaining lot of component `index` at its winning price, if
+    /// that is at least the auction's end price (the reserve), paying `ceil(amount x price / 1e18)` of the quote. Only
+    /// once the committee posted the result and before the rebalance's deadline; the winner must be eligible for the
+    /// component. Without a winner (no bids, a winner who does not fill, a price below the reserve) the manager ends
+    /// the rebalance.
+    /// @return amount The component amount bought.
+    /// @return quoteAmount The quote paid.
+    function fillSealedBid(uint256 index) external returns (uint256 amount, uint256 quoteAmount);
 
     /// @notice Ends the running rebalance where it stands: the manager at any time, anyone after the deadline. The
     /// auctioned components' and the quote's units become what their usable balances back, rounded down.
@@ -293,6 +335,14 @@ interface IBasket is IERC20Metadata {
         external
         view
         returns (uint256 target, bool sell, bool running, uint256 price, uint256 remaining);
+
+    /// @notice Component `index`'s sealed auction, if its auction runs sealed: the MPC committee (zero otherwise), the
+    /// computation and the price exponent; and `lot`, the lot a `SealedBidAuction` must name to seal that auction in
+    /// the current rebalance (`rebalance number << 8 | index`).
+    function sealedAuction(uint256 index)
+        external
+        view
+        returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot);
 
     /// @notice Whether `account` may hold basket tokens: it can receive every restricted component.
     function isEligible(address account) external view returns (bool);

@@ -1,0 +1,183 @@
+/**
+ * Sealed bids on a basket, end to end on a real anvil and a real redis-server: the basket's manager
+ * starts a rebalance that sells 10 STOA for SBND, seals that auction to a `SealedBidAuction`
+ * computation of the MPC committee, two investors submit their bids secret-shared, the three
+ * `mpc-node` agents compute the winner and post it signed, and the winner alone buys the lot at its
+ * bid through `fillSealedBid`. Dutch bids are refused meanwhile; the losing bid never appears in
+ * the chain's result nor in the nodes' logs.
+ */
+import { type Address, BaseError, ContractFunctionRevertedError, getAddress, parseEventLogs } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basketAbi, securityTokenAbi } from '../../agents/generated/abis.js';
+import { readOutput } from '../../agents/privacy/client.js';
+import { ComputationKind } from '../../agents/privacy/computations.js';
+import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
+import { deployBasketStack, investor, keeperKey, maker, makerKey, sendAs, WHOLE } from '../basket/helpers.js';
+import { type Clients, chainClients, deployerKey, waitFor } from '../runtime/helpers.js';
+import {
+  type CommitteeChain,
+  closeInputs,
+  deployCommittee,
+  type Nodes,
+  request,
+  startNodes,
+  submit,
+} from './fixture.js';
+
+/** Prices are WAD SBND base units per STOA base unit (both 0-decimal shares): fair is 1e18. */
+const START_PRICE = 12n * 10n ** 17n;
+const RESERVE = 9n * 10n ** 17n;
+/** A bid b prices the lot at b x 10^12: 1_100_000 is 1.1 SBND per STOA. */
+const EXPONENT = 12n;
+const WINNING = 1_100_000n;
+const LOSING = 1_050_013n;
+
+/** The custom error a call of `basket` would revert with, by simulating it from `from`. */
+async function revertOf(
+  clients: Clients,
+  basket: Address,
+  from: Address,
+  call: { functionName: string; args: unknown[] },
+) {
+  try {
+    await clients.public.simulateContract({
+      address: basket,
+      abi: basketAbi,
+      account: from,
+      ...(call as { functionName: 'fillSealedBid'; args: [bigint] }),
+    });
+  } catch (error) {
+    const reverted =
+      error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError) return reverted.data?.errorName;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('sealed-bid basket auction settled by the MPC committee', () => {
+  let anvil: Service;
+  let redis: Service;
+  let clients: Clients;
+  let chain: CommitteeChain;
+  let nodes: Nodes | undefined;
+  let basket: Address;
+  let tokens: Address[];
+
+  beforeAll(async () => {
+    [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
+    clients = chainClients(anvil.url);
+    const stack = await deployBasketStack(clients, {
+      supply: 5n * WHOLE,
+      makerFunds: [0n, 1_000n, 0n],
+      feeRate: 0n,
+    });
+    basket = stack.basket;
+    tokens = stack.tokens;
+    await sendAs(clients, deployerKey, {
+      address: tokens[1]!,
+      abi: securityTokenAbi,
+      functionName: 'mint',
+      args: [investor.address, 1_000n],
+    });
+    chain = { clients, ...(await deployCommittee(clients)) };
+    nodes = await startNodes(chain, redis.url, { prefix: 'sealed' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await nodes?.stop();
+    await Promise.all([anvil?.stop(), redis?.stop()]);
+  });
+
+  it('sells the lot to the highest sealed bid, revealing only the winner and its price', async () => {
+    // The manager (the keeper's key) sells STOA 10 -> 8 per token: 10 shares for SBND.
+    await sendAs(clients, keeperKey, {
+      address: basket,
+      abi: basketAbi,
+      functionName: 'startRebalance',
+      args: [
+        1n,
+        [
+          { unit: 8n, startPrice: START_PRICE, endPrice: RESERVE },
+          { unit: 40n, startPrice: 0n, endPrice: 0n },
+          { unit: 10n, startPrice: 0n, endPrice: 0n },
+        ],
+        3_600n,
+      ],
+    });
+    const [, , , lot] = await clients.public.readContract({
+      address: basket,
+      abi: basketAbi,
+      functionName: 'sealedAuction',
+      args: [0n],
+    });
+    const auction = await request(chain, { kind: ComputationKind.SealedBidAuction, basket, lot });
+    await sendAs(clients, keeperKey, {
+      address: basket,
+      abi: basketAbi,
+      functionName: 'sealAuction',
+      args: [0n, chain.committee, auction.id, EXPONENT],
+    });
+    expect(
+      await revertOf(clients, basket, maker.address, { functionName: 'bid', args: [0n, 1n, 10n ** 30n] }),
+    ).toBe('SealedAuction');
+
+    await submit(chain, auction, investor, [LOSING]);
+    await submit(chain, auction, maker, [WINNING]);
+    expect(
+      await revertOf(clients, basket, maker.address, { functionName: 'fillSealedBid', args: [0n] }),
+    ).toBe('SealedBidPending');
+    await closeInputs(chain);
+    const result = await waitFor(() => readOutput(clients.public, chain.committee, auction.id), {
+      what: 'the auction result',
+      timeoutMs: 60_000,
+    });
+    expect(result).toEqual({ kind: ComputationKind.SealedBidAuction, winner: maker.address, price: WINNING });
+
+    expect(
+      await revertOf(clients, basket, investor.address, { functionName: 'fillSealedBid', args: [0n] }),
+    ).toBe('NotWinner');
+    await sendAs(clients, makerKey, {
+      address: tokens[1]!,
+      abi: securityTokenAbi,
+      functionName: 'approve',
+      args: [basket, 11n],
+    });
+    const receipt = await sendAs(clients, makerKey, {
+      address: basket,
+      abi: basketAbi,
+      functionName: 'fillSealedBid',
+      args: [0n],
+    });
+    const [sold] = parseEventLogs({ abi: basketAbi, logs: receipt.logs, eventName: 'AuctionBid' });
+    // 10 shares at 1.1: 11 SBND (rounded up, in the basket's favour).
+    expect(sold!.args).toMatchObject({
+      amount: 10n,
+      quoteAmount: 11n,
+      price: WINNING * 10n ** EXPONENT,
+      sell: true,
+    });
+    expect(getAddress(sold!.args.bidder!)).toBe(maker.address);
+    const [ended] = parseEventLogs({ abi: basketAbi, logs: receipt.logs, eventName: 'RebalanceEnded' });
+    expect(ended!.args.completed).toBe(true);
+    const units = await clients.public.readContract({
+      address: basket,
+      abi: basketAbi,
+      functionName: 'units',
+    });
+    expect(units[0]).toBe(8n);
+    const bought = await clients.public.readContract({
+      address: tokens[0]!,
+      abi: securityTokenAbi,
+      functionName: 'balanceOf',
+      args: [maker.address],
+    });
+    expect(bought).toBe(10n);
+  }, 120_000);
+
+  it('writes neither bid to the logs', () => {
+    const text = nodes!.logs.flat().join('\n');
+    expect(text).toContain('mpc computation done');
+    expect(text).not.toContain(LOSING.toString());
+  });
+});
