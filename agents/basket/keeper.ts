@@ -10,22 +10,49 @@
  *   the units are off target (price curves around the oracle's prices);
  * - `end`: a rebalance past its deadline (anyone may end it then);
  * - `bid`: as a market maker (`bid.enabled`), on auctions whose current price suits its policy,
- *   within its budgets.
+ *   within its budgets;
+ * - `sealed`: as a market maker, on auctions sealed to the MPC committee: submits one sealed bid
+ *   (its best acceptable price, secret-shared to the committee) while the computation collects
+ *   inputs, and buys the lot with `fillSealedBid` when the committee names it the winner.
  * Every task re-reads the chain before acting; reverts meaning "someone else did it" are successes.
  */
-import { type Address, encodeAbiParameters, getAddress, keccak256, maxUint256, parseAbiItem } from 'viem';
+import {
+  type Address,
+  encodeAbiParameters,
+  getAddress,
+  keccak256,
+  maxUint256,
+  parseAbiItem,
+  zeroAddress,
+} from 'viem';
 import { z } from 'zod';
-import { basketAbi, basketFactoryAbi, oraclePriceFeedAbi, securityTokenAbi } from '../generated/abis.js';
+import {
+  basketAbi,
+  basketFactoryAbi,
+  mpcCommitteeAbi,
+  oraclePriceFeedAbi,
+  securityTokenAbi,
+} from '../generated/abis.js';
+import { prepareInput } from '../privacy/client.js';
+import {
+  ComputationKind,
+  ComputationStatus,
+  decodeOutput,
+  encodeParams,
+  MAX_AMOUNT,
+} from '../privacy/computations.js';
 import { defineRole, FatalError, type Revert, type RevertClass, type RoleContext } from '../runtime/index.js';
 import {
   acceptable,
   atTarget,
+  bestPrice,
   fairPrice,
   granularity,
   parseValue,
   priceCurve,
   sizeBid,
   type Valued,
+  WAD,
 } from './policy.js';
 
 const address = z
@@ -110,7 +137,7 @@ export function basketMetrics(ctx: RoleContext<unknown>) {
     }),
     actions: ctx.metrics.counter({
       name: 'stoa_basket_actions_total',
-      help: 'Basket transactions by action (accrue, reconcile, start, end, bid, approve) and result',
+      help: 'Basket transactions by action (accrue, reconcile, start, end, bid, sealed_bid, fill, approve) and result',
       labelNames: ['role', 'action', 'result'] as const,
     }),
     componentEvents: ctx.metrics.counter({
@@ -452,22 +479,44 @@ async function end(ctx: Ctx, basket: Address) {
 
 type BidTask = { basket: Address; index: number };
 
-/** Enqueues a bid on every running auction whose price suits the policy now. */
+/** A running auction as the market maker sees it, its seal included (committee zero: Dutch). */
+async function readAuction(ctx: Ctx, basket: Address, index: number) {
+  const on = { address: basket, abi: basketAbi, args: [BigInt(index)] } as const;
+  const [[, sell, running, price, remaining], [committee, computationId, priceExponent, lot]] =
+    await Promise.all([
+      ctx.chain.client.readContract({ ...on, functionName: 'auction' }),
+      ctx.chain.client.readContract({ ...on, functionName: 'sealedAuction' }),
+    ]);
+  return { sell, running, price, remaining, seal: { committee, computationId, priceExponent, lot } };
+}
+const isSealed = (auction: { seal: { committee: Address } }) => auction.seal.committee !== zeroAddress;
+
+/**
+ * Enqueues a bid on every running Dutch auction whose price suits the policy now, and a sealed-bid
+ * task on every sealed auction (once per computation phase: collecting inputs, result posted).
+ */
 async function offerBids(ctx: Ctx, basket: Address, state: BasketState) {
   const values = await valuesOf(ctx, basket);
   const quote = values[Number(state.rebalance.quoteIndex)]!;
-  const auctions = await Promise.all(
-    values.map((_, index) =>
-      ctx.chain.client.readContract({
-        address: basket,
-        abi: basketAbi,
-        functionName: 'auction',
-        args: [BigInt(index)],
-      }),
-    ),
-  );
-  for (const [index, [, sell, running, price, remaining]] of auctions.entries()) {
+  const auctions = await Promise.all(values.map((_, index) => readAuction(ctx, basket, index)));
+  for (const [index, auction] of auctions.entries()) {
+    const { sell, running, price, remaining } = auction;
     if (!running || remaining === 0n) continue;
+    if (isSealed(auction)) {
+      const [status] = await ctx.chain.client.readContract({
+        address: auction.seal.committee,
+        abi: mpcCommitteeAbi,
+        functionName: 'result',
+        args: [auction.seal.computationId],
+      });
+      if (status !== ComputationStatus.Collecting && status !== ComputationStatus.Finalized) continue;
+      await ctx.enqueue({
+        name: 'sealed',
+        id: `${basket}-${auction.seal.committee}-${auction.seal.computationId}-${status}`,
+        data: { basket, index } satisfies BidTask,
+      });
+      continue;
+    }
     if (!acceptable(price, fairPrice(values[index]!, quote), sell, ctx.config.bid.margin_bps)) continue;
     await ctx.enqueue({
       name: 'bid',
@@ -519,13 +568,9 @@ async function ensureAllowance(ctx: Ctx, token: Address, spender: Address, neede
 async function bid(ctx: Ctx, { basket, index }: BidTask) {
   const state = await readBasket(ctx, basket);
   if (state.status !== BasketStatus.Rebalancing || state.now > state.rebalance.deadline) return;
-  const [, sell, running, price, remaining] = await ctx.chain.client.readContract({
-    address: basket,
-    abi: basketAbi,
-    functionName: 'auction',
-    args: [BigInt(index)],
-  });
-  if (!running || remaining === 0n) return;
+  const auction = await readAuction(ctx, basket, index);
+  const { sell, running, price, remaining } = auction;
+  if (!running || remaining === 0n || isSealed(auction)) return;
   const values = await valuesOf(ctx, basket);
   const quoteIndex = Number(state.rebalance.quoteIndex);
   const fair = fairPrice(values[index]!, values[quoteIndex]!);
@@ -558,7 +603,7 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
     abi: basketAbi,
     functionName: 'bid',
     args: [BigInt(index), amount, limit],
-    classifyRevert: raced(['BidTooLarge', 'NoAuction', 'NoRebalance', 'AuctionExpired']),
+    classifyRevert: raced(['BidTooLarge', 'NoAuction', 'NoRebalance', 'AuctionExpired', 'SealedAuction']),
   });
   count(ctx, 'bid', result);
   if (result.status === 'mined') await spend(ctx, id, paid, sell ? limit : amount);
@@ -571,6 +616,92 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
     },
     sell ? 'bought from the basket' : 'sold to the basket',
   );
+}
+
+/**
+ * A sealed auction (the basket sells its lot to the best bid the MPC committee finds): while the
+ * computation collects inputs, submits this market maker's bid, secret-shared so that no node sees
+ * it: the best price its policy accepts (fair minus the margin), lowered to what its funds pay for
+ * the whole remaining lot, in the seal's scale (`price = bid x 10^priceExponent`). Once the result
+ * is posted and names this key, buys the lot. A bid below the auction's reserve simply loses.
+ */
+async function sealed(ctx: Ctx, { basket, index }: BidTask) {
+  const state = await readBasket(ctx, basket);
+  if (state.status !== BasketStatus.Rebalancing || state.now > state.rebalance.deadline) return;
+  const auction = await readAuction(ctx, basket, index);
+  if (!auction.running || auction.remaining === 0n || !auction.sell || !isSealed(auction)) return;
+  const { committee, computationId, priceExponent, lot } = auction.seal;
+  const log = ctx.logger.child({ basket, index, committee, computation: computationId.toString() });
+  const on = { address: committee, abi: mpcCommitteeAbi } as const;
+  const [[status, output], computation] = await Promise.all([
+    ctx.chain.client.readContract({ ...on, functionName: 'result', args: [computationId] }),
+    ctx.chain.client.readContract({ ...on, functionName: 'computation', args: [computationId] }),
+  ]);
+  const { tokens } = await metaOf(ctx, basket);
+  const quoteToken = tokens[Number(state.rebalance.quoteIndex)]!;
+
+  if (status === ComputationStatus.Finalized) {
+    const result = decodeOutput(computation.kind, output);
+    if (result.kind !== ComputationKind.SealedBidAuction || result.winner !== own(ctx)) return;
+    const price = result.price * 10n ** priceExponent;
+    const cost = (auction.remaining * price + WAD - 1n) / WAD;
+    await ensureAllowance(ctx, quoteToken, basket, cost);
+    const id = `fill-${basket}-${committee}-${computationId}`;
+    const sent = await ctx.send({
+      id,
+      address: basket,
+      abi: basketAbi,
+      functionName: 'fillSealedBid',
+      args: [BigInt(index)],
+      classifyRevert: raced(['NoAuction', 'NoRebalance', 'AuctionExpired', 'NotSealed', 'BelowReserve']),
+    });
+    count(ctx, 'fill', sent);
+    if (sent.status === 'mined') await spend(ctx, id, quoteToken, cost);
+    log.info(
+      { result: sent.status, amount: auction.remaining.toString() },
+      'won the sealed auction: bought the lot',
+    );
+    return;
+  }
+  if (status !== ComputationStatus.Collecting || state.now >= computation.inputDeadline) return;
+
+  const values = await valuesOf(ctx, basket);
+  const fair = fairPrice(values[index]!, values[Number(state.rebalance.quoteIndex)]!);
+  const available = await funds(ctx, quoteToken);
+  const price = bestPrice({
+    fair,
+    marginBps: ctx.config.bid.margin_bps,
+    remaining: auction.remaining,
+    funds: available,
+  });
+  const scale = 10n ** priceExponent;
+  const bid = price / scale;
+  if (bid === 0n || bid > MAX_AMOUNT) {
+    log.warn(
+      { price_exponent: Number(priceExponent), funds: available.toString() },
+      "no sealed bid: the price does not fit the seal's scale (or no funds)",
+    );
+    return;
+  }
+  const params = encodeParams({ kind: ComputationKind.SealedBidAuction, basket, lot });
+  const args = await prepareInput({
+    client: ctx.chain.client,
+    committee,
+    computationId,
+    submitter: own(ctx),
+    values: [bid],
+    params,
+  });
+  const sent = await ctx.send({
+    id: `sealed-bid-${committee}-${computationId}`,
+    ...on,
+    functionName: 'submitInput',
+    args,
+    classifyRevert: raced(['MpcCommitteeInputsClosed']),
+  });
+  count(ctx, 'sealed_bid', sent);
+  // The bid itself stays out of the logs: only the committee, secret-shared, ever holds it.
+  log.info({ result: sent.status, commitment: args[1] }, 'sealed bid submitted to the MPC committee');
 }
 
 export const basketKeeper = defineRole({
@@ -602,6 +733,8 @@ export const basketKeeper = defineRole({
         return end(ctx, basket);
       case 'bid':
         return bid(ctx, task.data as BidTask);
+      case 'sealed':
+        return sealed(ctx, task.data as BidTask);
     }
   },
   sweep: async (ctx) => {

@@ -50,6 +50,22 @@ export function acceptable(price: bigint, fair: bigint, sell: boolean, marginBps
 }
 
 /**
+ * The most a market maker pays per component base unit for a whole lot of `remaining` (a sealed
+ * bid): fair minus `marginBps`, lowered to what `funds` of the quote pay for the lot (rounded up by
+ * the basket). 0 when there is nothing to buy.
+ */
+export function bestPrice(args: {
+  fair: bigint;
+  marginBps: number;
+  remaining: bigint;
+  funds: bigint;
+}): bigint {
+  if (args.remaining === 0n) return 0n;
+  const accepted = (args.fair * (BPS - BigInt(args.marginBps))) / BPS;
+  return min(accepted, (args.funds * WAD) / args.remaining);
+}
+
+/**
  * The bid for an auction: when the basket sells, as much of `remaining` as `quoteFunds` pays for at
  * `price` (the quote paid rounds up); when it buys, as much as `componentFunds` delivers. `limit` is
  * the quote bound at this price (prices only move in the bidder's favour until the bid is mined).

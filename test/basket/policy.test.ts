@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atTarget, granularity, perWholeToken } from '../../agents/basket/policy.js';
+import { atTarget, bestPrice, granularity, perWholeToken } from '../../agents/basket/policy.js';
 
 const WAD = 10n ** 18n;
 const FINE = 10n ** 36n;
@@ -27,5 +27,30 @@ describe('basket policy: units per natural unit', () => {
     expect(atTarget(unit, target, 10, granularity(FINE, supply))).toBe(true);
     expect(atTarget(unit + granularity(FINE, supply), target, 10, granularity(FINE, supply))).toBe(false);
     expect(atTarget(target + target / 2_000n, target, 10)).toBe(true);
+  });
+});
+
+describe('basket policy: sealed bids', () => {
+  it('bids fair minus the margin when the funds pay for the whole lot', () => {
+    expect(bestPrice({ fair: WAD, marginBps: 50, remaining: 10n, funds: 1_000n })).toBe(
+      (WAD * 995n) / 1_000n,
+    );
+  });
+
+  it('lowers the price to what the funds pay for the lot, the basket rounding the cost up', () => {
+    for (const [remaining, funds] of [
+      [10n, 7n],
+      [3n, 2n],
+      [7n, 5n],
+    ] as const) {
+      const price = bestPrice({ fair: WAD, marginBps: 50, remaining, funds });
+      expect(price).toBe((funds * WAD) / remaining);
+      expect((remaining * price + WAD - 1n) / WAD).toBeLessThanOrEqual(funds);
+      expect((remaining * (price + 1n) + WAD - 1n) / WAD).toBeGreaterThan(funds);
+    }
+  });
+
+  it('bids nothing on an empty lot', () => {
+    expect(bestPrice({ fair: WAD, marginBps: 50, remaining: 0n, funds: 1_000n })).toBe(0n);
   });
 });

@@ -8,11 +8,23 @@
  */
 import { type Address, BaseError, ContractFunctionRevertedError, getAddress, parseEventLogs } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basketAbi, securityTokenAbi } from '../../agents/generated/abis.js';
+import { basketAbi, mpcCommitteeAbi, securityTokenAbi } from '../../agents/generated/abis.js';
 import { readOutput } from '../../agents/privacy/client.js';
 import { ComputationKind } from '../../agents/privacy/computations.js';
+import type { Agent } from '../../agents/runtime/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
-import { deployBasketStack, investor, keeperKey, maker, makerKey, sendAs, WHOLE } from '../basket/helpers.js';
+import {
+  type BasketStack,
+  deployBasketStack,
+  investor,
+  keeperKey,
+  maker,
+  makerKey,
+  priceSettings,
+  sendAs,
+  startKeeper,
+  WHOLE,
+} from '../basket/helpers.js';
 import { type Clients, chainClients, deployerKey, waitFor } from '../runtime/helpers.js';
 import {
   type CommitteeChain,
@@ -31,6 +43,8 @@ const RESERVE = 9n * 10n ** 17n;
 const EXPONENT = 12n;
 const WINNING = 1_100_000n;
 const LOSING = 1_050_013n;
+/** The investor's bid against the market-maker keeper, which bids fair minus its margin (995_000). */
+const OUTBID = 950_013n;
 
 /** The custom error a call of `basket` would revert with, by simulating it from `from`. */
 async function revertOf(
@@ -61,13 +75,15 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
   let clients: Clients;
   let chain: CommitteeChain;
   let nodes: Nodes | undefined;
+  let stack: BasketStack;
   let basket: Address;
   let tokens: Address[];
+  let marketMaker: Agent | undefined;
 
   beforeAll(async () => {
     [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
     clients = chainClients(anvil.url);
-    const stack = await deployBasketStack(clients, {
+    stack = await deployBasketStack(clients, {
       supply: 5n * WHOLE,
       makerFunds: [0n, 1_000n, 0n],
       feeRate: 0n,
@@ -85,12 +101,16 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await marketMaker?.stop();
     await nodes?.stop();
     await Promise.all([anvil?.stop(), redis?.stop()]);
   });
 
-  it('sells the lot to the highest sealed bid, revealing only the winner and its price', async () => {
-    // The manager (the keeper's key) sells STOA 10 -> 8 per token: 10 shares for SBND.
+  /**
+   * The manager (the keeper's key) sells 10 STOA for SBND (STOA `from` -> `from - 2` per token) and
+   * seals that auction to a new computation; returns the computation.
+   */
+  async function sealedSale(from: bigint) {
     await sendAs(clients, keeperKey, {
       address: basket,
       abi: basketAbi,
@@ -98,7 +118,7 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
       args: [
         1n,
         [
-          { unit: 8n, startPrice: START_PRICE, endPrice: RESERVE },
+          { unit: from - 2n, startPrice: START_PRICE, endPrice: RESERVE },
           { unit: 40n, startPrice: 0n, endPrice: 0n },
           { unit: 10n, startPrice: 0n, endPrice: 0n },
         ],
@@ -118,6 +138,11 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
       functionName: 'sealAuction',
       args: [0n, chain.committee, auction.id, EXPONENT],
     });
+    return auction;
+  }
+
+  it('sells the lot to the highest sealed bid, revealing only the winner and its price', async () => {
+    const auction = await sealedSale(10n);
     expect(
       await revertOf(clients, basket, maker.address, { functionName: 'bid', args: [0n, 1n, 10n ** 30n] }),
     ).toBe('SealedAuction');
@@ -175,9 +200,74 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
     expect(bought).toBe(10n);
   }, 120_000);
 
-  it('writes neither bid to the logs', () => {
+  it('lets the market-maker keeper bid sealed and buy the lot it won', async () => {
+    const auction = await sealedSale(8n);
+    await submit(chain, auction, investor, [OUTBID]);
+    marketMaker = await startKeeper({
+      key: makerKey,
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      stack,
+      prefix: 'sealed-maker',
+      settings: {
+        baskets: [basket],
+        prices: priceSettings(stack),
+        fees: { enabled: false },
+        reconcile: { enabled: false },
+        rebalance: { enabled: false },
+        bid: { enabled: true, margin_bps: 50 },
+      },
+    });
+    // The keeper's sealed bid lands while the computation collects inputs; then the inputs close.
+    await waitFor(
+      async () => {
+        const inputs = await clients.public.getContractEvents({
+          address: chain.committee,
+          abi: mpcCommitteeAbi,
+          eventName: 'InputSubmitted',
+          args: { computationId: auction.id, submitter: maker.address },
+          fromBlock: 0n,
+        });
+        return inputs.length > 0;
+      },
+      { what: "the market maker's sealed bid" },
+    );
+    await closeInputs(chain);
+    const ended = await waitFor(
+      async () => {
+        const [event] = await clients.public.getContractEvents({
+          address: basket,
+          abi: basketAbi,
+          eventName: 'RebalanceEnded',
+          fromBlock: 0n,
+          strict: true,
+        });
+        const all = await clients.public.getContractEvents({
+          address: basket,
+          abi: basketAbi,
+          eventName: 'AuctionBid',
+          fromBlock: 0n,
+          strict: true,
+        });
+        return event && all.length === 2 ? all[1] : undefined;
+      },
+      { what: 'the keeper filling the lot it won', timeoutMs: 60_000 },
+    );
+    // Fair 1 SBND per STOA, minus the 0.5% margin: 0.995, so 10 shares cost 10 SBND (9.95 rounded up).
+    expect(getAddress(ended.args.bidder)).toBe(maker.address);
+    expect(ended.args).toMatchObject({ amount: 10n, quoteAmount: 10n, price: 995_000n * 10n ** EXPONENT });
+    const units = await clients.public.readContract({
+      address: basket,
+      abi: basketAbi,
+      functionName: 'units',
+    });
+    expect(units[0]).toBe(6n);
+  }, 120_000);
+
+  it('writes no losing bid to the logs', () => {
     const text = nodes!.logs.flat().join('\n');
     expect(text).toContain('mpc computation done');
     expect(text).not.toContain(LOSING.toString());
+    expect(text).not.toContain(OUTBID.toString());
   });
 });
