@@ -1,5 +1,5 @@
 /**
- * `stoa basket create|issue|redeem|rebalance`, `token system-holder|mint --token` and
+ * `stoa basket create|issue|redeem|rebalance|seal|fill`, `token system-holder|mint --token` and
  * `mpc submit|status`, each through the real `bin/stoa` against a real anvil with the forge-script
  * deployment (its demo basket of three share tokens and an MPC committee of three nodes).
  */
@@ -8,7 +8,12 @@ import { type Address, createPublicClient, createWalletClient, hexToBytes, http 
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basketAbi, mpcCommitteeAbi } from '../../agents/generated/abis.js';
-import { BallotChoice, ComputationKind, encodeParams } from '../../agents/privacy/computations.js';
+import {
+  BallotChoice,
+  ComputationKind,
+  encodeOutput,
+  encodeParams,
+} from '../../agents/privacy/computations.js';
 import { decryptInput } from '../../agents/privacy/inputs.js';
 import { deriveEncryptionKey } from '../../agents/privacy/mpc-node/role.js';
 import { ExitCode } from '../../agents/runtime/errors.js';
@@ -267,5 +272,125 @@ describe('stoa basket and mpc', () => {
     const byIndex = new Map(held.map((share) => [share.index, share.values]));
     const bits = byIndex.get(0)!.map((bit, j) => bit ^ byIndex.get(1)![j]! ^ byIndex.get(2)![j]!);
     expect(bits).toEqual([1n, 0n]);
+  });
+
+  it('seals a sell auction to the committee, takes bids through mpc submit and fills it as the winner', {
+    timeout: 300_000,
+  }, async () => {
+    const [stoaToken, bond] = [components[0]!, components[1]!];
+    const { basket } = json<{ basket: Address }>(
+      await stoa(
+        [
+          'basket',
+          'create',
+          '--name',
+          'Sealed',
+          '--symbol',
+          'SEAL',
+          '--component',
+          `${stoaToken}:2`,
+          '--component',
+          `${bond}:4`,
+          '--natural-unit',
+          '1e18',
+          ...chain.args,
+          '--json',
+        ],
+        { as: 'deployer' },
+      ),
+    );
+    for (const token of [stoaToken, bond])
+      json(
+        await stoa(['token', 'system-holder', basket, '--token', token, ...chain.args, '--json'], {
+          as: 'deployer',
+        }),
+      );
+    json(await stoa(['basket', 'issue', basket, '2', ...chain.args, '--json'], { as: 'alice' }));
+    // The manager sells 2 STOA (2 -> 1 per token) for the bond, price 1.2 falling to 0.9 (the reserve).
+    json(
+      await stoa(
+        [
+          'basket',
+          'rebalance',
+          basket,
+          '--quote',
+          '1',
+          '--target',
+          '1:1200000000000000000:900000000000000000',
+          '--target',
+          '4:1:1',
+          ...chain.args,
+          '--json',
+        ],
+        { as: 'deployer' },
+      ),
+    );
+    const sealedBy = json<{ computation: string; priceExponent: string; lot: string }>(
+      await stoa(['basket', 'seal', basket, '0', '--bid-window', '10m', ...chain.args, '--json'], {
+        as: 'deployer',
+      }),
+    );
+    // The auction's price (1.2e18) keeps 9 digits: a bid of 110000000 is 1.1 bond per share.
+    expect(sealedBy.priceExponent).toBe('10');
+    const id = sealedBy.computation;
+    const dutch = await stoa(['basket', 'fill', basket, '1', ...chain.args], { as: 'bob' });
+    expect(dutch.code).toBe(ExitCode.usage);
+    expect(errorLine(dutch)).toBe(`stoa basket fill: component 1 of ${basket} has no running sealed auction`);
+    json(await stoa(['mpc', 'submit', id, '110000000', ...chain.args, '--json'], { as: 'bob' }));
+    json(await stoa(['mpc', 'submit', id, '100000000', ...chain.args, '--json'], { as: 'alice' }));
+    const early = await stoa(['basket', 'fill', basket, '0', ...chain.args], { as: 'bob' });
+    expect(errorLine(early)).toBe(
+      `stoa basket fill: computation ${id} has no result yet: the committee posts it after the bids close`,
+    );
+
+    // The committee's result, signed with two of the demo node keys as the nodes would after the MPC.
+    await chain.travel(601);
+    const client = createPublicClient({ transport: http(chain.anvil.url) });
+    const committee = { address: deployment.mpcCommittee!, abi: mpcCommitteeAbi } as const;
+    const computation = await client.readContract({
+      ...committee,
+      functionName: 'computation',
+      args: [BigInt(id)],
+    });
+    const output = encodeOutput({
+      kind: ComputationKind.SealedBidAuction,
+      winner: address('bob'),
+      price: 110_000_000n,
+    });
+    const digest = await client.readContract({
+      ...committee,
+      functionName: 'resultDigest',
+      args: [BigInt(id), computation.epoch, computation.inputsCommitment, output],
+    });
+    const signatures = await Promise.all(
+      (['mpcNode1', 'mpcNode2'] as const).map((node) =>
+        privateKeyToAccount(devKey(node)).sign({ hash: digest }),
+      ),
+    );
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(keys.deployer),
+      transport: http(chain.anvil.url),
+    });
+    await client.waitForTransactionReceipt({
+      hash: await wallet.writeContract({
+        chain: null,
+        ...committee,
+        functionName: 'postResult',
+        args: [BigInt(id), output, signatures],
+      }),
+    });
+
+    const loser = await stoa(['basket', 'fill', basket, '0', ...chain.args], { as: 'alice' });
+    expect(loser.code).toBe(ExitCode.usage);
+    expect(errorLine(loser)).toBe(
+      `stoa basket fill: the winner is ${address('bob')}, not ${address('alice')}`,
+    );
+    const before = await balanceOf('bob', stoaToken);
+    const bought = json<{ amount: string; quoteAmount: string; price: string }>(
+      await stoa(['basket', 'fill', basket, '0', ...chain.args, '--json'], { as: 'bob' }),
+    );
+    // 2 shares at 1.1: 3 bond (2.2 rounded up, in the basket's favour).
+    expect(bought).toMatchObject({ amount: '2', quoteAmount: '3', price: '1100000000000000000' });
+    expect(await balanceOf('bob', stoaToken)).toBe(before + 2n);
   });
 });

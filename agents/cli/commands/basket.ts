@@ -1,12 +1,15 @@
 /**
- * `stoa basket create|issue|redeem|rebalance`: Set-style baskets from the deployment's
- * `basketFactory`. Units are base units of each component per natural unit of the basket;
+ * `stoa basket create|issue|redeem|rebalance|seal|fill`: Set-style baskets from the deployment's
+ * `basketFactory`; `seal` and `fill` run a sell auction as a sealed-bid auction of the MPC committee. Units are base units of each component per natural unit of the basket;
  * quantities are in the basket's own units. Issuing approves each component first. Units and the
  * natural unit take integers or `<digits>e<exponent>` (`10e18`, `1e36`).
  */
 import type { Command } from 'commander';
-import { type Address, parseEventLogs } from 'viem';
-import { basketAbi, basketFactoryAbi } from '../../generated/abis.js';
+import { type Address, parseEventLogs, zeroAddress } from 'viem';
+import { basketAbi, basketFactoryAbi, mpcCommitteeAbi } from '../../generated/abis.js';
+import { WAD } from '../../basket/policy.js';
+import { readOutput } from '../../privacy/client.js';
+import { ComputationKind, encodeParams } from '../../privacy/computations.js';
 import { type CliContext, createCliContext, parseAddress, parseDuration, parseInteger } from '../context.js';
 import { action, chainOptions, examples, usage } from '../options.js';
 
@@ -15,6 +18,11 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** The contract's bounds (`Basket`): natural unit 1 .. 1e36, units 1 .. 2^88 - 1. */
 const MAX_NATURAL_UNIT = 10n ** 36n;
 const MAX_UNIT = 2n ** 88n - 1n;
+
+/** Significant digits a sealed bid keeps of the auction's price by default (signed 64-bit bids). */
+const BID_DIGITS = 9;
+/** The basket's bound on the sealed-bid price exponent. */
+const MAX_PRICE_EXPONENT = 36n;
 
 /** An integer written as digits or `<digits>e<exponent>` (`10e18`). */
 export function parseScaled(text: string, what: string): bigint {
@@ -228,4 +236,136 @@ export function register(program: Command): void {
     'stoa basket rebalance 0xBasket --quote 0 --target 10e18:0:0 --target 8e18:11e17:9e17 --duration 1h',
     'stoa basket rebalance 0xBasket --end',
   ]);
+
+  const seal = chainOptions(
+    basket
+      .command('seal')
+      .description(
+        "seal a running sell auction (manager): it is then settled by the MPC committee's sealed-bid computation",
+      ),
+  )
+    .argument('<basket>', 'basket address')
+    .argument('<index>', 'component index of the sell auction')
+    .option('--computation <id>', 'an already requested SealedBidAuction computation for this lot')
+    .option('--bid-window <duration>', 'how long the new computation takes bids (e.g. 30m)', '30m')
+    .option(
+      '--price-exponent <n>',
+      `price = bid x 10^n (WAD quote per base unit); default: the auction's price keeps ${BID_DIGITS} digits`,
+    )
+    .action(
+      action<[string, string], { computation?: string; bidWindow: string; priceExponent?: string }>(
+        async ([basketText, indexText], options) => {
+          const index = parseInteger(indexText, 'index');
+          const window = BigInt(parseDuration(options.bidWindow, '--bid-window'));
+          const ctx = await createCliContext(options);
+          const b = await basketOf(ctx, basketText);
+          const committee = { address: ctx.contract('mpcCommittee'), abi: mpcCommitteeAbi } as const;
+          const [[, sell, running, price], [, , , lot]] = await Promise.all([
+            ctx.client.readContract({ ...b, functionName: 'auction', args: [index] }),
+            ctx.client.readContract({ ...b, functionName: 'sealedAuction', args: [index] }),
+          ]);
+          if (!running) throw usage(`component ${index} of ${b.address} has no running auction`);
+          if (!sell) throw usage(`component ${index}: the basket buys it; only sell auctions can be sealed`);
+          const exponent =
+            options.priceExponent === undefined
+              ? BigInt(Math.max(0, price.toString().length - BID_DIGITS))
+              : parseInteger(options.priceExponent, '--price-exponent');
+          if (exponent > MAX_PRICE_EXPONENT) throw usage(`--price-exponent: at most ${MAX_PRICE_EXPONENT}`);
+          let id: bigint;
+          if (options.computation !== undefined) {
+            id = parseInteger(options.computation, '--computation');
+          } else {
+            const { timestamp } = await ctx.client.getBlock();
+            const { receipt } = await ctx.send({
+              ...committee,
+              functionName: 'requestComputation',
+              args: [
+                ComputationKind.SealedBidAuction,
+                encodeParams({ kind: ComputationKind.SealedBidAuction, basket: b.address, lot }),
+                timestamp + window,
+              ],
+            });
+            const [requested] = parseEventLogs({
+              abi: mpcCommitteeAbi,
+              logs: receipt.logs,
+              eventName: 'ComputationRequested',
+            });
+            id = requested!.args.computationId;
+          }
+          const { hash } = await ctx.send({
+            ...b,
+            functionName: 'sealAuction',
+            args: [index, committee.address, id, exponent],
+          });
+          ctx.print(
+            `auction ${index} of ${b.address} sealed to computation ${id}: bid with \`stoa mpc submit ${id} <bid>\`, price = bid x 10^${exponent} (tx ${hash})`,
+            {
+              basket: b.address,
+              index,
+              committee: committee.address,
+              computation: id,
+              priceExponent: exponent,
+              lot,
+              transaction: hash,
+            },
+          );
+        },
+      ),
+    );
+  examples(seal, [
+    'stoa basket seal 0xBasket 0 --bid-window 1h',
+    'stoa basket seal 0xBasket 0 --computation 7 --price-exponent 9',
+  ]);
+
+  const fill = chainOptions(
+    basket
+      .command('fill')
+      .description(
+        "buy a sealed auction's lot at the winning bid (the winner only), approving the quote first",
+      ),
+  )
+    .argument('<basket>', 'basket address')
+    .argument('<index>', 'component index of the sealed auction')
+    .action(
+      action<[string, string], object>(async ([basketText, indexText], options) => {
+        const index = parseInteger(indexText, 'index');
+        const ctx = await createCliContext(options);
+        const b = await basketOf(ctx, basketText);
+        const [[committee, id, exponent], [, , , , remaining], [quoteIndex], components] = await Promise.all([
+          ctx.client.readContract({ ...b, functionName: 'sealedAuction', args: [index] }),
+          ctx.client.readContract({ ...b, functionName: 'auction', args: [index] }),
+          ctx.client.readContract({ ...b, functionName: 'rebalanceState' }),
+          ctx.client.readContract({ ...b, functionName: 'components' }),
+        ]);
+        if (committee === zeroAddress)
+          throw usage(`component ${index} of ${b.address} has no running sealed auction`);
+        const output = await readOutput(ctx.client, committee, id);
+        if (output?.kind !== ComputationKind.SealedBidAuction)
+          throw usage(`computation ${id} has no result yet: the committee posts it after the bids close`);
+        if (output.winner !== ctx.account.address)
+          throw usage(
+            `the winner is ${output.winner === zeroAddress ? 'nobody (no bids)' : output.winner}, not ${ctx.account.address}`,
+          );
+        const price = output.price * 10n ** exponent;
+        await ctx.ensureAllowance(
+          components[Number(quoteIndex)]!.token,
+          b.address,
+          (remaining * price + WAD - 1n) / WAD,
+        );
+        const { hash, result } = await ctx.send({ ...b, functionName: 'fillSealedBid', args: [index] });
+        const [amount, quoteAmount] = result as readonly [bigint, bigint];
+        ctx.print(
+          `bought ${amount} of component ${index} for ${quoteAmount} of the quote at ${price} (tx ${hash})`,
+          {
+            basket: b.address,
+            index,
+            amount,
+            quoteAmount,
+            price,
+            transaction: hash,
+          },
+        );
+      }),
+    );
+  examples(fill, ['stoa basket fill 0xBasket 0 --json']);
 }
