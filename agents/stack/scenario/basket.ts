@@ -141,7 +141,7 @@ async function onboard(ctx: ScenarioContext, who: Person, reference: string) {
 }
 
 /** Price curves per component for a rebalance to `targets` from `current` units (the quote's ignored). */
-async function rebalanceTargets(ctx: ScenarioContext, current: readonly bigint[], targets: bigint[]) {
+export async function rebalanceTargets(ctx: ScenarioContext, current: readonly bigint[], targets: bigint[]) {
   const tokens = await components(ctx);
   const values = await Promise.all(
     tokens.map(async (token) => {
@@ -154,6 +154,55 @@ async function rebalanceTargets(ctx: ScenarioContext, current: readonly bigint[]
     const fair = fairPrice(values[i]!, values[QUOTE]!);
     return { unit, ...priceCurve(fair, unit < current[i]!, SPREAD_BPS) };
   });
+}
+
+/**
+ * Targets that move component `moved` to `target` and keep every other unit: a basis point below
+ * it leaves nothing to sell (the fee fold at the start takes less), so no auction opens for them.
+ */
+export const movingOne = (current: readonly bigint[], moved: number, target: bigint) =>
+  current.map((unit, i) => (i === moved ? target : unit - (unit * KEEP_BPS + 9_999n) / 10_000n));
+
+/**
+ * A Basket-topic proposal of `actions` on the basket (its manager is the governance executor):
+ * Alice proposes, Carol's yes decides, Dave settles and executes after the timelock. Returns its id.
+ */
+export async function executeBasketProposal(
+  ctx: ScenarioContext,
+  actions: { target: Address; value: bigint; data: `0x${string}` }[],
+  summary: string,
+  uri: string,
+): Promise<bigint> {
+  const { rejectFee, executionDelay } = await ctx.client.readContract({
+    ...governance(ctx),
+    functionName: 'params',
+  });
+  await send(ctx, ISSUER, {
+    ...tokenAt(ctx.deployment.securityToken!),
+    functionName: 'approve',
+    args: [governance(ctx).address, rejectFee],
+  });
+  await send(ctx, ISSUER, {
+    ...governance(ctx),
+    functionName: 'propose',
+    args: [await neuronOf(ctx, ISSUER), BASKET_TOPIC, actions, uri, keccak256(toBytes(summary))],
+  });
+  const id = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposalCount' });
+  await send(ctx, 'carol', {
+    ...governance(ctx),
+    functionName: 'vote',
+    args: [id, await neuronOf(ctx, 'carol'), true],
+  });
+  const decision = await ctx.client.readContract({
+    ...governance(ctx),
+    functionName: 'decision',
+    args: [id],
+  });
+  check('decision', decision, 1);
+  await send(ctx, 'dave', { ...governance(ctx), functionName: 'settle', args: [id] });
+  await ctx.travel(executionDelay + 1);
+  await send(ctx, 'dave', { ...governance(ctx), functionName: 'execute', args: [id, actions] });
+  return id;
 }
 
 export const basketSteps: ScenarioStep[] = [
@@ -302,10 +351,7 @@ export const basketSteps: ScenarioStep[] = [
       // a target a basis point below it leaves nothing to sell, and the unit settles at what the
       // basket's shares back. SRLT goes to 14 per token; SBND, the quote, absorbs the trade.
       const [current, natural] = await Promise.all([units(ctx), naturalUnit(ctx)]);
-      const srltTarget = (SRLT_TARGET * natural) / WAD;
-      const targets = current.map((unit, i) =>
-        i === 2 ? srltTarget : unit - (unit * KEEP_BPS + 9_999n) / 10_000n,
-      );
+      const targets = movingOne(current, 2, (SRLT_TARGET * natural) / WAD);
       const actions = [
         {
           target: basket(ctx).address,
@@ -317,41 +363,7 @@ export const basketSteps: ScenarioStep[] = [
           }),
         },
       ];
-      const { rejectFee, executionDelay } = await ctx.client.readContract({
-        ...governance(ctx),
-        functionName: 'params',
-      });
-      await send(ctx, ISSUER, {
-        ...tokenAt(ctx.deployment.securityToken!),
-        functionName: 'approve',
-        args: [governance(ctx).address, rejectFee],
-      });
-      await send(ctx, ISSUER, {
-        ...governance(ctx),
-        functionName: 'propose',
-        args: [
-          await neuronOf(ctx, ISSUER),
-          BASKET_TOPIC,
-          actions,
-          'ipfs://stoa-demo/proposal-2.md',
-          keccak256(toBytes(SUMMARY)),
-        ],
-      });
-      const id = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposalCount' });
-      await send(ctx, 'carol', {
-        ...governance(ctx),
-        functionName: 'vote',
-        args: [id, await neuronOf(ctx, 'carol'), true],
-      });
-      const decision = await ctx.client.readContract({
-        ...governance(ctx),
-        functionName: 'decision',
-        args: [id],
-      });
-      check('decision', decision, 1);
-      await send(ctx, 'dave', { ...governance(ctx), functionName: 'settle', args: [id] });
-      await ctx.travel(executionDelay + 1);
-      await send(ctx, 'dave', { ...governance(ctx), functionName: 'execute', args: [id, actions] });
+      const id = await executeBasketProposal(ctx, actions, SUMMARY, 'ipfs://stoa-demo/proposal-2.md');
       check('basket status', await status(ctx), BasketStatus.Rebalancing);
       const [, sell, running, price, remaining] = await ctx.client.readContract({
         ...basket(ctx),

@@ -3,11 +3,20 @@
  * follow the MpcCommittee. Alice proposes a governance change that opts into a secret ballot;
  * the neuron owners vote with encrypted, secret-shared choices and the committee posts only the
  * weighted totals. Then the issuer checks the holder cap and Carol proves her balance reaches a
- * threshold, both without revealing any balance. Demo encryption keys are derived from the node
+ * threshold, both without revealing any balance. Last, governance sells STOA out of the demo basket
+ * by sealed bids: Dave and the market-maker agent bid secret-shared, the committee reveals only the
+ * winner and its price, and the winner buys the lot. Demo encryption keys are derived from the node
  * keys (`deriveEncryptionKey`) and registered at deployment (`privacyDeployEnv`).
  */
-import { type Address, type Hex, parseEventLogs, zeroHash } from 'viem';
-import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
+import { type Address, encodeFunctionData, formatUnits, type Hex, parseEventLogs, zeroHash } from 'viem';
+import { WAD } from '../../basket/policy.js';
+import {
+  basketAbi,
+  governanceAbi,
+  mpcCommitteeAbi,
+  neuronsAbi,
+  securityTokenAbi,
+} from '../../generated/abis.js';
 import { prepareInput, readOutput } from '../../privacy/client.js';
 import {
   BallotChoice,
@@ -19,6 +28,7 @@ import {
 import { deriveEncryptionKey, encryptionPublicKey } from '../../privacy/mpc-node/role.js';
 import { operatorConfig, startAgentProcesses } from '../agents.js';
 import { freePort } from '../services.js';
+import { executeBasketProposal, movingOne, rebalanceTargets } from './basket.js';
 import {
   devAccount,
   devKey,
@@ -42,6 +52,15 @@ const VOTERS: { who: Person; choice: number; label: string }[] = [
 ];
 const HOLDERS: Person[] = ['alice', 'aliceNewWallet', 'bob', 'carol', 'dave', 'mallory'];
 const HOLDER_CAP = 4n;
+/** The sealed sale: STOA for SBND (component 1, the quote), bids scaled by 10^10 (price = bid x 1e10). */
+const SEALED_QUOTE = 1;
+const BID_EXPONENT = 10n;
+/** Seconds bids stay open after the proposal executes. */
+const SEALED_WINDOW = 600;
+const SEALED_SHARES = 5n;
+const SEALED_SUMMARY = `Sell ${SEALED_SHARES} STOA per basket token by sealed bids (MPC committee)`;
+/** Dave's sealed bid: 1.2 SBND per STOA; the market maker's is its fair price (1.0235) - 0.5%. */
+const DAVE_BID = 120_000_000n;
 const ACCREDITATION_THRESHOLD = 100n;
 
 /** Environment of the deploy script: the committee's nodes and their (demo) encryption keys. */
@@ -77,17 +96,21 @@ export async function startPrivacyAgents(stack: StackInfo): Promise<LayerAgents>
 
 const committee = (ctx: ScenarioContext) => ({ abi: mpcCommitteeAbi, address: ctx.deployment.mpcCommittee! });
 
-/** Requests a computation from the deployer (the AccessManager admin); returns its id and params. */
+/**
+ * Requests a computation from the deployer (the AccessManager admin) taking inputs for `window`
+ * seconds; returns its id and params.
+ */
 async function request(
   ctx: ScenarioContext,
   params: ComputationParams,
+  window = INPUT_WINDOW,
 ): Promise<{ id: bigint; params: Hex }> {
   const { timestamp } = await ctx.client.getBlock();
   const encoded = encodeParams(params);
   const hash = await send(ctx, 'deployer', {
     ...committee(ctx),
     functionName: 'requestComputation',
-    args: [params.kind, encoded, timestamp + BigInt(INPUT_WINDOW)],
+    args: [params.kind, encoded, timestamp + BigInt(window)],
   });
   const receipt = await ctx.client.getTransactionReceipt({ hash });
   const [event] = parseEventLogs({
@@ -117,9 +140,16 @@ async function submit(
   return args[2].reduce((n, ct) => n + (ct.length - 2) / 2, 0);
 }
 
-/** Closes the inputs (anvil time) and waits for the committee's signed result. */
+/** Closes the inputs (anvil time past the last deadline) and waits for the committee's signed result. */
 async function result(ctx: ScenarioContext, ids: bigint[]): Promise<ComputationOutput[]> {
-  await ctx.travel(INPUT_WINDOW + 1);
+  const [{ timestamp }, ...computations] = await Promise.all([
+    ctx.client.getBlock(),
+    ...ids.map((id) =>
+      ctx.client.readContract({ ...committee(ctx), functionName: 'computation', args: [id] }),
+    ),
+  ]);
+  const last = Math.max(...computations.map((c) => Number(c.inputDeadline)));
+  if (last >= Number(timestamp)) await ctx.travel(last - Number(timestamp) + 1);
   await ctx.mine(1);
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -259,6 +289,105 @@ export const privacySteps: ScenarioStep[] = [
         (await balanceOf('carol')) >= ACCREDITATION_THRESHOLD,
       );
       return `revealed only: within cap = ${capResult.withinCap}, Carol accredited = ${accreditationResult.atLeast} (${HOLDERS.length} balances stayed secret-shared)`;
+    },
+  },
+  {
+    title: `Sealed bids for the basket: governance sells ${SEALED_SHARES} STOA per token; Dave and the market maker bid secret-shared`,
+    run: async (ctx) => {
+      const on = { abi: basketAbi, address: ctx.deployment.basket! } as const;
+      const [units, natural, [, , , lotNow], tokens] = await Promise.all([
+        ctx.client.readContract({ ...on, functionName: 'units' }),
+        ctx.client.readContract({ ...on, functionName: 'naturalUnit' }),
+        ctx.client.readContract({ ...on, functionName: 'sealedAuction', args: [0n] }),
+        ctx.client.readContract({ ...on, functionName: 'components' }),
+      ]);
+      // The lot the proposal's rebalance will open: the next rebalance, component 0 (STOA).
+      const lot = (((lotNow >> 8n) + 1n) << 8n) | 0n;
+      const { executionDelay } = await ctx.client.readContract({
+        abi: governanceAbi,
+        address: ctx.deployment.governance!,
+        functionName: 'params',
+      });
+      // Bids are taken until 10 minutes after the proposal executes, within the hour's auction.
+      const computation = await request(
+        ctx,
+        { kind: ComputationKind.SealedBidAuction, basket: on.address, lot },
+        Number(executionDelay) + SEALED_WINDOW,
+      );
+      const targets = movingOne(units, 0, units[0]! - (SEALED_SHARES * natural) / WAD);
+      const actions = [
+        {
+          target: on.address,
+          value: 0n,
+          data: encodeFunctionData({
+            abi: basketAbi,
+            functionName: 'startRebalance',
+            args: [BigInt(SEALED_QUOTE), await rebalanceTargets(ctx, units, targets), 3_600n],
+          }),
+        },
+        {
+          target: on.address,
+          value: 0n,
+          data: encodeFunctionData({
+            abi: basketAbi,
+            functionName: 'sealAuction',
+            args: [0n, committee(ctx).address, computation.id, BID_EXPONENT],
+          }),
+        },
+      ];
+      const proposal = await executeBasketProposal(
+        ctx,
+        actions,
+        SEALED_SUMMARY,
+        'ipfs://stoa-demo/proposal-4.md',
+      );
+      const [sealedBy] = await ctx.client.readContract({ ...on, functionName: 'sealedAuction', args: [0n] });
+      check('auction sealed to the committee', sealedBy, committee(ctx).address);
+      const [, , , , remaining] = await ctx.client.readContract({
+        ...on,
+        functionName: 'auction',
+        args: [0n],
+      });
+
+      // Dave bids his price; the market-maker agent bids on its own (fair - 0.5%).
+      const quote = tokens[SEALED_QUOTE]!.token;
+      const daveBid = DAVE_BID;
+      await send(ctx, 'deployer', {
+        abi: securityTokenAbi,
+        address: quote,
+        functionName: 'mint',
+        args: [ctx.accounts.dave.address, 1_000n],
+      });
+      const bytes = await submit(ctx, computation, 'dave', [daveBid]);
+      await ctx.waitFor("the market maker's sealed bid", async () => {
+        const inputs = await ctx.client.getContractEvents({
+          ...committee(ctx),
+          eventName: 'InputSubmitted',
+          args: { computationId: computation.id, submitter: ctx.accounts.marketMaker.address },
+          fromBlock: 0n,
+        });
+        return inputs.length > 0;
+      });
+      const [output] = await result(ctx, [computation.id]);
+      if (output?.kind !== ComputationKind.SealedBidAuction) throw new Error('not an auction result');
+      check('winner', ctx.nameOf(output.winner), 'dave');
+      check('winning bid', output.price, daveBid);
+
+      const paid = (remaining * output.price * 10n ** BID_EXPONENT + WAD - 1n) / WAD;
+      await send(ctx, 'dave', {
+        abi: securityTokenAbi,
+        address: quote,
+        functionName: 'approve',
+        args: [on.address, paid],
+      });
+      const hash = await send(ctx, 'dave', { ...on, functionName: 'fillSealedBid', args: [0n] });
+      const receipt = await ctx.client.getTransactionReceipt({ hash });
+      const [sold] = parseEventLogs({ abi: basketAbi, eventName: 'AuctionBid', logs: receipt.logs });
+      const [ended] = parseEventLogs({ abi: basketAbi, eventName: 'RebalanceEnded', logs: receipt.logs });
+      check('STOA sold', sold?.args.amount, remaining);
+      check('SBND paid (rounded up)', sold?.args.quoteAmount, paid);
+      check('rebalance completed', ended?.args.completed, true);
+      return `proposal ${proposal} sealed the STOA auction to computation ${computation.id}; 2 sealed bids (Dave's ${bytes} bytes of ciphertext); revealed only: Dave wins at ${formatUnits(output.price * 10n ** BID_EXPONENT, 18)} SBND per STOA, buys ${remaining} STOA for ${paid} SBND; the market maker's bid stayed secret; signed by ${await signersOf(ctx, computation.id)}`;
     },
   },
 ];
