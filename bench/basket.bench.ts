@@ -1,4 +1,6 @@
 /**
+ * Basket benchmarks (real anvil with automine, real Redis).
+ *
  * `basket-rebalance`: from a rebalance's start mined to the rebalance settled (the last auction
  * filled by a market-maker agent), in ms, p50/p99 over ROUNDS rebalances. Real anvil (automine),
  * real Redis, one `basket-keeper` process bidding (sweep every second, the role's schedule). The
@@ -6,8 +8,18 @@
  * buys 20) or back (it sells 20) against SBND, with curves already past the maker's margin, so
  * the figure is the agent's own time: the cron tick, reading the basket and the auctions, the
  * queue, the approval (first rounds), simulation, sending and mining of the bid.
+ *
+ * `basket-sealed`: one sealed sell auction with BASKET_SEALED_BIDDERS (default 50) investors' bids
+ * and the market-maker agent's, settled by the three in-process `mpc-node` agents (malicious
+ * mode, real TCP). Figures: from the seal mined to the agent's sealed bid on chain (its sweep,
+ * reads, sharing, encryption, sending), from the input deadline to the committee's result on chain
+ * (the nodes' log reads, decryption, agreement, MPC argmax over the bids, signatures, post), and
+ * from the result to the agent's `fillSealedBid` mined. The agent's bid (fair - 0.5%) is the best.
  */
-import { basketAbi } from '../agents/generated/abis.js';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { basketAbi, mpcCommitteeAbi } from '../agents/generated/abis.js';
+import { readOutput } from '../agents/privacy/client.js';
+import { ComputationKind } from '../agents/privacy/computations.js';
 import { startAnvil, startRedis } from '../agents/stack/services.js';
 import {
   deployBasketStack,
@@ -17,7 +29,15 @@ import {
   startKeeper,
   WHOLE,
 } from '../test/basket/helpers.js';
-import { chainClients } from '../test/runtime/helpers.js';
+import {
+  closeInputs,
+  deployCommittee,
+  type Nodes,
+  request,
+  startNodes,
+  submit,
+} from '../test/privacy/fixture.js';
+import { type Clients, chainClients } from '../test/runtime/helpers.js';
 import { type Benchmark, percentile } from './result.js';
 
 const ROUNDS = 20;
@@ -98,4 +118,131 @@ async function basketRebalance() {
   };
 }
 
-export default [{ name: 'basket-rebalance', run: basketRebalance }] satisfies Benchmark[];
+/** Polls `done` every 5 ms until it returns a value; the elapsed milliseconds and the value. */
+async function timed<T>(done: () => Promise<T | undefined>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  for (;;) {
+    const value = await done();
+    if (value !== undefined) return { ms: performance.now() - start, value };
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function basketSealed() {
+  const bidders = Number(process.env.BASKET_SEALED_BIDDERS ?? 50);
+  const [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
+  const clients: Clients = chainClients(anvil.url);
+  let nodes: Nodes | undefined;
+  let maker: Awaited<ReturnType<typeof startKeeper>> | undefined;
+  try {
+    const stack = await deployBasketStack(clients, {
+      supply: SUPPLY,
+      makerFunds: [0n, 100_000n, 0n],
+      manager: clients.wallet.account.address,
+      feeRate: 0n,
+    });
+    const chain = { clients, ...(await deployCommittee(clients)) };
+    nodes = await startNodes(chain, redis.url, { prefix: 'bench-sealed' });
+    const accounts = Array.from({ length: bidders }, () => privateKeyToAccount(generatePrivateKey()));
+    for (const account of accounts)
+      await clients.test.setBalance({ address: account.address, value: 10n ** 19n });
+    // STOA in SBND (both 100): fair 1e18 per share; the basket sells 10 (10 -> 8 per token).
+    const on = { address: stack.basket, abi: basketAbi } as const;
+    const start = await clients.wallet.writeContract({
+      ...on,
+      functionName: 'startRebalance',
+      args: [
+        1n,
+        [
+          { unit: 8n, startPrice: 12n * 10n ** 17n, endPrice: 9n * 10n ** 17n },
+          { unit: 40n, startPrice: 1n, endPrice: 1n },
+          { unit: 10n, startPrice: 1n, endPrice: 1n },
+        ],
+        3_600n,
+      ],
+    });
+    await clients.public.waitForTransactionReceipt({ hash: start, pollingInterval: 5 });
+    const [, , , lot] = await clients.public.readContract({
+      ...on,
+      functionName: 'sealedAuction',
+      args: [0n],
+    });
+    const auction = await request(chain, {
+      kind: ComputationKind.SealedBidAuction,
+      basket: stack.basket,
+      lot,
+    });
+    maker = await startKeeper({
+      key: makerKey,
+      rpcUrl: anvil.url,
+      redisUrl: redis.url,
+      stack,
+      prefix: 'bench-sealed-maker',
+      settings: {
+        baskets: [stack.basket],
+        prices: priceSettings(stack),
+        fees: { enabled: false },
+        reconcile: { enabled: false },
+        rebalance: { enabled: false },
+        bid: { enabled: true, margin_bps: 50 },
+      },
+    });
+    const seal = await clients.wallet.writeContract({
+      ...on,
+      functionName: 'sealAuction',
+      args: [0n, chain.committee, auction.id, 12n],
+    });
+    await clients.public.waitForTransactionReceipt({ hash: seal, pollingInterval: 5 });
+    const sealedBid = await timed(async () => {
+      const inputs = await clients.public.getContractEvents({
+        address: chain.committee,
+        abi: mpcCommitteeAbi,
+        eventName: 'InputSubmitted',
+        args: { computationId: auction.id },
+        fromBlock: 0n,
+      });
+      return inputs.length > 0 ? true : undefined;
+    });
+    // The investors' bids: 0.90 .. 0.99, under the agent's 0.995.
+    for (const [i, account] of accounts.entries())
+      await submit(chain, auction, account, [900_000n + BigInt((i * 7_919) % 90_000)]);
+    await closeInputs(chain);
+    const result = await timed(() => readOutput(clients.public, chain.committee, auction.id));
+    const fill = await timed(async () => {
+      const status = await clients.public.readContract({ ...on, functionName: 'status' });
+      return status === 0 ? true : undefined;
+    });
+    const done = nodes.logs.flat().find((l) => l.includes('mpc computation done'));
+    if (
+      result.value.kind !== ComputationKind.SealedBidAuction ||
+      result.value.winner !== privateKeyToAccount(makerKey).address
+    )
+      throw new Error('the market maker did not win the sealed auction');
+    return {
+      name: 'basket-sealed',
+      unit: 's',
+      value: (result.ms + fill.ms) / 1000,
+      result_s: result.ms / 1000,
+      fill_ms: fill.ms,
+      sealed_bid_ms: sealedBid.ms,
+      node_compute_ms: done ? JSON.parse(done).elapsed_ms : undefined,
+      params: {
+        bids: bidders + 1,
+        mode: 'malicious',
+        nodes: 3,
+        measured: 'input deadline -> result on chain -> lot bought by the market-maker agent (value = both)',
+        mining: 'anvil automine',
+        sweep_cron: '* * * * * * (every second: the nodes and the agent)',
+      },
+    };
+  } finally {
+    await maker?.stop();
+    await nodes?.stop();
+    await Promise.all([anvil.stop(), redis.stop()]);
+  }
+}
+
+export default [
+  { name: 'basket-rebalance', run: basketRebalance },
+  { name: 'basket-sealed', run: basketSealed },
+] satisfies Benchmark[];
