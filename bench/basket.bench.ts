@@ -20,15 +20,9 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { basketAbi, mpcCommitteeAbi } from '../agents/generated/abis.js';
 import { readOutput } from '../agents/privacy/client.js';
 import { ComputationKind } from '../agents/privacy/computations.js';
+import type { Agent } from '../agents/runtime/index.js';
 import { startAnvil, startRedis } from '../agents/stack/services.js';
-import {
-  deployBasketStack,
-  makerKey,
-  PRICES,
-  priceSettings,
-  startKeeper,
-  WHOLE,
-} from '../test/basket/helpers.js';
+import { deployBasketStack, makerKey, PRICES, startMarketMaker, WHOLE } from '../test/basket/helpers.js';
 import {
   closeInputs,
   deployCommittee,
@@ -52,20 +46,11 @@ async function basketRebalance() {
     manager: clients.wallet.account.address,
     feeRate: 0n,
   });
-  const maker = await startKeeper({
-    key: makerKey,
+  const maker = await startMarketMaker({
     rpcUrl: anvil.url,
     redisUrl: redis.url,
     stack,
     prefix: 'bench-maker',
-    settings: {
-      baskets: [stack.basket],
-      prices: priceSettings(stack),
-      fees: { enabled: false },
-      reconcile: { enabled: false },
-      rebalance: { enabled: false },
-      bid: { enabled: true, margin_bps: 50 },
-    },
   });
   // SRLT in SBND: 2.5 per share; the curve starts 1% in the maker's favour.
   const fair = (BigInt(PRICES[2]!) * WHOLE) / BigInt(PRICES[1]!);
@@ -133,7 +118,7 @@ async function basketSealed() {
   const [anvil, redis] = await Promise.all([startAnvil(), startRedis()]);
   const clients: Clients = chainClients(anvil.url);
   let nodes: Nodes | undefined;
-  let maker: Awaited<ReturnType<typeof startKeeper>> | undefined;
+  let maker: Agent | undefined;
   try {
     const stack = await deployBasketStack(clients, {
       supply: SUPPLY,
@@ -172,20 +157,11 @@ async function basketSealed() {
       basket: stack.basket,
       lot,
     });
-    maker = await startKeeper({
-      key: makerKey,
+    maker = await startMarketMaker({
       rpcUrl: anvil.url,
       redisUrl: redis.url,
       stack,
       prefix: 'bench-sealed-maker',
-      settings: {
-        baskets: [stack.basket],
-        prices: priceSettings(stack),
-        fees: { enabled: false },
-        reconcile: { enabled: false },
-        rebalance: { enabled: false },
-        bid: { enabled: true, margin_bps: 50 },
-      },
     });
     const seal = await clients.wallet.writeContract({
       ...on,

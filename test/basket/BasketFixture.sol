@@ -114,6 +114,11 @@ abstract contract BasketFixture is TokenFixture {
 
     /// @dev Share 0 (200 per whole basket token), share 1 (100) and the plain ERC-20 (0.5e18), natural unit 1e18.
     function _createDefault() internal returns (Basket) {
+        return _createWithPlain(0.5e18);
+    }
+
+    /// @dev Share 0 (200 per whole basket token), share 1 (100) and the plain ERC-20 (`plainUnit`), natural unit 1e18.
+    function _createWithPlain(uint256 plainUnit) internal returns (Basket) {
         address[] memory components = new address[](3);
         components[0] = address(shares[0]);
         components[1] = address(shares[1]);
@@ -121,7 +126,7 @@ abstract contract BasketFixture is TokenFixture {
         uint256[] memory units = new uint256[](3);
         units[0] = 200;
         units[1] = 100;
-        units[2] = 0.5e18;
+        units[2] = plainUnit;
         return _create(components, units, ONE);
     }
 

@@ -20,15 +20,7 @@ contract BasketRebalanceTest is BasketFixture {
 
     function setUp() public override {
         super.setUp();
-        address[] memory components = new address[](3);
-        components[0] = address(shares[0]);
-        components[1] = address(shares[1]);
-        components[2] = address(plain);
-        uint256[] memory units = new uint256[](3);
-        units[0] = 200;
-        units[1] = 100;
-        units[2] = 1000e18;
-        basket = _create(components, units, ONE);
+        basket = _createWithPlain(1000e18);
         _issue(basket, alice, SUPPLY);
         _mintComponent(address(shares[1]), bob, 10_000);
         plain.mint(bob, 1e24);

@@ -175,6 +175,31 @@ export async function startKeeper(args: {
 export const priceSettings = (stack: BasketStack) =>
   Object.fromEntries(stack.tokens.map((token, i) => [token, PRICES[i]!]));
 
+/**
+ * A market maker: a `basket-keeper` with the maker's key that only bids on the stack's basket
+ * (Dutch and sealed auctions), 0.5% better than the fair prices, within `budgets` if given.
+ */
+export function startMarketMaker(args: {
+  rpcUrl: string;
+  redisUrl: string;
+  stack: BasketStack;
+  prefix: string;
+  budgets?: Record<string, string>;
+}): Promise<Agent> {
+  return startKeeper({
+    ...args,
+    key: makerKey,
+    settings: {
+      baskets: [args.stack.basket],
+      prices: priceSettings(args.stack),
+      fees: { enabled: false },
+      reconcile: { enabled: false },
+      rebalance: { enabled: false },
+      bid: { enabled: true, margin_bps: 50, budgets: args.budgets ?? {} },
+    },
+  });
+}
+
 /** Reads a view of the basket by name (the tests compare against plain values). */
 export function basketRead<T>(
   clients: Clients,

@@ -21,10 +21,10 @@ import {
   keeper,
   keeperKey,
   maker,
-  makerKey,
   priceSettings,
   sendAs,
   startKeeper,
+  startMarketMaker,
   WHOLE,
 } from './helpers.js';
 
@@ -84,19 +84,7 @@ describe('basket keeper', () => {
           },
         },
       }),
-      await startKeeper({
-        ...common,
-        key: makerKey,
-        prefix: 'maker',
-        settings: {
-          baskets: [stack.basket],
-          prices: priceSettings(stack),
-          fees: { enabled: false },
-          reconcile: { enabled: false },
-          rebalance: { enabled: false },
-          bid: { enabled: true, margin_bps: 50, budgets: { [stack.tokens[1]!]: '500' } },
-        },
-      }),
+      await startMarketMaker({ ...common, prefix: 'maker', budgets: { [stack.tokens[1]!]: '500' } }),
     );
   }, 120_000);
   afterAll(async () => {

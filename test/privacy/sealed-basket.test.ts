@@ -20,9 +20,8 @@ import {
   keeperKey,
   maker,
   makerKey,
-  priceSettings,
   sendAs,
-  startKeeper,
+  startMarketMaker,
   WHOLE,
 } from '../basket/helpers.js';
 import { type Clients, chainClients, deployerKey, waitFor } from '../runtime/helpers.js';
@@ -203,20 +202,11 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
   it('lets the market-maker keeper bid sealed and buy the lot it won', async () => {
     const auction = await sealedSale(8n);
     await submit(chain, auction, investor, [OUTBID]);
-    marketMaker = await startKeeper({
-      key: makerKey,
+    marketMaker = await startMarketMaker({
       rpcUrl: anvil.url,
       redisUrl: redis.url,
       stack,
       prefix: 'sealed-maker',
-      settings: {
-        baskets: [basket],
-        prices: priceSettings(stack),
-        fees: { enabled: false },
-        reconcile: { enabled: false },
-        rebalance: { enabled: false },
-        bid: { enabled: true, margin_bps: 50 },
-      },
     });
     // The keeper's sealed bid lands while the computation collects inputs; then the inputs close.
     await waitFor(

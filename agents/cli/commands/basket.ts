@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { type Address, parseEventLogs, zeroAddress } from 'viem';
-import { basketAbi, basketFactoryAbi, mpcCommitteeAbi } from '../../generated/abis.js';
 import { WAD } from '../../basket/policy.js';
+import { basketAbi, basketFactoryAbi, mpcCommitteeAbi } from '../../generated/abis.js';
 import { readOutput } from '../../privacy/client.js';
 import { ComputationKind, encodeParams } from '../../privacy/computations.js';
 import { type CliContext, createCliContext, parseAddress, parseDuration, parseInteger } from '../context.js';
