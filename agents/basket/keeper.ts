@@ -34,22 +34,16 @@ import {
   securityTokenAbi,
 } from '../generated/abis.js';
 import { prepareInput } from '../privacy/client.js';
-import {
-  ComputationKind,
-  ComputationStatus,
-  decodeOutput,
-  encodeParams,
-  MAX_AMOUNT,
-} from '../privacy/computations.js';
+import { ComputationKind, ComputationStatus, decodeOutput, encodeParams } from '../privacy/computations.js';
 import { defineRole, FatalError, type Revert, type RevertClass, type RoleContext } from '../runtime/index.js';
 import {
   acceptable,
   atTarget,
-  bestPrice,
   fairPrice,
   granularity,
   parseValue,
   priceCurve,
+  sealedBid,
   sizeBid,
   type Valued,
   WAD,
@@ -482,12 +476,12 @@ type BidTask = { basket: Address; index: number };
 /** A running auction as the market maker sees it, its seal included (committee zero: Dutch). */
 async function readAuction(ctx: Ctx, basket: Address, index: number) {
   const on = { address: basket, abi: basketAbi, args: [BigInt(index)] } as const;
-  const [[, sell, running, price, remaining], [committee, computationId, priceExponent, lot]] =
+  const [[, sell, running, price, remaining], [committee, computationId, priceExponent, lot, reserve]] =
     await Promise.all([
       ctx.chain.client.readContract({ ...on, functionName: 'auction' }),
       ctx.chain.client.readContract({ ...on, functionName: 'sealedAuction' }),
     ]);
-  return { sell, running, price, remaining, seal: { committee, computationId, priceExponent, lot } };
+  return { sell, running, price, remaining, seal: { committee, computationId, priceExponent, lot, reserve } };
 }
 const isSealed = (auction: { seal: { committee: Address } }) => auction.seal.committee !== zeroAddress;
 
@@ -622,15 +616,16 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
  * A sealed auction (the basket sells its lot to the best bid the MPC committee finds): while the
  * computation collects inputs, submits this market maker's bid, secret-shared so that no node sees
  * it: the best price its policy accepts (fair minus the margin), lowered to what its funds pay for
- * the whole remaining lot, in the seal's scale (`price = bid x 10^priceExponent`). Once the result
- * is posted and names this key, buys the lot. A bid below the auction's reserve simply loses.
+ * the whole remaining lot, in the seal's scale (`price = bid x 10^priceExponent`); no bid when that
+ * is below the auction's reserve (it could not be filled). Once the result is posted and names
+ * this key, buys the lot.
  */
 async function sealed(ctx: Ctx, { basket, index }: BidTask) {
   const state = await readBasket(ctx, basket);
   if (state.status !== BasketStatus.Rebalancing || state.now > state.rebalance.deadline) return;
   const auction = await readAuction(ctx, basket, index);
   if (!auction.running || auction.remaining === 0n || !auction.sell || !isSealed(auction)) return;
-  const { committee, computationId, priceExponent, lot } = auction.seal;
+  const { committee, computationId, priceExponent, lot, reserve } = auction.seal;
   const log = ctx.logger.child({ basket, index, committee, computation: computationId.toString() });
   const on = { address: committee, abi: mpcCommitteeAbi } as const;
   const [[status, output], computation] = await Promise.all([
@@ -668,21 +663,22 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
   const values = await valuesOf(ctx, basket);
   const fair = fairPrice(values[index]!, values[Number(state.rebalance.quoteIndex)]!);
   const available = await funds(ctx, quoteToken);
-  const price = bestPrice({
+  const decision = sealedBid({
     fair,
     marginBps: ctx.config.bid.margin_bps,
     remaining: auction.remaining,
     funds: available,
+    priceExponent,
+    reserve,
   });
-  const scale = 10n ** priceExponent;
-  const bid = price / scale;
-  if (bid === 0n || bid > MAX_AMOUNT) {
-    log.warn(
-      { price_exponent: Number(priceExponent), funds: available.toString() },
-      "no sealed bid: the price does not fit the seal's scale (or no funds)",
+  if ('skip' in decision) {
+    log.info(
+      { reason: decision.skip, price_exponent: Number(priceExponent), funds: available.toString() },
+      'no sealed bid: the best acceptable price is below the reserve, or does not fit the scale',
     );
     return;
   }
+  const { bid } = decision;
   const params = encodeParams({ kind: ComputationKind.SealedBidAuction, basket, lot });
   const args = await prepareInput({
     client: ctx.chain.client,

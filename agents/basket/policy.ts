@@ -4,6 +4,7 @@
  * bid. Prices follow `IBasket`: quote base units per component base unit, WAD-scaled.
  */
 import { parseUnits } from 'viem';
+import { MAX_AMOUNT } from '../privacy/computations.js';
 
 export const WAD = 10n ** 18n;
 const BPS = 10_000n;
@@ -63,6 +64,26 @@ export function bestPrice(args: {
   if (args.remaining === 0n) return 0n;
   const accepted = (args.fair * (BPS - BigInt(args.marginBps))) / BPS;
   return min(accepted, (args.funds * WAD) / args.remaining);
+}
+
+/**
+ * A market maker's sealed bid for a sealed auction's whole lot of `remaining`, in the seal's scale
+ * (`price = bid x 10^priceExponent`, rounded down): `bestPrice`, unless that price is below the
+ * auction's `reserve` (it could never be filled) or the bid does not fit a signed 64-bit value.
+ */
+export function sealedBid(args: {
+  fair: bigint;
+  marginBps: number;
+  remaining: bigint;
+  funds: bigint;
+  priceExponent: bigint;
+  reserve: bigint;
+}): { bid: bigint } | { skip: 'below_reserve' | 'out_of_scale' } {
+  const scale = 10n ** args.priceExponent;
+  const bid = bestPrice(args) / scale;
+  if (bid * scale < args.reserve) return { skip: 'below_reserve' };
+  if (bid === 0n || bid > MAX_AMOUNT) return { skip: 'out_of_scale' };
+  return { bid };
 }
 
 /**

@@ -862,13 +862,13 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     function sealedAuction(uint256 index)
         external
         view
-        returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot)
+        returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot, uint256 reserve)
     {
         lot = _lot(_rebalance.round, index);
         Auction memory auction_ = _auctions[index];
         if (auction_.running && auction_.isSealed && _state.status == Status.Rebalancing) {
             Sealed memory sealed_ = _sealed[index];
-            return (address(sealed_.committee), sealed_.computationId, sealed_.priceExponent, lot);
+            return (address(sealed_.committee), sealed_.computationId, sealed_.priceExponent, lot, auction_.endPrice);
         }
     }
 

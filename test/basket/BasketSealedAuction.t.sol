@@ -75,7 +75,7 @@ contract BasketSealedAuctionTest is BasketFixture {
     }
 
     function _lot(uint256 index) internal view returns (uint256 lot) {
-        (,,, lot) = basket.sealedAuction(index);
+        (,,, lot,) = basket.sealedAuction(index);
     }
 
     function _seal(uint256 index) internal returns (uint256 id) {
@@ -110,13 +110,16 @@ contract BasketSealedAuctionTest is BasketFixture {
         vm.prank(basketManager);
         basket.sealAuction(0, committee, id, EXPONENT);
 
-        (address sealedBy, uint256 computationId, uint256 exponent, uint256 sameLot) = basket.sealedAuction(0);
+        (address sealedBy, uint256 computationId, uint256 exponent, uint256 sameLot, uint256 reserve) =
+            basket.sealedAuction(0);
         assertEq(sealedBy, address(committee));
         assertEq(computationId, id);
         assertEq(exponent, EXPONENT);
         assertEq(sameLot, lot);
-        (address unsealed,,,) = basket.sealedAuction(1);
+        assertEq(reserve, LOW, "the curve's end price");
+        (address unsealed,,,, uint256 none) = basket.sealedAuction(1);
         assertEq(unsealed, address(0));
+        assertEq(none, 0);
 
         vm.expectRevert(abi.encodeWithSelector(IBasket.SealedAuction.selector, 0));
         vm.prank(bob);
@@ -225,7 +228,7 @@ contract BasketSealedAuctionTest is BasketFixture {
         assertEq(plain.balanceOf(address(basket)), 15_500e18);
         (,, bool running,,) = basket.auction(0);
         assertFalse(running);
-        (address sealedBy,,,) = basket.sealedAuction(0);
+        (address sealedBy,,,,) = basket.sealedAuction(0);
         assertEq(sealedBy, address(0), "no longer running");
         (,,, uint256 pending) = basket.rebalanceState();
         assertEq(pending, 1, "the buy auction still runs");

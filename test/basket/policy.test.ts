@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atTarget, bestPrice, granularity, perWholeToken } from '../../agents/basket/policy.js';
+import { atTarget, bestPrice, granularity, perWholeToken, sealedBid } from '../../agents/basket/policy.js';
 
 const WAD = 10n ** 18n;
 const FINE = 10n ** 36n;
@@ -52,5 +52,20 @@ describe('basket policy: sealed bids', () => {
 
   it('bids nothing on an empty lot', () => {
     expect(bestPrice({ fair: WAD, marginBps: 50, remaining: 0n, funds: 1_000n })).toBe(0n);
+  });
+
+  it('scales the sealed bid down to the seal, and skips below the reserve or outside 64 bits', () => {
+    const lot = { fair: WAD, marginBps: 50, remaining: 10n, funds: 1_000n };
+    // 0.995e18 at 10^12 per bid unit: 995_000.
+    expect(sealedBid({ ...lot, priceExponent: 12n, reserve: 9n * 10n ** 17n })).toEqual({ bid: 995_000n });
+    // Rounded down to 0.99e18 at 10^16: under a 0.995 reserve, though the exact price is not.
+    expect(sealedBid({ ...lot, priceExponent: 16n, reserve: (WAD * 995n) / 1_000n })).toEqual({
+      skip: 'below_reserve',
+    });
+    // 100 quote tokens (18 decimals) per share (0 decimals) is 1e38 WAD: beyond 2^63 unscaled.
+    const dear = { ...lot, fair: 100n * WAD * WAD, funds: 10n ** 30n };
+    expect(sealedBid({ ...dear, priceExponent: 0n, reserve: 0n })).toEqual({ skip: 'out_of_scale' });
+    expect(sealedBid({ ...dear, priceExponent: 30n, reserve: 0n })).toEqual({ bid: 99_500_000n });
+    expect(sealedBid({ ...lot, priceExponent: 19n, reserve: 0n })).toEqual({ skip: 'out_of_scale' });
   });
 });

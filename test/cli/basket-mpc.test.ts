@@ -325,13 +325,14 @@ describe('stoa basket and mpc', () => {
         { as: 'deployer' },
       ),
     );
-    const sealedBy = json<{ computation: string; priceExponent: string; lot: string }>(
+    const sealedBy = json<{ computation: string; priceExponent: string; lot: string; reserve: string }>(
       await stoa(['basket', 'seal', basket, '0', '--bid-window', '10m', ...chain.args, '--json'], {
         as: 'deployer',
       }),
     );
     // The auction's price (1.2e18) keeps 9 digits: a bid of 110000000 is 1.1 bond per share.
     expect(sealedBy.priceExponent).toBe('10');
+    expect(sealedBy.reserve).toBe('900000000000000000');
     const id = sealedBy.computation;
     const dutch = await stoa(['basket', 'fill', basket, '1', ...chain.args], { as: 'bob' });
     expect(dutch.code).toBe(ExitCode.usage);

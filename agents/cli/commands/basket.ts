@@ -297,8 +297,13 @@ export function register(program: Command): void {
             functionName: 'sealAuction',
             args: [index, committee.address, id, exponent],
           });
+          const [, , , , reserve] = await ctx.client.readContract({
+            ...b,
+            functionName: 'sealedAuction',
+            args: [index],
+          });
           ctx.print(
-            `auction ${index} of ${b.address} sealed to computation ${id}: bid with \`stoa mpc submit ${id} <bid>\`, price = bid x 10^${exponent} (tx ${hash})`,
+            `auction ${index} of ${b.address} sealed to computation ${id}: bid with \`stoa mpc submit ${id} <bid>\`, price = bid x 10^${exponent}, at least the reserve ${reserve} (tx ${hash})`,
             {
               basket: b.address,
               index,
@@ -306,6 +311,7 @@ export function register(program: Command): void {
               computation: id,
               priceExponent: exponent,
               lot,
+              reserve,
               transaction: hash,
             },
           );

@@ -337,12 +337,13 @@ interface IBasket is IERC20Metadata {
         returns (uint256 target, bool sell, bool running, uint256 price, uint256 remaining);
 
     /// @notice Component `index`'s sealed auction, if its auction runs sealed: the MPC committee (zero otherwise), the
-    /// computation and the price exponent; and `lot`, the lot a `SealedBidAuction` must name to seal that auction in
-    /// the current rebalance (`rebalance number << 8 | index`).
+    /// computation, the price exponent and the reserve (the lowest price `fillSealedBid` accepts, WAD); and `lot`, the
+    /// lot a `SealedBidAuction` must name to seal that auction in the current rebalance (`rebalance number << 8 |
+    /// index`).
     function sealedAuction(uint256 index)
         external
         view
-        returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot);
+        returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot, uint256 reserve);
 
     /// @notice Whether `account` may hold basket tokens: it can receive every restricted component.
     function isEligible(address account) external view returns (bool);
