@@ -3,17 +3,19 @@ pragma solidity 0.8.30;
 
 import {Basket} from "../../contracts/basket/Basket.sol";
 import {IBasket, Target} from "../../contracts/basket/interfaces/IBasket.sol";
-import {BasketFixture} from "./BasketFixture.sol";
+import {BasketCommitteeFixture} from "./BasketCommitteeFixture.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 
 /// @notice Invariants of the default basket under random issues, redemptions, transfers (to eligible and ineligible
 /// wallets), time, fee accruals, impairments (the agent freezing part of the basket's shares, then reconcile and
-/// resume) and rebalances (random targets for the two shares against the plain ERC-20, partial bids, early ends).
+/// resume) and rebalances (random targets for the two shares against the plain ERC-20, partial bids, early ends,
+/// sell auctions sealed to the MPC committee and bought whole by the winner of its sealed bids, or left unsold when the
+/// winning bid is below the reserve).
 /// The test contract is its own handler; handlers bound their inputs and only call what may succeed, or expect the
 /// exact refusal, so `fail_on_revert = true` stays meaningful.
-contract BasketInvariantTest is BasketFixture {
+contract BasketInvariantTest is BasketCommitteeFixture {
     uint256 internal constant COMPONENTS = 3;
     uint256 internal constant QUOTE = 2;
     /// @dev Auction prices: 0.01 to 0.03 plain tokens per share, WAD-scaled.
@@ -39,7 +41,7 @@ contract BasketInvariantTest is BasketFixture {
         holders = [alice, bob, carol, stranger];
         _verify(bidder);
 
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = this.issue.selector;
         selectors[1] = this.redeem.selector;
         selectors[2] = this.transfer.selector;
@@ -49,6 +51,7 @@ contract BasketInvariantTest is BasketFixture {
         selectors[6] = this.startRebalance.selector;
         selectors[7] = this.bid.selector;
         selectors[8] = this.endRebalance.selector;
+        selectors[9] = this.sealedSale.selector;
         targetSelector(StdInvariant.FuzzSelector({addr: address(this), selectors: selectors}));
         targetContract(address(this));
     }
@@ -166,6 +169,42 @@ contract BasketInvariantTest is BasketFixture {
             auctionIn[index] += amount;
             auctionOut[QUOTE] += proceeds;
         }
+    }
+
+    /// @dev Seals a running sell auction of a share to the committee (bids taken for a minute), posts a winning bid
+    /// between 0.5x and 3.5x the reserve (price = bid x 10^30) and has the winner buy the whole lot; below the reserve
+    /// the fill is refused and the lot stays for the end.
+    function sealedSale(uint256 seed, uint256 bidSeed) external {
+        if (basket.status() != IBasket.Status.Rebalancing) return;
+        (,, uint256 deadline,) = basket.rebalanceState();
+        if (block.timestamp + 1 minutes > deadline) return;
+        uint256 index = seed % 2;
+        (, bool sell, bool running,, uint256 remaining) = basket.auction(index);
+        (address sealedBy,,, uint256 lot,) = basket.sealedAuction(index);
+        if (!sell || !running || sealedBy != address(0)) return;
+        uint256 id = _requestSealed(address(basket), lot, 1 minutes);
+        vm.prank(basketManager);
+        basket.sealAuction(index, committee, id, 30);
+        vm.warp(block.timestamp + 1 minutes);
+        uint256 winning = bound(bidSeed, LOW / 2e30, 3.5e6 * LOW / 1e36);
+        _postSealed(id, bidder, winning);
+        uint256 price = winning * 1e30;
+        vm.startPrank(bidder);
+        if (price < LOW) {
+            vm.expectRevert(abi.encodeWithSelector(IBasket.BelowReserve.selector, price, LOW));
+            basket.fillSealedBid(index);
+            vm.stopPrank();
+            return;
+        }
+        uint256 cost = Math.mulDiv(remaining, price, 1e18, Math.Rounding.Ceil);
+        plain.mint(bidder, cost);
+        plain.approve(address(basket), cost);
+        (uint256 amount, uint256 paid) = basket.fillSealedBid(index);
+        vm.stopPrank();
+        assertEq(amount, remaining, "the whole lot");
+        assertEq(paid, cost);
+        auctionOut[index] += amount;
+        auctionIn[QUOTE] += paid;
     }
 
     function endRebalance() external {

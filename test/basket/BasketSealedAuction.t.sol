@@ -3,17 +3,14 @@ pragma solidity 0.8.30;
 
 import {Basket} from "../../contracts/basket/Basket.sol";
 import {IBasket, Target} from "../../contracts/basket/interfaces/IBasket.sol";
-import {MpcCommittee} from "../../contracts/privacy/MpcCommittee.sol";
 import {IMpcCommittee} from "../../contracts/privacy/interfaces/IMpcCommittee.sol";
-import {BasketFixture} from "./BasketFixture.sol";
-import {Vm} from "forge-std/Test.sol";
+import {BasketCommitteeFixture} from "./BasketCommitteeFixture.sol";
 
-/// @notice Sealed-bid auctions: a basket's sell auction settled by a real `MpcCommittee` (three nodes, threshold 2,
-/// ETH bonds under the fixture's AccessManager) instead of Dutch bids. The basket holds share 0 (200 per token),
-/// share 1 (100) and the plain ERC-20 as quote (1000e18); Alice issued 10 tokens. The manager sells 1000 shares of
-/// share 0 (price 6 -> 4 quote tokens per share over a day, the end price being the reserve) and buys 500 of share 1.
-/// The committee's result (winner, bid) is signed here with the nodes' keys, as the nodes would after the MPC.
-contract BasketSealedAuctionTest is BasketFixture {
+/// @notice Sealed-bid auctions: a basket's sell auction settled by a real `MpcCommittee` (`BasketCommitteeFixture`)
+/// instead of Dutch bids. The basket holds share 0 (200 per token), share 1 (100) and the plain ERC-20 as quote
+/// (1000e18); Alice issued 10 tokens. The manager sells 1000 shares of share 0 (price 6 -> 4 quote tokens per share
+/// over a day, the end price being the reserve) and buys 500 of share 1.
+contract BasketSealedAuctionTest is BasketCommitteeFixture {
     uint256 internal constant SUPPLY = 10e18;
     uint256 internal constant DURATION = 1 days;
     uint256 internal constant HIGH = 6e36;
@@ -24,8 +21,6 @@ contract BasketSealedAuctionTest is BasketFixture {
     uint64 internal constant INPUT_WINDOW = 1 hours;
 
     Basket internal basket;
-    MpcCommittee internal committee;
-    Vm.Wallet[] internal nodes;
 
     function setUp() public override {
         super.setUp();
@@ -34,17 +29,6 @@ contract BasketSealedAuctionTest is BasketFixture {
         plain.mint(bob, 1e24);
         vm.prank(bob);
         plain.approve(address(basket), type(uint256).max);
-
-        committee = new MpcCommittee(address(manager), address(0), 0, 1 days, makeAddr("treasury"), 1000);
-        address[] memory addresses = new address[](3);
-        bytes[] memory keys = new bytes[](3);
-        for (uint256 i; i < 3; ++i) {
-            Vm.Wallet memory wallet = vm.createWallet(string.concat("node", vm.toString(i)));
-            nodes.push(wallet);
-            addresses[i] = wallet.addr;
-            keys[i] = abi.encodePacked(bytes1(wallet.publicKeyY % 2 == 0 ? 0x02 : 0x03), bytes32(wallet.publicKeyX));
-        }
-        committee.setCommittee(addresses, keys, 2);
     }
 
     function _start(Target[] memory targets) internal {
@@ -67,11 +51,7 @@ contract BasketSealedAuctionTest is BasketFixture {
 
     /// @dev A sealed-bid computation for `lot` of `basket_`, taking inputs for an hour.
     function _request(address basket_, uint256 lot) internal returns (uint256) {
-        return committee.requestComputation(
-            IMpcCommittee.ComputationKind.SealedBidAuction,
-            abi.encode(basket_, lot),
-            uint64(block.timestamp) + INPUT_WINDOW
-        );
+        return _requestSealed(basket_, lot, INPUT_WINDOW);
     }
 
     function _lot(uint256 index) internal view returns (uint256 lot) {
@@ -84,18 +64,10 @@ contract BasketSealedAuctionTest is BasketFixture {
         basket.sealAuction(index, committee, id, EXPONENT);
     }
 
-    /// @dev Posts the committee's result `(winner, bid)` for computation `id`, signed by two of the three nodes.
+    /// @dev Closes the inputs of computation `id` and posts the committee's result `(winner, bid)`.
     function _post(uint256 id, address winner, uint256 bid_) internal {
         vm.warp(block.timestamp + INPUT_WINDOW);
-        bytes memory output = abi.encode(winner, bid_);
-        IMpcCommittee.Computation memory computation = committee.computation(id);
-        bytes32 digest = committee.resultDigest(id, computation.epoch, computation.inputsCommitment, output);
-        bytes[] memory signatures = new bytes[](2);
-        for (uint256 i; i < 2; ++i) {
-            (uint8 v, bytes32 r, bytes32 s) = vm.sign(nodes[i].privateKey, digest);
-            signatures[i] = abi.encodePacked(r, s, v);
-        }
-        committee.postResult(id, output, signatures);
+        _postSealed(id, winner, bid_);
     }
 
     // ------------------------------------------------------------------------------- sealAuction
