@@ -139,14 +139,15 @@ contract BasketInvariantTest is BasketCommitteeFixture {
             : Target({unit: target, startPrice: LOW, endPrice: HIGH});
     }
 
-    /// @dev A partial or full bid on one of the two shares' auctions, within what the basket's quote can pay.
+    /// @dev A partial or full bid on one of the two shares' Dutch auctions, within what the basket's quote can pay.
     function bid(uint256 seed, uint256 amount) external {
         if (basket.status() != IBasket.Status.Rebalancing) return;
         (,, uint256 deadline,) = basket.rebalanceState();
         if (block.timestamp > deadline) return;
         uint256 index = seed % 2;
         (, bool sell, bool running, uint256 price, uint256 remaining) = basket.auction(index);
-        if (!running) return;
+        (address sealedBy,,,,) = basket.sealedAuction(index);
+        if (!running || sealedBy != address(0)) return;
         if (!sell) remaining = Math.min(remaining, plain.balanceOf(address(basket)) * 1e18 / price);
         if (remaining == 0) return;
         amount = bound(amount, 1, remaining);
