@@ -1,5 +1,5 @@
 /**
- * `stoa basket create|issue|redeem|rebalance|seal|fill`, `token system-holder|mint --token` and
+ * `stoa basket create|issue|redeem|rebalance|seal|fill|show`, `token system-holder|mint --token` and
  * `mpc submit|status`, each through the real `bin/stoa` against a real anvil with the forge-script
  * deployment (its demo basket of three share tokens and an MPC committee of three nodes).
  */
@@ -334,6 +334,25 @@ describe('stoa basket and mpc', () => {
     expect(sealedBy.priceExponent).toBe('10');
     expect(sealedBy.reserve).toBe('900000000000000000');
     const id = sealedBy.computation;
+    const shown = json<{ status: string; auctions: { index: string; remaining: string; sealed: unknown }[] }>(
+      await stoa(['basket', 'show', basket, ...chain.args, '--json']),
+    );
+    expect(shown).toMatchObject({ status: 'Rebalancing' });
+    expect(shown.auctions).toEqual([
+      {
+        index: '0',
+        sell: true,
+        target: '1',
+        price: expect.any(String),
+        remaining: '2',
+        sealed: {
+          committee: deployment.mpcCommittee!,
+          computation: id,
+          priceExponent: '10',
+          reserve: '900000000000000000',
+        },
+      },
+    ]);
     const dutch = await stoa(['basket', 'fill', basket, '1', ...chain.args], { as: 'bob' });
     expect(dutch.code).toBe(ExitCode.usage);
     expect(errorLine(dutch)).toBe(`stoa basket fill: component 1 of ${basket} has no running sealed auction`);
@@ -393,5 +412,8 @@ describe('stoa basket and mpc', () => {
     // 2 shares at 1.1: 3 bond (2.2 rounded up, in the basket's favour).
     expect(bought).toMatchObject({ amount: '2', quoteAmount: '3', price: '1100000000000000000' });
     expect(await balanceOf('bob', stoaToken)).toBe(before + 2n);
+    const after = await stoa(['basket', 'show', basket, ...chain.args]);
+    expect(after.stdout).toContain(': Active, supply 2000000000000000000');
+    expect(after.stdout).not.toContain('auction');
   });
 });

@@ -1,15 +1,18 @@
 /**
- * `stoa basket create|issue|redeem|rebalance|seal|fill`: Set-style baskets from the deployment's
- * `basketFactory`; `seal` and `fill` run a sell auction as a sealed-bid auction of the MPC committee. Units are base units of each component per natural unit of the basket;
+ * `stoa basket create|issue|redeem|rebalance|seal|fill|show`: Set-style baskets from the deployment's
+ * `basketFactory`; `seal` and `fill` run a sell auction as a sealed-bid auction of the MPC committee;
+ * `show` prints a basket and its running auctions (sealed ones with their computation). Units are base units of each component per natural unit of the basket;
  * quantities are in the basket's own units. Issuing approves each component first. Units and the
  * natural unit take integers or `<digits>e<exponent>` (`10e18`, `1e36`).
  */
 import type { Command } from 'commander';
 import { type Address, parseEventLogs, zeroAddress } from 'viem';
+import { BasketStatus } from '../../basket/keeper.js';
 import { WAD } from '../../basket/policy.js';
 import { basketAbi, basketFactoryAbi, mpcCommitteeAbi } from '../../generated/abis.js';
 import { readOutput } from '../../privacy/client.js';
 import { ComputationKind, encodeParams } from '../../privacy/computations.js';
+import { enumNames } from '../../runtime/enums.js';
 import { type CliContext, createCliContext, parseAddress, parseDuration, parseInteger } from '../context.js';
 import { action, chainOptions, examples, usage } from '../options.js';
 
@@ -18,6 +21,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** The contract's bounds (`Basket`): natural unit 1 .. 1e36, units 1 .. 2^88 - 1. */
 const MAX_NATURAL_UNIT = 10n ** 36n;
 const MAX_UNIT = 2n ** 88n - 1n;
+
+const STATUS = enumNames(BasketStatus);
 
 /** Significant digits a sealed bid keeps of the auction's price by default (signed 64-bit bids). */
 const BID_DIGITS = 9;
@@ -374,4 +379,68 @@ export function register(program: Command): void {
       }),
     );
   examples(fill, ['stoa basket fill 0xBasket 0 --json']);
+
+  const show = chainOptions(
+    basket
+      .command('show')
+      .description('a basket: status, supply, units and its running auctions (sealed or Dutch)'),
+  )
+    .argument('<basket>', 'basket address')
+    .action(
+      action<[string], object>(async ([basketText], options) => {
+        const ctx = await createCliContext(options);
+        const b = await basketOf(ctx, basketText);
+        const [symbol, status, supply, components, units, naturalUnit, [quoteIndex, , deadline]] =
+          await Promise.all([
+            ctx.client.readContract({ ...b, functionName: 'symbol' }),
+            ctx.client.readContract({ ...b, functionName: 'status' }),
+            ctx.client.readContract({ ...b, functionName: 'totalSupply' }),
+            ctx.client.readContract({ ...b, functionName: 'components' }),
+            ctx.client.readContract({ ...b, functionName: 'units' }),
+            ctx.client.readContract({ ...b, functionName: 'naturalUnit' }),
+            ctx.client.readContract({ ...b, functionName: 'rebalanceState' }),
+          ]);
+        const auctions = [];
+        if (status === BasketStatus.Rebalancing) {
+          for (const [i] of components.entries()) {
+            const index = BigInt(i);
+            const [
+              [target, sell, running, price, remaining],
+              [committee, computation, priceExponent, , reserve],
+            ] = await Promise.all([
+              ctx.client.readContract({ ...b, functionName: 'auction', args: [index] }),
+              ctx.client.readContract({ ...b, functionName: 'sealedAuction', args: [index] }),
+            ]);
+            if (!running) continue;
+            const sealed =
+              committee === zeroAddress ? null : { committee, computation, priceExponent, reserve };
+            auctions.push({ index, sell, target, price, remaining, sealed });
+          }
+        }
+        const data = {
+          basket: b.address,
+          symbol,
+          status: STATUS[status],
+          supply,
+          naturalUnit,
+          components: components.map((c, i) => ({ token: c.token, unit: units[i]! })),
+          quoteIndex: status === BasketStatus.Rebalancing ? quoteIndex : null,
+          deadline: status === BasketStatus.Rebalancing ? deadline : null,
+          auctions,
+        };
+        ctx.print(
+          [
+            `basket ${symbol} ${b.address}: ${data.status}, supply ${supply}, natural unit ${naturalUnit}`,
+            ...data.components.map((c, i) => `  component ${i}: ${c.token} unit ${c.unit}`),
+            ...auctions.map((a) =>
+              a.sealed
+                ? `  auction ${a.index}: sells ${a.remaining} by sealed bids, computation ${a.sealed.computation} of ${a.sealed.committee}; price = bid x 10^${a.sealed.priceExponent}, reserve ${a.sealed.reserve}`
+                : `  auction ${a.index}: ${a.sell ? 'sells' : 'buys'} ${a.remaining} at ${a.price} (Dutch), target unit ${a.target}`,
+            ),
+          ],
+          data,
+        );
+      }),
+    );
+  examples(show, ['stoa basket show 0xBasket', 'stoa basket show 0xBasket --json']);
 }
