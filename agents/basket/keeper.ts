@@ -43,10 +43,10 @@ import {
   granularity,
   parseValue,
   priceCurve,
+  quoteCost,
   sealedBid,
   sizeBid,
   type Valued,
-  WAD,
 } from './policy.js';
 
 const address = z
@@ -473,14 +473,20 @@ async function end(ctx: Ctx, basket: Address) {
 
 type BidTask = { basket: Address; index: number };
 
-/** A running auction as the market maker sees it, its seal included (committee zero: Dutch). */
+/**
+ * An auction as the market maker sees it, its seal included (committee zero: Dutch). Only a
+ * running sell auction can be sealed, so only then is the seal read.
+ */
 async function readAuction(ctx: Ctx, basket: Address, index: number) {
   const on = { address: basket, abi: basketAbi, args: [BigInt(index)] } as const;
-  const [[, sell, running, price, remaining], [committee, computationId, priceExponent, lot, reserve]] =
-    await Promise.all([
-      ctx.chain.client.readContract({ ...on, functionName: 'auction' }),
-      ctx.chain.client.readContract({ ...on, functionName: 'sealedAuction' }),
-    ]);
+  const [, sell, running, price, remaining] = await ctx.chain.client.readContract({
+    ...on,
+    functionName: 'auction',
+  });
+  const [committee, computationId, priceExponent, lot, reserve] =
+    running && sell
+      ? await ctx.chain.client.readContract({ ...on, functionName: 'sealedAuction' })
+      : [zeroAddress, 0n, 0n, 0n, 0n];
   return { sell, running, price, remaining, seal: { committee, computationId, priceExponent, lot, reserve } };
 }
 const isSealed = (auction: { seal: { committee: Address } }) => auction.seal.committee !== zeroAddress;
@@ -628,18 +634,20 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
   const { committee, computationId, priceExponent, lot, reserve } = auction.seal;
   const log = ctx.logger.child({ basket, index, committee, computation: computationId.toString() });
   const on = { address: committee, abi: mpcCommitteeAbi } as const;
-  const [[status, output], computation] = await Promise.all([
-    ctx.chain.client.readContract({ ...on, functionName: 'result', args: [computationId] }),
-    ctx.chain.client.readContract({ ...on, functionName: 'computation', args: [computationId] }),
-  ]);
+  // One read gives the phase (finalized, or collecting until the input deadline) and the output.
+  const computation = await ctx.chain.client.readContract({
+    ...on,
+    functionName: 'computation',
+    args: [computationId],
+  });
   const { tokens } = await metaOf(ctx, basket);
   const quoteToken = tokens[Number(state.rebalance.quoteIndex)]!;
 
-  if (status === ComputationStatus.Finalized) {
-    const result = decodeOutput(computation.kind, output);
+  if (computation.finalized) {
+    const result = decodeOutput(computation.kind, computation.output);
     if (result.kind !== ComputationKind.SealedBidAuction || result.winner !== own(ctx)) return;
     const price = result.price * 10n ** priceExponent;
-    const cost = (auction.remaining * price + WAD - 1n) / WAD;
+    const cost = quoteCost(auction.remaining, price);
     await ensureAllowance(ctx, quoteToken, basket, cost);
     const id = `fill-${basket}-${committee}-${computationId}`;
     const sent = await ctx.send({
@@ -658,7 +666,7 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     );
     return;
   }
-  if (status !== ComputationStatus.Collecting || state.now >= computation.inputDeadline) return;
+  if (state.now >= computation.inputDeadline) return;
 
   const values = await valuesOf(ctx, basket);
   const fair = fairPrice(values[index]!, values[Number(state.rebalance.quoteIndex)]!);

@@ -50,6 +50,9 @@ export function acceptable(price: bigint, fair: bigint, sell: boolean, marginBps
     : price * BPS >= fair * (BPS + BigInt(marginBps));
 }
 
+/** What the basket charges in quote for `amount` at `price` when it sells: `ceil(amount x price / 1e18)`. */
+export const quoteCost = (amount: bigint, price: bigint): bigint => (amount * price + WAD - 1n) / WAD;
+
 /**
  * The most a market maker pays per component base unit for a whole lot of `remaining` (a sealed
  * bid): fair minus `marginBps`, lowered to what `funds` of the quote pay for the lot (rounded up by
@@ -102,9 +105,8 @@ export function sizeBid(args: {
   if (sell) {
     let amount = price === 0n ? remaining : (args.quoteFunds * WAD) / price;
     amount = min(amount, remaining);
-    const limit = (amount * price + WAD - 1n) / WAD;
-    if (limit > args.quoteFunds && amount > 0n) amount -= 1n;
-    return { amount, limit: (amount * price + WAD - 1n) / WAD };
+    if (quoteCost(amount, price) > args.quoteFunds && amount > 0n) amount -= 1n;
+    return { amount, limit: quoteCost(amount, price) };
   }
   const amount = min(args.componentFunds, remaining);
   return { amount, limit: (amount * price) / WAD };

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { type Address, parseEventLogs, zeroAddress } from 'viem';
 import { BasketStatus } from '../../basket/keeper.js';
-import { WAD } from '../../basket/policy.js';
+import { quoteCost } from '../../basket/policy.js';
 import { basketAbi, basketFactoryAbi, mpcCommitteeAbi } from '../../generated/abis.js';
 import { readOutput } from '../../privacy/client.js';
 import { ComputationKind, encodeParams } from '../../privacy/computations.js';
@@ -361,7 +361,7 @@ export function register(program: Command): void {
         await ctx.ensureAllowance(
           components[Number(quoteIndex)]!.token,
           b.address,
-          (remaining * price + WAD - 1n) / WAD,
+          quoteCost(remaining, price),
         );
         const { hash, result } = await ctx.send({ ...b, functionName: 'fillSealedBid', args: [index] });
         const [amount, quoteAmount] = result as readonly [bigint, bigint];
@@ -400,23 +400,22 @@ export function register(program: Command): void {
             ctx.client.readContract({ ...b, functionName: 'naturalUnit' }),
             ctx.client.readContract({ ...b, functionName: 'rebalanceState' }),
           ]);
-        const auctions = [];
-        if (status === BasketStatus.Rebalancing) {
-          for (const [i] of components.entries()) {
-            const index = BigInt(i);
-            const [
-              [target, sell, running, price, remaining],
-              [committee, computation, priceExponent, , reserve],
-            ] = await Promise.all([
-              ctx.client.readContract({ ...b, functionName: 'auction', args: [index] }),
-              ctx.client.readContract({ ...b, functionName: 'sealedAuction', args: [index] }),
-            ]);
-            if (!running) continue;
-            const sealed =
-              committee === zeroAddress ? null : { committee, computation, priceExponent, reserve };
-            auctions.push({ index, sell, target, price, remaining, sealed });
-          }
-        }
+        const read = async (index: bigint) => {
+          const [
+            [target, sell, running, price, remaining],
+            [committee, computation, priceExponent, , reserve],
+          ] = await Promise.all([
+            ctx.client.readContract({ ...b, functionName: 'auction', args: [index] }),
+            ctx.client.readContract({ ...b, functionName: 'sealedAuction', args: [index] }),
+          ]);
+          const sealed =
+            committee === zeroAddress ? null : { committee, computation, priceExponent, reserve };
+          return running ? [{ index, sell, target, price, remaining, sealed }] : [];
+        };
+        const auctions =
+          status === BasketStatus.Rebalancing
+            ? (await Promise.all(components.map((_, i) => read(BigInt(i))))).flat()
+            : [];
         const data = {
           basket: b.address,
           symbol,

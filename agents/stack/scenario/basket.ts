@@ -65,7 +65,7 @@ const feed = (ctx: ScenarioContext) => ({
   abi: oraclePriceFeedAbi,
   address: ctx.deployment.oraclePriceFeed!,
 });
-const tokenAt = (address: Address) => ({ abi: securityTokenAbi, address });
+export const tokenAt = (address: Address) => ({ abi: securityTokenAbi, address });
 
 /** The keeper (fees, reconcile, expired auctions) and a market maker bidding on auctions. */
 export async function startBasketAgents(stack: StackInfo): Promise<LayerAgents> {

@@ -9,14 +9,8 @@
  * keys (`deriveEncryptionKey`) and registered at deployment (`privacyDeployEnv`).
  */
 import { type Address, encodeFunctionData, formatUnits, type Hex, parseEventLogs, zeroHash } from 'viem';
-import { WAD } from '../../basket/policy.js';
-import {
-  basketAbi,
-  governanceAbi,
-  mpcCommitteeAbi,
-  neuronsAbi,
-  securityTokenAbi,
-} from '../../generated/abis.js';
+import { quoteCost, WAD } from '../../basket/policy.js';
+import { basketAbi, governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
 import { prepareInput, readOutput } from '../../privacy/client.js';
 import {
   BallotChoice,
@@ -28,7 +22,7 @@ import {
 import { deriveEncryptionKey, encryptionPublicKey } from '../../privacy/mpc-node/role.js';
 import { operatorConfig, startAgentProcesses } from '../agents.js';
 import { freePort } from '../services.js';
-import { executeBasketProposal, movingOne, rebalanceTargets } from './basket.js';
+import { executeBasketProposal, movingOne, rebalanceTargets, tokenAt } from './basket.js';
 import {
   devAccount,
   devKey,
@@ -350,15 +344,13 @@ export const privacySteps: ScenarioStep[] = [
       });
 
       // Dave bids his price; the market-maker agent bids on its own (fair - 0.5%).
-      const quote = tokens[SEALED_QUOTE]!.token;
-      const daveBid = DAVE_BID;
+      const quote = tokenAt(tokens[SEALED_QUOTE]!.token);
       await send(ctx, 'deployer', {
-        abi: securityTokenAbi,
-        address: quote,
+        ...quote,
         functionName: 'mint',
         args: [ctx.accounts.dave.address, 1_000n],
       });
-      const bytes = await submit(ctx, computation, 'dave', [daveBid]);
+      const bytes = await submit(ctx, computation, 'dave', [DAVE_BID]);
       await ctx.waitFor("the market maker's sealed bid", async () => {
         const inputs = await ctx.client.getContractEvents({
           ...committee(ctx),
@@ -371,12 +363,12 @@ export const privacySteps: ScenarioStep[] = [
       const [output] = await result(ctx, [computation.id]);
       if (output?.kind !== ComputationKind.SealedBidAuction) throw new Error('not an auction result');
       check('winner', ctx.nameOf(output.winner), 'dave');
-      check('winning bid', output.price, daveBid);
+      check('winning bid', output.price, DAVE_BID);
 
-      const paid = (remaining * output.price * 10n ** BID_EXPONENT + WAD - 1n) / WAD;
+      const price = output.price * 10n ** BID_EXPONENT;
+      const paid = quoteCost(remaining, price);
       await send(ctx, 'dave', {
-        abi: securityTokenAbi,
-        address: quote,
+        ...quote,
         functionName: 'approve',
         args: [on.address, paid],
       });
@@ -387,7 +379,7 @@ export const privacySteps: ScenarioStep[] = [
       check('STOA sold', sold?.args.amount, remaining);
       check('SBND paid (rounded up)', sold?.args.quoteAmount, paid);
       check('rebalance completed', ended?.args.completed, true);
-      return `proposal ${proposal} sealed the STOA auction to computation ${computation.id}; 2 sealed bids (Dave's ${bytes} bytes of ciphertext); revealed only: Dave wins at ${formatUnits(output.price * 10n ** BID_EXPONENT, 18)} SBND per STOA, buys ${remaining} STOA for ${paid} SBND; the market maker's bid stayed secret; signed by ${await signersOf(ctx, computation.id)}`;
+      return `proposal ${proposal} sealed the STOA auction to computation ${computation.id}; 2 sealed bids (Dave's ${bytes} bytes of ciphertext); revealed only: Dave wins at ${formatUnits(price, 18)} SBND per STOA, buys ${remaining} STOA for ${paid} SBND; the market maker's bid stayed secret; signed by ${await signersOf(ctx, computation.id)}`;
     },
   },
 ];
