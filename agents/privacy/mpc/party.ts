@@ -102,9 +102,17 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
   /** Random sharing of `words` words: share i from the seed of (i - 1, i), share i + 1 from (i, i + 1). */
   const random = (words: number): Share => ({ a: prev.words(words), b: next.words(words) });
 
-  /** One round: each party sends its product share to prev and gets share i + 1 from next. */
+  /**
+   * One round: each party sends its product share to prev and gets share i + 1 from next. The
+   * zero-sharing is drawn block by block (cache-sized, never a vector of its own).
+   */
   async function multiply(k: Kernel, x: Share, y: Share): Promise<Share> {
-    const z = k.mulShare(x.a, x.b, y.a, y.b, next.words(x.a.length), prev.words(x.a.length));
+    const z = new Uint32Array(x.a.length);
+    for (let from = 0; from < z.length; from += PRG_BLOCK) {
+      const to = Math.min(z.length, from + PRG_BLOCK);
+      const part = (v: Words) => v.subarray(from, to);
+      k.mulShare(part(x.a), part(x.b), part(y.a), part(y.b), next.words(to - from), prev.words(to - from), part(z));
+    }
     send('prev', z);
     stats.rounds++;
     const zNext = await recv('next');
@@ -423,6 +431,9 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     },
   };
 }
+
+/** Words of pseudo-randomness drawn at a time (64 KiB, the cipher step of prg.ts). */
+const PRG_BLOCK = 1 << 14;
 
 /** Elements (ring elements or words) verified together; bounds memory. */
 export const VERIFY_CHUNK = 1 << 16;

@@ -10,17 +10,25 @@ export interface Prg {
   words(count: number): Uint32Array;
 }
 
-let zeros = Buffer.alloc(0);
+/**
+ * Bytes encrypted per cipher call: OpenSSL's output for one large call is a fresh allocation that
+ * is page-faulted in as it is written (about 0.37 GB/s for 8 MB calls on the 2-core machine),
+ * while 64 KiB calls reuse warm memory (3.7 GB/s).
+ */
+export const CIPHER_STEP = 1 << 16;
+const zeros = Buffer.alloc(CIPHER_STEP);
 
 export function createPrg({ seed }: { seed: Uint8Array }): Prg {
   if (seed.length < 32) throw new Error('prg seed must have at least 32 bytes');
   const cipher = createCipheriv('aes-128-ctr', seed.subarray(0, 16), seed.subarray(16, 32));
   return {
     words(count) {
-      const bytes = count * 4;
-      if (zeros.length < bytes) zeros = Buffer.alloc(Math.max(bytes, 1 << 16));
-      const out = cipher.update(zeros.subarray(0, bytes));
-      return new Uint32Array(out.buffer, out.byteOffset, count);
+      const out = new Uint32Array(count);
+      const bytes = new Uint8Array(out.buffer);
+      for (let at = 0; at < bytes.length; at += CIPHER_STEP) {
+        bytes.set(cipher.update(zeros.subarray(0, Math.min(CIPHER_STEP, bytes.length - at))), at);
+      }
+      return out;
     },
   };
 }

@@ -20,9 +20,9 @@ export interface Kernel {
   mul(x: Words, y: Words): Words;
   /**
    * One party's share of a replicated product: xa*(ya+yb) + xb*ya + r - s, where (r - s) is
-   * its part of a zero-sharing.
+   * its part of a zero-sharing; into `out` when given.
    */
-  mulShare(xa: Words, xb: Words, ya: Words, yb: Words, r: Words, s: Words): Words;
+  mulShare(xa: Words, xb: Words, ya: Words, yb: Words, r: Words, s: Words, out?: Words): Words;
   /**
    * One share of the sacrifice check z - c - sigma*a - rho*b - rho*sigma (the last, public term
    * only when `withPublic`: it belongs to share 0), for public rho and sigma; into `out` when given.
@@ -78,8 +78,7 @@ export const ring: Kernel = {
     for (let i = 0; i < x.length; i += 2) mul64(x[i]!, x[i + 1]!, y[i]!, y[i + 1]!, out, i);
     return out;
   },
-  mulShare(xa, xb, ya, yb, r, s) {
-    const out = new Uint32Array(xa.length);
+  mulShare(xa, xb, ya, yb, r, s, out = new Uint32Array(xa.length)) {
     const p = new Uint32Array(2);
     for (let i = 0; i < xa.length; i += 2) {
       const sl = ya[i]! + yb[i]!;
@@ -134,8 +133,7 @@ export const bool: Kernel = {
     for (let i = 0; i < x.length; i++) out[i] = x[i]! & y[i]!;
     return out;
   },
-  mulShare(xa, xb, ya, yb, r, s) {
-    const out = new Uint32Array(xa.length);
+  mulShare(xa, xb, ya, yb, r, s, out = new Uint32Array(xa.length)) {
     for (let i = 0; i < xa.length; i++)
       out[i] = (xa[i]! & (ya[i]! ^ yb[i]!)) ^ (xb[i]! & ya[i]!) ^ r[i]! ^ s[i]!;
     return out;

@@ -23,7 +23,7 @@ import {
   neighbourId,
   type PartyId,
 } from './link.js';
-import { deriveSeed } from './prg.js';
+import { CIPHER_STEP, deriveSeed } from './prg.js';
 
 export type PeerAddress = { id: PartyId; host: string; port: number; publicKey: Uint8Array };
 
@@ -75,7 +75,8 @@ type Connection = {
   peer: PartyId;
   socket: Socket;
   pairSecret: Uint8Array;
-  send(body: Uint8Array): void;
+  /** Sends one encrypted frame: session tag | data. */
+  send(tag: Uint8Array, data: Uint8Array): void;
   inboxes: Map<string, Inbox>;
   /** Bytes received and not yet read; a peer cannot run ahead by more than a couple of rounds. */
   unread: number;
@@ -86,26 +87,55 @@ class FrameError extends MpcError {
   override name = 'FrameError';
 }
 
-/** Splits a byte stream into frames; throws FrameError on an oversized frame. */
-function createFramer(maxFrameBytes: () => number, onFrame: (body: Uint8Array) => void) {
+/**
+ * Splits a byte stream into frames; throws FrameError on an oversized frame. A frame's body is
+ * handed over as the received pieces (never copied into one buffer).
+ */
+function createFramer(maxFrameBytes: () => number, onFrame: (pieces: Buffer[], length: number) => void) {
   let chunks: Buffer[] = [];
   let buffered = 0;
   return (chunk: Buffer) => {
     chunks.push(chunk);
     buffered += chunk.length;
     while (buffered >= 4) {
-      const head = chunks[0]!.length >= 4 ? chunks[0]! : Buffer.concat(chunks);
-      const length = head.readUInt32BE(0);
+      const length = Buffer.concat(chunks, 4).readUInt32BE(0);
       if (length > maxFrameBytes())
         throw new FrameError(`frame of ${length} bytes exceeds ${maxFrameBytes()}`);
       if (buffered < 4 + length) return;
-      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      onFrame(new Uint8Array(all.subarray(4, 4 + length)));
-      const rest = all.subarray(4 + length);
-      chunks = rest.length > 0 ? [rest] : [];
-      buffered = rest.length;
+      const [, afterHead] = splitAt(chunks, 4);
+      const [pieces, rest] = splitAt(afterHead, length);
+      chunks = rest;
+      buffered -= 4 + length;
+      onFrame(pieces, length);
     }
   };
+}
+
+/** Pieces split after their first n bytes (views, no copies). */
+function splitAt(pieces: readonly Buffer[], n: number): [Buffer[], Buffer[]] {
+  const before: Buffer[] = [];
+  let left = n;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (piece.length >= left) {
+      if (left > 0) before.push(piece.subarray(0, left));
+      const after = left < piece.length ? [piece.subarray(left)] : [];
+      return [before, [...after, ...pieces.slice(i + 1)]];
+    }
+    before.push(piece);
+    left -= piece.length;
+  }
+  return [before, []];
+}
+
+/** The last n bytes of a frame given as pieces. */
+function tail(pieces: readonly Buffer[], n: number): Buffer {
+  const last: Buffer[] = [];
+  for (let i = pieces.length - 1, have = 0; have < n; i--) {
+    last.unshift(pieces[i]!);
+    have += pieces[i]!.length;
+  }
+  return Buffer.concat(last).subarray(-n);
 }
 
 function frame(body: Uint8Array): Buffer {
@@ -209,21 +239,39 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
         inboxes: new Map(),
         unread: 0,
         closed: false,
-        send(body) {
+        send(tag, data) {
+          // Encrypted in CIPHER_STEP pieces (see prg.ts), written as one corked batch.
           const cipher = createCipheriv('aes-256-gcm', keys.send, nonceOf(sendCounter++));
-          const ct = Buffer.concat([cipher.update(body), cipher.final(), cipher.getAuthTag()]);
-          socket.write(frame(ct));
+          const head = Buffer.alloc(4);
+          head.writeUInt32BE(tag.length + data.length + GCM_TAG, 0);
+          socket.cork();
+          socket.write(head);
+          socket.write(cipher.update(tag));
+          for (let at = 0; at < data.length; at += CIPHER_STEP) {
+            socket.write(cipher.update(data.subarray(at, at + CIPHER_STEP)));
+          }
+          cipher.final();
+          socket.write(cipher.getAuthTag());
+          socket.uncork();
         },
       };
       established(conn);
     };
-    const onEncrypted = (body: Uint8Array) => {
-      if (body.length < GCM_TAG + TAG_BYTES) return fail('short frame');
-      let plain: Buffer;
+    const onEncrypted = (pieces: Buffer[], length: number) => {
+      if (length < GCM_TAG + TAG_BYTES) return fail('short frame');
+      const plain = Buffer.allocUnsafeSlow(length - GCM_TAG);
       try {
         const decipher = createDecipheriv('aes-256-gcm', keys.recv, nonceOf(recvCounter++));
-        decipher.setAuthTag(body.subarray(body.length - GCM_TAG));
-        plain = Buffer.concat([decipher.update(body.subarray(0, body.length - GCM_TAG)), decipher.final()]);
+        decipher.setAuthTag(tail(pieces, GCM_TAG));
+        let at = 0;
+        for (const piece of pieces) {
+          const body = piece.subarray(0, Math.max(0, plain.length - at));
+          for (let from = 0; from < body.length; from += CIPHER_STEP) {
+            plain.set(decipher.update(body.subarray(from, from + CIPHER_STEP)), at + from);
+          }
+          at += body.length;
+        }
+        decipher.final();
       } catch {
         return fail('frame does not authenticate');
       }
@@ -278,7 +326,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
     };
     const framer = createFramer(
       () => (step === 2 ? maxFrameBytes + TAG_BYTES + GCM_TAG : HANDSHAKE_MAX),
-      (body) => (step === 2 ? onEncrypted(body) : onHandshake(body)),
+      (pieces, length) => (step === 2 ? onEncrypted(pieces, length) : onHandshake(Buffer.concat(pieces))),
     );
     socket.setNoDelay(true);
     socket.on('data', (chunk) => {
@@ -365,7 +413,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
           if (data.length > maxFrameBytes)
             throw new MpcError(`message of ${data.length} bytes exceeds the frame limit`);
           const conn = bound.get(to)!;
-          if (!conn.closed) conn.send(Buffer.concat([tagBytes, data]));
+          if (!conn.closed) conn.send(tagBytes, data);
         },
         recv(from) {
           const conn = bound.get(from)!;
@@ -405,7 +453,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
         },
         giveUp(reason) {
           for (const conn of bound.values())
-            if (!conn.closed) conn.send(Buffer.concat([tagBytes, Uint8Array.of(GAVE_UP[reason])]));
+            if (!conn.closed) conn.send(tagBytes, Uint8Array.of(GAVE_UP[reason]));
         },
         close() {
           closedTags.add(tagHex);

@@ -3,6 +3,7 @@
  * never a crash) of garbage before the handshake, of a peer with the wrong key, and of an
  * oversized frame from an authenticated peer.
  */
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { pino } from 'pino';
@@ -71,6 +72,16 @@ describe('tcp mesh', () => {
       }),
     );
     for (const o of out) expect(o).toEqual([15n, BigInt.asUintN(64, -24n), 1n << 63n]);
+  });
+
+  it('delivers large and back-to-back messages intact (frames split over many reads, several per read)', async () => {
+    const { meshes: m } = await startMeshes();
+    await Promise.all(m.map((mesh) => mesh.ready(10_000)));
+    const sizes = [4, 3 * (1 << 20) + 4, 8, (1 << 17) + 12, 0, 65_532];
+    const messages = sizes.map((size) => new Uint8Array(randomBytes(size)));
+    const [sender, receiver] = [m[0]!.session('big', 10_000), m[1]!.session('big', 10_000)];
+    for (const message of messages) sender.send('next', message);
+    for (const message of messages) expect(Buffer.from(await receiver.recv('prev')).equals(message)).toBe(true);
   });
 
   it('makes peers stop at once when a node gives up on a session', async () => {
