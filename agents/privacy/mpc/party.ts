@@ -111,7 +111,15 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     for (let from = 0; from < z.length; from += PRG_BLOCK) {
       const to = Math.min(z.length, from + PRG_BLOCK);
       const part = (v: Words) => v.subarray(from, to);
-      k.mulShare(part(x.a), part(x.b), part(y.a), part(y.b), next.words(to - from), prev.words(to - from), part(z));
+      k.mulShare(
+        part(x.a),
+        part(x.b),
+        part(y.a),
+        part(y.b),
+        next.words(to - from),
+        prev.words(to - from),
+        part(z),
+      );
     }
     send('prev', z);
     stats.rounds++;

@@ -81,7 +81,8 @@ describe('tcp mesh', () => {
     const messages = sizes.map((size) => new Uint8Array(randomBytes(size)));
     const [sender, receiver] = [m[0]!.session('big', 10_000), m[1]!.session('big', 10_000)];
     for (const message of messages) sender.send('next', message);
-    for (const message of messages) expect(Buffer.from(await receiver.recv('prev')).equals(message)).toBe(true);
+    for (const message of messages)
+      expect(Buffer.from(await receiver.recv('prev')).equals(message)).toBe(true);
   });
 
   it('makes peers stop at once when a node gives up on a session', async () => {
