@@ -213,10 +213,11 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     const w = k.width;
     const total = x.a.length / w;
     const chunks = Math.ceil(total / VERIFY_CHUNK);
+    const scratch = createScratch();
     for (let from = 0; from < total; from += VERIFY_CHUNK) {
       const to = Math.min(total, from + VERIFY_CHUNK);
       const part = (s: Share) => slice(s, from * w, to * w);
-      await verifyChunk(k, part(x), part(y), part(z), checkSizes(to - from, chunks));
+      await verifyChunk(k, part(x), part(y), part(z), checkSizes(to - from, chunks), scratch);
     }
   }
 
@@ -226,6 +227,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     y: Share,
     z: Share,
     { bucket: b, cut }: { bucket: number; cut: number },
+    scratch: Scratch,
   ): Promise<void> {
     const w = k.width;
     const n = x.a.length / w;
@@ -237,9 +239,10 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     // Interleave the six share vectors per element so that the permutation reads one cache line
     // per triple, then take the C opened triples and the b slots of n.
     const sources = [ra.a, ra.b, rb.a, rb.b, rc.a, rc.b];
-    const packed = interleave(sources, w);
+    const packed = interleave(sources, w, scratch('packed', m * w * sources.length));
     const take = (from: number, count: number): Triple => {
-      const [xa, xb, ya, yb, za, zb] = unpack(packed, order, from, count, w, sources.length);
+      const into = sources.map((_, j) => scratch(`${from}:${j}`, count * w));
+      const [xa, xb, ya, yb, za, zb] = unpack(packed, order, from, w, into);
       return { x: { a: xa!, b: xb! }, y: { a: ya!, b: yb! }, z: { a: za!, b: zb! } };
     };
     const opened = take(0, cut);
@@ -249,8 +252,8 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     // One opening: rho of each slot, sigma of each slot, then the C opened triples (x, y, z).
     const size = n * w;
     const toOpen = {
-      a: new Uint32Array((2 * b * n + 3 * cut) * w),
-      b: new Uint32Array((2 * b * n + 3 * cut) * w),
+      a: scratch('open a', (2 * b * n + 3 * cut) * w),
+      b: scratch('open b', (2 * b * n + 3 * cut) * w),
     };
     checks.forEach(({ left, right }, s) => {
       for (const [l, r, into] of [
@@ -273,7 +276,7 @@ export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
     for (let i = 0; i < product.length; i++) {
       if (product[i] !== c[i]) throw new MpcAbortError('an opened random triple is not a product');
     }
-    const t = { a: new Uint32Array(b * size), b: new Uint32Array(b * size) };
+    const t = { a: scratch('check a', b * size), b: scratch('check b', b * size) };
     checks.forEach(({ left, right }, s) => {
       const rho = revealed.subarray(s * size, (s + 1) * size);
       const sigma = revealed.subarray((b + s) * size, (b + s + 1) * size);
@@ -494,11 +497,29 @@ function permutation(seed: Uint8Array, m: number): Uint32Array {
   return out;
 }
 
-/** The vectors' elements (of `width` words) interleaved: element e of every vector, then e + 1. */
-function interleave(vectors: readonly Words[], width: number): Words {
+/**
+ * Buffers of one verification reused by its next chunk (same sizes, the last one smaller): fresh
+ * memory costs a page fault per 4 KiB when first written. A buffer is valid until its key is asked
+ * for again; its contents are whatever was left in it.
+ */
+type Scratch = (key: string, words: number) => Words;
+
+function createScratch(): Scratch {
+  const buffers = new Map<string, Words>();
+  return (key, words) => {
+    let buffer = buffers.get(key);
+    if (!buffer || buffer.length < words) {
+      buffer = new Uint32Array(words);
+      buffers.set(key, buffer);
+    }
+    return buffer.subarray(0, words);
+  };
+}
+
+/** The vectors' elements (of `width` words) interleaved into `out`: element e of every vector, then e + 1. */
+function interleave(vectors: readonly Words[], width: number, out: Words): Words {
   const count = vectors.length;
   const stride = count * width;
-  const out = new Uint32Array(vectors[0]!.length * count);
   for (let j = 0; j < count; j++) {
     const v = vectors[j]!;
     const elements = v.length / width;
@@ -515,17 +536,11 @@ function interleave(vectors: readonly Words[], width: number): Words {
   return out;
 }
 
-/** The vectors back, taking elements order[from .. from + n) of an interleaved array. */
-function unpack(
-  packed: Words,
-  order: Uint32Array,
-  from: number,
-  n: number,
-  width: number,
-  count: number,
-): Words[] {
+/** The vectors back into `out`, taking elements order[from ..] of an interleaved array. */
+function unpack(packed: Words, order: Uint32Array, from: number, width: number, out: Words[]): Words[] {
+  const count = out.length;
+  const n = out[0]!.length / width;
   const stride = count * width;
-  const out = Array.from({ length: count }, () => new Uint32Array(n * width));
   // One random read of a whole record per element, written straight to the vectors.
   for (let i = 0; i < n; i++) {
     const base = order[from + i]! * stride;

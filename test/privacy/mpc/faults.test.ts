@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { planeToBools } from '../../../agents/privacy/mpc/bits.js';
 import { MpcAbortError, MpcError, type PartyId } from '../../../agents/privacy/mpc/link.js';
 import type { MemoryOptions } from '../../../agents/privacy/mpc/memory.js';
-import type { Mode, Party } from '../../../agents/privacy/mpc/party.js';
+import { type Mode, type Party, VERIFY_CHUNK } from '../../../agents/privacy/mpc/party.js';
 import { bool, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
 import { shareValues } from '../../../agents/privacy/mpc/share.js';
 import { pairs, settleParties } from './helpers.js';
@@ -90,6 +90,36 @@ describe('a party that alters its messages', () => {
         if (id === CHEATER) return;
         expect(o.status, `${k.name}: party ${id} output a result`).toBe('rejected');
         expect((o as PromiseRejectedResult).reason).toBeInstanceOf(MpcAbortError);
+      });
+    }
+  });
+
+  it('verifies several chunks of products (right output), and aborts on one wrong product in the last', async () => {
+    const [as, bs] = pairs(VERIFY_CHUNK + 5);
+    const [A, B] = [shareValues(as), shareValues(bs)];
+    const products = as.map((a, j) => BigInt.asUintN(64, a * bs[j]!));
+    const target = as.length - 3;
+    for (const cheat of [false, true]) {
+      const outcomes = await settleParties(
+        'malicious',
+        async (p, i) => {
+          const [z] = await p.mul(ring, [[A[i]!, B[i]!]]);
+          return toBigints(await p.open(ring, z!));
+        },
+        {
+          timeoutMs: 10_000,
+          tap: (from, to, data) => {
+            // The cheater's circuit product share (its first message to prev) gets + 1 at `target`.
+            if (cheat && from === CHEATER && to === (CHEATER + 2) % 3 && data.length === 8 * as.length) {
+              new Uint32Array(data.buffer, data.byteOffset, data.length / 4)[2 * target]! ^= 1;
+            }
+            return data;
+          },
+        },
+      );
+      outcomes.forEach((o, id) => {
+        if (!cheat) expect(o).toEqual({ status: 'fulfilled', value: products });
+        else if (id !== CHEATER) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(MpcAbortError);
       });
     }
   });
