@@ -3,8 +3,10 @@
  * every process of the same account. A Redis hash (per chain and account) holds one field per
  * position, `<question>:<round>:<outcome>`, with the REP staked, and `pending:<position>` fields
  * with what is reserved before sending; reservations take a short Redis lock so that concurrent
- * jobs cannot overspend together. Stakes add up per position; each transaction counts once (a set
- * of committed transaction hashes), so a job that runs again commits nothing twice.
+ * jobs cannot overspend together. Stakes add up per position; each transaction counts once (a
+ * sorted set of committed transaction hashes by commit time), so a job that runs again commits
+ * nothing twice. Hashes older than `retentionMs` (30 days by default, far beyond any job retry) are
+ * dropped as new ones come, so the set stays as small as the watcher's recent work.
  */
 
 import type { Address } from 'viem';
@@ -31,6 +33,9 @@ export type Budget = {
   exclusive: <T>(questionId: bigint, work: () => Promise<T>, ttlMs?: number) => Promise<T>;
 };
 
+/** How long a committed transaction hash is remembered (a retried job is far younger). */
+export const COMMITTED_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
 const field = (p: Position) => `${p.questionId}:${p.round}:${p.outcome}`;
 const pending = (p: Position) => `pending:${field(p)}`;
 const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -39,10 +44,14 @@ export function createBudget({
   ctx,
   account,
   budget,
+  retentionMs = COMMITTED_RETENTION_MS,
+  now = Date.now,
 }: {
   ctx: RoleContext<unknown>;
   account: Address;
   budget: bigint;
+  retentionMs?: number;
+  now?: () => number;
 }): Budget {
   const redis = ctx.redis;
   const key = `${ctx.settings.redis.prefix}:${ctx.chain.id}:oracle-budget:${account.toLowerCase()}`;
@@ -77,8 +86,9 @@ export function createBudget({
       }),
     commit: (reserved, staked, amount, hash) =>
       locked(async () => {
-        const committed = `${key}:committed`;
-        if (await redis.sismember(committed, hash)) {
+        const committed = `${key}:committed-at`;
+        const at = now();
+        if ((await redis.zscore(committed, hash)) !== null) {
           await redis.hdel(key, pending(reserved));
           return;
         }
@@ -87,7 +97,8 @@ export function createBudget({
           .multi()
           .hdel(key, pending(reserved))
           .hset(key, field(staked), (before + amount).toString())
-          .sadd(committed, hash)
+          .zadd(committed, at, hash)
+          .zremrangebyscore(committed, '-inf', at - retentionMs)
           .exec();
       }),
     release: async (positions) => {

@@ -1,0 +1,66 @@
+/**
+ * The dispute watcher's bond budget on a real redis-server: reservations stop at the budget, a
+ * transaction commits once however often its job runs, release frees positions, and committed
+ * hashes are forgotten only after the retention period.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBudget } from '../../agents/oracle/budget.js';
+import type { RoleContext } from '../../agents/runtime/index.js';
+import { type Service, startRedis } from '../../agents/stack/services.js';
+
+let service: Service;
+let redis: Redis;
+beforeAll(async () => {
+  service = await startRedis();
+  redis = new Redis(service.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await service.stop();
+});
+
+const account = '0x00000000000000000000000000000000000000aa';
+const day = 24 * 3600 * 1000;
+
+function budgetAt(clock: { now: number }, prefix: string) {
+  const ctx = {
+    redis,
+    settings: { redis: { prefix } },
+    chain: { id: 31337 },
+  } as unknown as RoleContext<unknown>;
+  return createBudget({ ctx, account, budget: 100n, retentionMs: 30 * day, now: () => clock.now });
+}
+
+const position = (round: bigint) => ({ questionId: 7n, round, outcome: 1 });
+
+describe('bond budget', () => {
+  it('reserves up to the budget, commits each transaction once and frees released positions', async () => {
+    const budget = budgetAt({ now: 0 }, 'budget-a');
+    expect(await budget.reserve(position(1n), 60n)).toBe(60n);
+    expect(await budget.reserve(position(2n), 60n)).toBe(40n);
+    await budget.commit(position(1n), position(1n), 60n, '0x01');
+    await budget.commit(position(1n), position(1n), 60n, '0x01'); // the job ran again
+    expect(await budget.used()).toBe(100n);
+    await budget.release([position(2n)]);
+    expect(await budget.used()).toBe(60n);
+    await budget.release([position(1n)]);
+    expect(await budget.used()).toBe(0n);
+  });
+
+  it('forgets committed hashes after the retention period, not before', async () => {
+    const clock = { now: 1_000 * day };
+    const budget = budgetAt(clock, 'budget-b');
+    const committed = 'budget-b:31337:oracle-budget:0x00000000000000000000000000000000000000aa:committed-at';
+    for (const hash of ['0x01', '0x02']) {
+      await budget.reserve(position(1n), 1n);
+      await budget.commit(position(1n), position(1n), 1n, hash);
+      clock.now += 20 * day;
+    }
+    expect(await redis.zrange(committed, 0, -1)).toEqual(['0x01', '0x02']);
+    await budget.reserve(position(1n), 1n);
+    await budget.commit(position(1n), position(1n), 1n, '0x03'); // 40 days after 0x01, 20 after 0x02
+    expect(await redis.zrange(committed, 0, -1)).toEqual(['0x02', '0x03']);
+    expect(await budget.used()).toBe(3n);
+  });
+});
