@@ -57,10 +57,10 @@ describe('bond budget', () => {
       await budget.commit(position(1n), position(1n), 1n, hash);
       clock.now += 20 * day;
     }
-    expect(await redis.zrange(committed, 0, -1)).toEqual(['0x01', '0x02']);
+    expect(await redis.zrange(committed, '0', '-1')).toEqual(['0x01', '0x02']);
     await budget.reserve(position(1n), 1n);
     await budget.commit(position(1n), position(1n), 1n, '0x03'); // 40 days after 0x01, 20 after 0x02
-    expect(await redis.zrange(committed, 0, -1)).toEqual(['0x02', '0x03']);
+    expect(await redis.zrange(committed, '0', '-1')).toEqual(['0x02', '0x03']);
     expect(await budget.used()).toBe(3n);
   });
 });
