@@ -48,6 +48,7 @@ import {
   sizeBid,
   type Valued,
 } from './policy.js';
+import { createReservations } from './reservations.js';
 
 const address = z
   .string()
@@ -526,8 +527,18 @@ async function offerBids(ctx: Ctx, basket: Address, state: BasketState) {
   }
 }
 
-/** What this market maker may still pay out of `token`: its balance, capped by the budget left. */
-async function funds(ctx: Ctx, token: Address): Promise<bigint> {
+/**
+ * What this market maker may pay in `token` now: its balance, within what is left of its budget,
+ * minus what its sealed bids still hold back (but `except`'s, the bid being placed again).
+ */
+async function funds(ctx: Ctx, token: Address, now: bigint, except?: string): Promise<bigint> {
+  const free = await withinBudget(ctx, token);
+  const held = await reservations(ctx, token).held(now, except);
+  return free > held ? free - held : 0n;
+}
+
+/** Its balance of `token`, capped by the budget left. */
+async function withinBudget(ctx: Ctx, token: Address): Promise<bigint> {
   const balance = await ctx.chain.client.readContract({
     address: token,
     abi: securityTokenAbi,
@@ -541,6 +552,9 @@ async function funds(ctx: Ctx, token: Address): Promise<bigint> {
   const left = budget > spent ? budget - spent : 0n;
   return left < balance ? left : balance;
 }
+
+const reservations = (ctx: Ctx, token: Address) =>
+  createReservations(ctx.redis, `${ctx.key}:${ctx.role}:reserved:${token}`);
 
 /** Records what a mined bid paid out of `token` (one field per action: a retried job counts once). */
 async function spend(ctx: Ctx, actionId: string, token: Address, amount: bigint) {
@@ -583,7 +597,7 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
   const component = tokens[index]!;
   const quote = tokens[quoteIndex]!;
   const paid = sell ? quote : component;
-  const available = await funds(ctx, paid);
+  const available = await funds(ctx, paid, state.now);
   const { amount, limit } = sizeBid({
     sell,
     price,
@@ -642,10 +656,15 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
   });
   const { tokens } = await metaOf(ctx, basket);
   const quoteToken = tokens[Number(state.rebalance.quoteIndex)]!;
+  const reservation = `${committee}-${computationId}`;
+  const unreserve = () => reservations(ctx, quoteToken).release(reservation);
 
   if (computation.finalized) {
     const result = decodeOutput(computation.kind, computation.output);
-    if (result.kind !== ComputationKind.SealedBidAuction || result.winner !== own(ctx)) return;
+    if (result.kind !== ComputationKind.SealedBidAuction || result.winner !== own(ctx)) {
+      await unreserve();
+      return;
+    }
     const price = result.price * 10n ** priceExponent;
     const cost = quoteCost(auction.remaining, price);
     await ensureAllowance(ctx, quoteToken, basket, cost);
@@ -660,6 +679,7 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     });
     count(ctx, 'fill', sent);
     if (sent.status === 'mined') await spend(ctx, id, quoteToken, cost);
+    await unreserve();
     log.info(
       { result: sent.status, amount: auction.remaining.toString() },
       'won the sealed auction: bought the lot',
@@ -670,7 +690,7 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
 
   const values = await valuesOf(ctx, basket);
   const fair = fairPrice(values[index]!, values[Number(state.rebalance.quoteIndex)]!);
-  const available = await funds(ctx, quoteToken);
+  const available = await funds(ctx, quoteToken, state.now, reservation);
   const decision = sealedBid({
     fair,
     marginBps: ctx.config.bid.margin_bps,
@@ -696,6 +716,9 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     values: [bid],
     params,
   });
+  // Held back before the bid goes out, so that no other bid spends what a win would cost.
+  const cost = quoteCost(auction.remaining, bid * 10n ** priceExponent);
+  await reservations(ctx, quoteToken).hold(reservation, cost, state.rebalance.deadline);
   const sent = await ctx.send({
     id: `sealed-bid-${committee}-${computationId}`,
     ...on,
@@ -704,6 +727,7 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     classifyRevert: raced(['MpcCommitteeInputsClosed']),
   });
   count(ctx, 'sealed_bid', sent);
+  if (sent.status !== 'mined') await unreserve(); // inputs closed first: no bid
   // The bid itself stays out of the logs: only the committee, secret-shared, ever holds it.
   log.info({ result: sent.status, commitment: args[1] }, 'sealed bid submitted to the MPC committee');
 }

@@ -6,6 +6,7 @@
  * bid through `fillSealedBid`. Dutch bids are refused meanwhile; the losing bid never appears in
  * the chain's result nor in the nodes' logs.
  */
+import { Redis } from 'ioredis';
 import { type Address, getAddress, parseEventLogs } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRevert } from '../../agents/cli/errors.js';
@@ -223,7 +224,25 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
       },
       { what: "the market maker's sealed bid" },
     );
-    await closeInputs(chain);
+    // What a win would cost is held back from its other bids until the result is read.
+    const reservations = new Redis(redis.url);
+    const key = `sealed-maker:${await clients.public.getChainId()}:basket-keeper:reserved:${tokens[1]}`;
+    const field = `${getAddress(chain.committee)}-${auction.id}`;
+    try {
+      const [, , deadline] = await clients.public.readContract({
+        address: basket,
+        abi: basketAbi,
+        functionName: 'rebalanceState',
+      });
+      expect(await reservations.hget(key, field)).toBe(`10:${deadline}`);
+      await closeInputs(chain);
+      await waitFor(async () => (await reservations.hget(key, field)) === null, {
+        what: 'the reservation ended once the lot was bought',
+        timeoutMs: 60_000,
+      });
+    } finally {
+      reservations.disconnect();
+    }
     const ended = await waitFor(
       async () => {
         const [event] = await clients.public.getContractEvents({
