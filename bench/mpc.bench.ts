@@ -11,10 +11,13 @@
  * figure of the same run and the overhead factor.
  */
 
+import { randomInt } from 'node:crypto';
+import { cpus } from 'node:os';
 import { readOutput } from '../agents/privacy/client.js';
 import { ComputationKind } from '../agents/privacy/computations.js';
 import { startLocalCommittee } from '../agents/privacy/mpc/local.js';
 import type { Mode } from '../agents/privacy/mpc/party.js';
+import { mul64 } from '../agents/privacy/mpc/ring.js';
 import { freePort, startAnvil, startRedis } from '../agents/stack/services.js';
 import {
   closeInputs,
@@ -180,6 +183,107 @@ const chainBallot: Benchmark = {
   },
 };
 
+/**
+ * The floor of a malicious mode at <= 3x (issue 7). Sacrifice needs >= 7 elements of traffic per
+ * multiplication, so only a sublinear check gets there: distributed zero-knowledge proofs
+ * (Boyle-Gilboa-Ishai-Nof 2019), whose challenges over Z_2^64 live in a Galois ring GR(2^64, d),
+ * d >= 40 for 2^-40 soundness. Each node proves its own product shares (two vectors held by each
+ * of its two verifiers) and verifies its two neighbours' (two vectors each); prover and verifiers
+ * must fold every such vector into the ring at least once (a sum over the vector weighted by ring
+ * elements): 8 vectors x d word multiply-adds per multiplication on top of the semi-honest work.
+ * This measures that fold (in JavaScript, as the kernels are, and with WebAssembly's i64.mul)
+ * against the semi-honest multiplication of the same run, and reports the overhead the folds
+ * alone would cause; the rest of the proof (round polynomials, masking) comes on top.
+ */
+const FOLD_D = 40;
+const FOLD_N = 1 << 16;
+const FOLDS = 8;
+/**
+ * fold(u, n, r, d, acc): acc[c] += u[e] * r[c] for e < n, c < d (i64 arrays at byte offsets), from:
+ * (func (export "fold") (param $u i32) (param $n i32) (param $r i32) (param $d i32) (param $acc i32)
+ *   ... loop over u: x = i64.load u; loop c < d: acc[c] = acc[c] + x * r[c] ...)
+ */
+const FOLD_WASM =
+  'AGFzbQEAAAABCQFgBX9/f39/AAMCAQAFAwEAAQcRAgZtZW1vcnkCAARmb2xkAAAKbgFsAwJ/AX4BfyAAIAFBA3RqIQUCQANAIAAgBU8NASAAKQMAIQdBACEGAkADQCAGIANPDQEgBCAGQQN0aiEIIAggCCkDACAHIAIgBkEDdGopAwB+fDcDACAGQQFqIQYMAAsLIABBCGohAAwACwsL';
+
+type WasmApi = {
+  instantiate(bytes: Uint8Array): Promise<{
+    instance: {
+      exports: {
+        memory: { buffer: ArrayBuffer; grow(pages: number): number };
+        fold: (u: number, n: number, r: number, d: number, acc: number) => void;
+      };
+    };
+  }>;
+};
+
+/** ns per element of `fold`, over at least one second after a warm-up. */
+function nsPerElement(fold: () => void): number {
+  for (let i = 0; i < 20; i++) fold();
+  let reps = 0;
+  const start = performance.now();
+  while (performance.now() - start < 1000) {
+    fold();
+    reps++;
+  }
+  return ((performance.now() - start) * 1e6) / (reps * FOLD_N);
+}
+
+async function foldCosts() {
+  const u = new Uint32Array(2 * FOLD_N).map(() => randomInt(2 ** 32));
+  const r = new Uint32Array(2 * FOLD_D).map(() => randomInt(2 ** 32));
+  const acc = new Uint32Array(2 * FOLD_D);
+  const product = new Uint32Array(2);
+  const js = nsPerElement(() => {
+    for (let e = 0; e < 2 * FOLD_N; e += 2) {
+      for (let c = 0; c < 2 * FOLD_D; c += 2) {
+        mul64(u[e]!, u[e + 1]!, r[c]!, r[c + 1]!, product, 0);
+        const lo = acc[c]! + product[0]!;
+        acc[c] = lo;
+        acc[c + 1] = acc[c + 1]! + product[1]! + (lo >= 2 ** 32 ? 1 : 0);
+      }
+    }
+  });
+  // The DOM typings are off (tsconfig lib), so WebAssembly is reached through globalThis.
+  const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const { instance } = await wasmApi.instantiate(Buffer.from(FOLD_WASM, 'base64'));
+  const { memory, fold } = instance.exports;
+  memory.grow(Math.ceil((8 * (FOLD_N + 2 * FOLD_D)) / 65536));
+  const words = new Uint32Array(memory.buffer);
+  words.set(u, 0);
+  words.set(r, 2 * FOLD_N);
+  const wasm = nsPerElement(() => fold(0, FOLD_N, 8 * FOLD_N, FOLD_D, 8 * (FOLD_N + FOLD_D)));
+  return { js, wasm };
+}
+
+const checkFloor: Benchmark = {
+  name: 'mpc-check-floor',
+  async run(): Promise<BenchResult> {
+    const semi = await throughput('mul', 'semi-honest');
+    const fold = await foldCosts();
+    // Wall time per multiplication of the three nodes sharing the machine's cores.
+    const share = Math.max(1, 3 / cpus().length);
+    const semiNs = 1e9 / semi.opsPerSecond;
+    const floor = (ns: number) => 1 + (share * FOLDS * ns) / semiNs;
+    return {
+      name: 'mpc-check-floor',
+      unit: 'x',
+      value: floor(fold.js),
+      floor_wasm: floor(fold.wasm),
+      semi_honest_ns_per_mul: semiNs,
+      fold_ns_per_element_js: fold.js,
+      fold_ns_per_element_wasm: fold.wasm,
+      params: {
+        measures: 'lower bound of malicious / semi-honest time for ring multiplications with a DZK check',
+        galois_ring_degree: FOLD_D,
+        folds_per_node_per_mul: FOLDS,
+        cores_per_node: 1 / share,
+        fold_vector: FOLD_N,
+      },
+    };
+  },
+};
+
 export default [
   throughputBench('mul', 'semi-honest'),
   throughputBench('mul', 'malicious'),
@@ -187,4 +291,5 @@ export default [
   throughputBench('cmp', 'malicious'),
   ballot,
   chainBallot,
+  checkFloor,
 ] satisfies Benchmark[];

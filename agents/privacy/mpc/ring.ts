@@ -42,7 +42,7 @@ export interface Kernel {
 const TWO32 = 4294967296;
 
 /** Low 64 bits of (al, ah) * (bl, bh); writes to out[i], out[i + 1]. */
-function mul64(al: number, ah: number, bl: number, bh: number, out: Words, i: number): void {
+export function mul64(al: number, ah: number, bl: number, bh: number, out: Words, i: number): void {
   const a0 = al & 0xffff;
   const a1 = al >>> 16;
   const b0 = bl & 0xffff;
