@@ -3,7 +3,10 @@
  *
  *   npx tsx agents/dashboard/main.ts [--rpc-url URL] [--redis-url URL] [--deployment FILE]
  *                                    [--agents-dir DIR] [--host H] [--port N]
+ *                                    [--user NAME] [--password-file FILE]
  *
+ * With a password (env STOA_DASHBOARD_PASSWORD or --password-file), every request needs HTTP Basic
+ * credentials; listening beyond loopback requires one.
  * Stops on Ctrl-C. Errors are one line.
  */
 import { readFileSync } from 'node:fs';
@@ -40,6 +43,11 @@ const program = new Command('dashboard')
   .option('--port <port>', 'port (0 = any free port)', int, 8090)
   .option('--from-block <n>', 'first block whose events are read', int, 0)
   .option('--max-block-range <n>', 'most blocks per getLogs request', int, 2_000)
+  .option('--user <name>', 'user name of the HTTP Basic credentials', 'stoa')
+  .option(
+    '--password-file <file>',
+    'file holding the password (env STOA_DASHBOARD_PASSWORD); required beyond loopback',
+  )
   .showHelpAfterError();
 program.parse();
 const opts = program.opts<{
@@ -51,9 +59,19 @@ const opts = program.opts<{
   port: number;
   fromBlock: number;
   maxBlockRange: number;
+  user: string;
+  passwordFile?: string;
 }>();
 
 try {
+  let password = process.env.STOA_DASHBOARD_PASSWORD;
+  if (opts.passwordFile) {
+    try {
+      password = readFileSync(opts.passwordFile, 'utf8').trim();
+    } catch {
+      throw new Error(`cannot read the password file ${opts.passwordFile}`);
+    }
+  }
   let file = opts.deployment;
   if (!file) {
     const chainId = await createPublicClient({ transport: http(opts.rpcUrl) })
@@ -85,6 +103,7 @@ try {
     maxBlockRange: opts.maxBlockRange,
     labels: demoLabels(),
     logLevel: 'warn',
+    ...(password && { auth: { user: opts.user, password } }),
   });
   console.log(`Dashboard: ${dashboard.url}/`);
   for (const link of dashboard.links.slice(1)) console.log(`  ${link.title}: ${link.url}`);

@@ -3,8 +3,9 @@
  * chain (viem, events indexed in bounded `getLogs` ranges), the agents' health endpoints and Redis;
  * `/queues` is bull-board over every queue found in Redis.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { pino } from 'pino';
 import { type Address, createPublicClient, defineChain, getAddress, http, type PublicClient } from 'viem';
 import { z } from 'zod';
@@ -49,6 +50,16 @@ export const dashboardOptionsSchema = z.strictObject({
   queueRefreshMs: z.number().int().min(0).default(2_000),
   /** bull-board without retry/remove/promote buttons. */
   queuesReadOnly: z.boolean().default(false),
+  /** HTTP Basic credentials every request must carry; required to listen beyond loopback. */
+  auth: z
+    .strictObject({
+      user: z
+        .string()
+        .min(1)
+        .regex(/^[^:]*$/, 'must not contain ":"'),
+      password: z.string().min(12, 'at least 12 characters'),
+    })
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Write the JSON logs to this file (appending) instead of stdout. */
   logFile: z.string().optional(),
@@ -71,6 +82,11 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
     throw new Error(`dashboard settings: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const options = parsed.data;
+  if (!options.auth && !isLoopback(options.host)) {
+    throw new Error(
+      `dashboard: refusing to listen on ${options.host} without authentication (bull-board can retry and remove jobs): set a password (option auth; STOA_DASHBOARD_PASSWORD or --password-file for agents/dashboard/main.ts) or listen on loopback`,
+    );
+  }
   const destination = options.logFile
     ? pino.destination({ dest: options.logFile, mkdir: true, sync: false })
     : undefined;
@@ -127,6 +143,7 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
 
   const app = express();
   app.disable('x-powered-by');
+  if (options.auth) app.use(basicAuth(options.auth));
   for (const page of pages) {
     app.get(page.path, async (_req, res) => {
       try {
@@ -179,5 +196,30 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();
     },
+  };
+}
+
+/** 127.0.0.0/8, ::1 or localhost. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * HTTP Basic authentication: every request must carry `user:password`; the comparison takes the
+ * same time whatever the guess (digests compared with timingSafeEqual). Otherwise 401 and a
+ * challenge, so that a browser asks for the credentials.
+ */
+function basicAuth({ user, password }: { user: string; password: string }): RequestHandler {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = digest(`${user}:${password}`);
+  return (req, res, next) => {
+    const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
+    const given = scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+    if (timingSafeEqual(digest(given), expected)) return next();
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Basic realm="stoa dashboard", charset="UTF-8"')
+      .type('text')
+      .send('authentication required\n');
   };
 }

@@ -207,6 +207,32 @@ describe('dashboard', () => {
     }
   });
 
+  it('asks for credentials when auth is set, and needs auth to listen beyond loopback', async () => {
+    const settings = { rpcUrl: stack.rpcUrl, redisUrl: stack.redisUrl, deployment: stack.deployment };
+    await expect(startDashboard({ ...settings, host: '0.0.0.0' })).rejects.toThrow(
+      /^dashboard: refusing to listen on 0\.0\.0\.0 without authentication/,
+    );
+    await expect(startDashboard({ ...settings, auth: { user: 'ops', password: 'short' } })).rejects.toThrow(
+      /^dashboard settings: auth\.password: at least 12 characters/,
+    );
+    const auth = { user: 'ops', password: 'correct horse battery' };
+    const guarded = await startDashboard({ ...settings, host: '0.0.0.0', auth, logLevel: 'silent' });
+    const basic = (credentials: string) => ({
+      headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+    });
+    try {
+      for (const path of ['/', '/proposals', '/queues', '/queues/api/queues']) {
+        const anonymous = await fetch(`${guarded.url}${path}`);
+        expect(anonymous.status).toBe(401);
+        expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm="stoa dashboard"/);
+        expect((await fetch(`${guarded.url}${path}`, basic('ops:wrong password!'))).status).toBe(401);
+        expect((await fetch(`${guarded.url}${path}`, basic('ops:correct horse battery'))).status).toBe(200);
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('refuses bad settings with a one-line error', async () => {
     await expect(
       startDashboard({ rpcUrl: 'ftp://x', redisUrl: stack.redisUrl, deployment: {} }),
