@@ -19,7 +19,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRoleQueue, eventJobId, type JobData, type RoleQueue } from './queue.js';
 import type { Role, RoleContext, RoleEvent } from './role.js';
 import { createTxSender, type TxSender } from './sender.js';
-import { backoffMs, sleep } from './time.js';
+import { backoffMs, settlesWithin, sleep } from './time.js';
 
 export type CreateAgentArgs = {
   role: Role;
@@ -43,6 +43,9 @@ export type Agent = {
   queue: () => RoleQueue;
   ingestor: () => Ingestor;
 };
+
+/** Longest wait for one step of a stop (ms); the queue's step also gets the grace period. */
+const STOP_STEP_MS = 5_000;
 
 async function connectRedis(
   url: string,
@@ -280,11 +283,21 @@ export function createAgent({
     stopping ??= (async () => {
       logger.info({ grace_ms: config.shutdown_grace_ms }, 'agent stopping');
       controller.abort();
-      await ingesting;
-      await sweepTask?.destroy();
-      await queue?.close(config.shutdown_grace_ms);
-      await http?.close();
-      await chain?.close();
+      // Every step is bounded so that a stop always ends (a library that never settles is logged
+      // and left behind); the queue has the grace period for its active jobs on top.
+      const step = async (name: string, work: unknown, ms = STOP_STEP_MS) => {
+        if (work instanceof Promise && !(await settlesWithin(work, ms)))
+          logger.warn({ step: name, waited_ms: ms }, 'stop step overran');
+      };
+      await step('ingestion', ingesting);
+      await step('sweep', sweepTask?.destroy());
+      await step(
+        'queue',
+        queue?.close(config.shutdown_grace_ms),
+        config.shutdown_grace_ms + 3 * STOP_STEP_MS,
+      );
+      await step('http', http?.close());
+      await step('chain', chain?.close());
       redis?.disconnect();
       logger.info({}, 'agent stopped');
       if (fatal) settle!.reject(fatal);

@@ -12,6 +12,7 @@ import { shortMessage } from './errors.js';
 import type { ChainLog } from './ingest.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import { settlesWithin } from './time.js';
 
 export { UnrecoverableError } from 'bullmq';
 
@@ -59,6 +60,9 @@ export type CreateRoleQueueArgs = {
   logger: Logger;
   metrics: Metrics;
 };
+
+/** Longest wait for one step of closing the queue beyond the grace period (ms). */
+const CLOSE_STEP_MS = 5_000;
 
 export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
@@ -146,20 +150,17 @@ export function createRoleQueue({
       return count;
     },
     close: async (graceMs) => {
+      // Each step is bounded: BullMQ's close can wait for ever on a connection that is stuck
+      // reconnecting after a Redis restart. The connections are dropped at the end whatever happened.
       if (worker) {
-        const w = worker;
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), graceMs);
-        });
-        const closed = w.close().then(() => false);
-        if (await Promise.race([closed, timedOut])) {
+        if (!(await settlesWithin(worker.close(), graceMs))) {
           logger.warn({ grace_ms: graceMs }, 'active jobs did not finish in time; releasing them');
-          await w.close(true);
+          if (!(await settlesWithin(worker.close(true), CLOSE_STEP_MS)))
+            logger.warn({ waited_ms: CLOSE_STEP_MS }, 'worker did not close; dropping its connection');
         }
-        clearTimeout(timer);
       }
-      await queue.close();
+      if (!(await settlesWithin(queue.close(), CLOSE_STEP_MS)))
+        logger.warn({ waited_ms: CLOSE_STEP_MS }, 'queue did not close; dropping its connection');
       workerConnection?.disconnect();
       connection.disconnect();
     },
