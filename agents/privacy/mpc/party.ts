@@ -540,19 +540,14 @@ function interleave(vectors: readonly Words[], width: number, out: Words): Words
 function unpack(packed: Words, order: Uint32Array, from: number, width: number, out: Words[]): Words[] {
   const count = out.length;
   const n = out[0]!.length / width;
-  const stride = count * width;
-  // One random read of a whole record per element, written straight to the vectors.
+  // One random read of a whole record per element, written straight to the vectors; ring
+  // elements move as 64-bit lanes (one load and store each instead of two).
+  const source =
+    width === 1 ? packed : new BigUint64Array(packed.buffer, packed.byteOffset, packed.length / 2);
+  const into = out.map((v) => (width === 1 ? v : new BigUint64Array(v.buffer, v.byteOffset, n)));
   for (let i = 0; i < n; i++) {
-    const base = order[from + i]! * stride;
-    if (width === 1) {
-      for (let j = 0; j < count; j++) out[j]![i] = packed[base + j]!;
-    } else {
-      for (let j = 0; j < count; j++) {
-        const v = out[j]!;
-        v[2 * i] = packed[base + 2 * j]!;
-        v[2 * i + 1] = packed[base + 2 * j + 1]!;
-      }
-    }
+    const base = order[from + i]! * count;
+    for (let j = 0; j < count; j++) into[j]![i] = source[base + j]!;
   }
   return out;
 }
