@@ -3,24 +3,15 @@
  * add up, one can be left out (the bid being placed again), holding again replaces, release ends
  * one, and chain time past a deadline drops it.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createReservations } from '../../agents/basket/reservations.js';
-import { type Service, startRedis } from '../../agents/stack/services.js';
+import { useRedis } from '../runtime/helpers.js';
 
-let service: Service;
-let redis: Redis;
-beforeAll(async () => {
-  service = await startRedis();
-  redis = new Redis(service.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await service.stop();
-});
+const { client } = useRedis();
 
 describe('sealed-bid reservations', () => {
   it('add up until released or past their deadline', async () => {
+    const redis = client();
     const reservations = createReservations(redis, 'test:reserved:quote');
     await reservations.hold('a', 100n, 1_000n);
     await reservations.hold('b', 30n, 2_000n);

@@ -3,28 +3,21 @@
  * work runs (renewed), refused to others meanwhile, free once the work is done, and freed by
  * expiry when its holder is gone (no renewal).
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGovernanceStore } from '../../agents/governance/store.js';
-import { type Service, startRedis } from '../../agents/stack/services.js';
+import { useRedis } from '../runtime/helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('governance store lock', () => {
-  let redis: Service;
-  let client: Redis;
+  const { client } = useRedis();
   const store = () =>
-    createGovernanceStore({ redis: client, key: 'test:31337', governance: '0xAbC', role: 'cascade-keeper' });
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.stop();
-  });
+    createGovernanceStore({
+      redis: client(),
+      key: 'test:31337',
+      governance: '0xAbC',
+      role: 'cascade-keeper',
+    });
 
   it('is renewed while the work runs, so it outlives its TTL; others are refused until it ends', async () => {
     const refusedDuring: boolean[] = [];
@@ -41,7 +34,7 @@ describe('governance store lock', () => {
   });
 
   it("frees by expiry a lock whose holder stopped renewing (a crashed process's)", async () => {
-    await client.set('test:31337:cascade-keeper:0xabc:lock:2', 'crashed-holder', 'PX', 500);
+    await client().set('test:31337:cascade-keeper:0xabc:lock:2', 'crashed-holder', 'PX', 500);
     expect(await store().withProposalLock(2n, 500, async () => {})).toBe(false);
     await sleep(700);
     expect(await store().withProposalLock(2n, 500, async () => {})).toBe(true);

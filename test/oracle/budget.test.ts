@@ -3,29 +3,19 @@
  * transaction commits once however often its job runs, release frees positions, and committed
  * hashes are forgotten only after the retention period.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBudget } from '../../agents/oracle/budget.js';
 import type { RoleContext } from '../../agents/runtime/index.js';
-import { type Service, startRedis } from '../../agents/stack/services.js';
+import { useRedis } from '../runtime/helpers.js';
 
-let service: Service;
-let redis: Redis;
-beforeAll(async () => {
-  service = await startRedis();
-  redis = new Redis(service.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await service.stop();
-});
+const { client } = useRedis();
 
 const account = '0x00000000000000000000000000000000000000aa';
 const day = 24 * 3600 * 1000;
 
 function budgetAt(clock: { now: number }, prefix: string) {
   const ctx = {
-    redis,
+    redis: client(),
     settings: { redis: { prefix } },
     chain: { id: 31337 },
   } as unknown as RoleContext<unknown>;
@@ -57,10 +47,10 @@ describe('bond budget', () => {
       await budget.commit(position(1n), position(1n), 1n, hash);
       clock.now += 20 * day;
     }
-    expect(await redis.zrange(committed, '0', '-1')).toEqual(['0x01', '0x02']);
+    expect(await client().zrange(committed, '0', '-1')).toEqual(['0x01', '0x02']);
     await budget.reserve(position(1n), 1n);
     await budget.commit(position(1n), position(1n), 1n, '0x03'); // 40 days after 0x01, 20 after 0x02
-    expect(await redis.zrange(committed, '0', '-1')).toEqual(['0x02', '0x03']);
+    expect(await client().zrange(committed, '0', '-1')).toEqual(['0x02', '0x03']);
     expect(await budget.used()).toBe(3n);
   });
 });

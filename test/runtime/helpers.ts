@@ -21,7 +21,7 @@ import {
   publicActions,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { onTestFinished } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { type AgentConfig, defineRole, parseConfig, type RoleEvent } from '../../agents/runtime/index.js';
@@ -282,3 +282,21 @@ export const exited = (child: ChildProcess) =>
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
+
+/**
+ * A private redis-server and a client to it for the tests of one file: started before them,
+ * stopped after them. `client()` is valid inside the tests.
+ */
+export function useRedis(): { client: () => Redis } {
+  let service: Service | undefined;
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    service = await startRedis();
+    client = new Redis(service.url);
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await service?.stop();
+  });
+  return { client: () => client! };
+}
