@@ -24,6 +24,38 @@ describe('sharing', () => {
   });
 });
 
+describe('ring kernels', () => {
+  it('compute mod 2^64 on any view, 8-byte aligned or not, into a fresh vector or `out`', () => {
+    const [xs, ys] = pairs(40);
+    const n = xs.length;
+    const expected = {
+      add: xs.map((x, i) => (x + ys[i]!) & MASK),
+      sub: xs.map((x, i) => (x - ys[i]!) & MASK),
+      mul: xs.map((x, i) => (x * ys[i]!) & MASK),
+      // mulShare(x, x, y, y, r = x, s = y): x(y + y) + xy + x - y
+      share: xs.map((x, i) => (3n * x * ys[i]! + x - ys[i]!) & MASK),
+      // sacrifice(z = x, c = y, a = x, b = y, rho = x, sigma = y, public): x - y - yx - xy - xy
+      check: xs.map((x, i) => (x - ys[i]! - 3n * x * ys[i]!) & MASK),
+    };
+    // A ring vector starting at word 1 of its buffer: 4 bytes past 8-byte alignment.
+    const misaligned = (v: Uint32Array) => {
+      const w = new Uint32Array(v.length + 1);
+      w.set(v, 1);
+      return w.subarray(1);
+    };
+    for (const view of [(v: Uint32Array) => v, misaligned]) {
+      const x = view(fromBigints(xs));
+      const y = view(fromBigints(ys));
+      const out = view(new Uint32Array(2 * n));
+      expect(toBigints(ring.add(x, y))).toEqual(expected.add);
+      expect(toBigints(ring.sub(x, y, out).slice())).toEqual(expected.sub);
+      expect(toBigints(ring.mul(x, y))).toEqual(expected.mul);
+      expect(toBigints(ring.mulShare(x, x, y, y, x, y, out).slice())).toEqual(expected.share);
+      expect(toBigints(ring.sacrifice(x, y, x, y, x, y, true, out).slice())).toEqual(expected.check);
+    }
+  });
+});
+
 describe.each(MODES)('operations (%s)', (mode) => {
   it('adds, subtracts, multiplies by public values and multiplies shared values', async () => {
     const X = shareValues(xs);
