@@ -1,12 +1,14 @@
 import { type Abi, type Address, getAddress, type Hex, maxUint256, parseEventLogs } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { basketKeeper } from '../../agents/basket/keeper.js';
+import { decodeRevert } from '../../agents/cli/errors.js';
 import {
   basketAbi,
   basketFactoryAbi,
   identityRegistryAbi,
   securityTokenAbi,
 } from '../../agents/generated/abis.js';
+import { shortMessage } from '../../agents/runtime/errors.js';
 import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
 import { investorKey, signAttestation } from '../../agents/token/kyc.js';
 import { devKeys } from '../oracle/helpers.js';
@@ -25,12 +27,6 @@ export const WHOLE = 10n ** 18n;
 /** Fair values per share: STOA 100, SBND 100, SRLT 250 (SBND is the quote of rebalances). */
 export const PRICES = ['100', '100', '250'];
 
-async function mined(clients: Clients, hash: Hex) {
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-  if (receipt.status !== 'success') throw new Error(`transaction ${hash} reverted`);
-  return receipt;
-}
-
 /** Deploys the contract named like its file; its address. */
 async function deployed(clients: Clients, file: string, args: readonly unknown[]): Promise<Address> {
   return getAddress((await deploy(clients, file, file.replace('.sol', ''), args)).address);
@@ -45,7 +41,17 @@ export async function sendAs(
   const account = privateKeyToAccount(key);
   // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
   const hash = await clients.wallet.writeContract({ ...(call as any), account });
-  return mined(clients, hash);
+  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status === 'success') return receipt;
+  // Say why: the same call replayed on the state it was mined on (anvil mines one per block).
+  const why = await clients.public
+    // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
+    .simulateContract({ ...(call as any), account, blockNumber: receipt.blockNumber - 1n })
+    .then(
+      () => 'passes when replayed on the previous block',
+      (error) => decodeRevert(error)?.text ?? shortMessage(error),
+    );
+  throw new Error(`${call.functionName} (transaction ${hash}) reverted: ${why}`);
 }
 
 export type BasketStack = {
