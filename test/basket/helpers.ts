@@ -39,8 +39,13 @@ export async function sendAs(
   call: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] },
 ) {
   const account = privateKeyToAccount(key);
+  // With a margin, as the CLI and the agents send: gas can depend on the block's time (the basket's
+  // fee accrual does nothing in the second of the last accrual, and writes once a second has passed),
+  // so an estimate made in one second can fall short in the next.
   // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
-  const hash = await clients.wallet.writeContract({ ...(call as any), account });
+  const gas = await clients.public.estimateContractGas({ ...(call as any), account });
+  // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
+  const hash = await clients.wallet.writeContract({ ...(call as any), account, gas: (gas * 13n) / 10n });
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   if (receipt.status === 'success') return receipt;
   // Say why: the same call replayed on the state it was mined on (anvil mines one per block).
