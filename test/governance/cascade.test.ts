@@ -231,6 +231,9 @@ describe('following on anvil: neuron clients and the cascade keeper', () => {
       args: [proposal],
     });
     await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    // The agents ingest with one confirmation: the settle's block needs one on top, which nothing
+    // else is bound to mine.
+    await clients.test.mine({ blocks: 1 });
     await waitFor(async () => !cachedProposals().includes(cached), { what: 'the cache entry dropped' });
   });
 });
