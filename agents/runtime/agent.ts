@@ -19,7 +19,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRoleQueue, eventJobId, type JobData, type RoleQueue } from './queue.js';
 import type { Role, RoleContext, RoleEvent } from './role.js';
 import { createTxSender, type TxSender } from './sender.js';
-import { backoffMs, settlesWithin, sleep } from './time.js';
+import { backoffMs, STOP_STEP_MS, settlesWithin, sleep } from './time.js';
 
 export type CreateAgentArgs = {
   role: Role;
@@ -43,9 +43,6 @@ export type Agent = {
   queue: () => RoleQueue;
   ingestor: () => Ingestor;
 };
-
-/** Longest wait for one step of a stop (ms); the queue's step also gets the grace period. */
-const STOP_STEP_MS = 5_000;
 
 async function connectRedis(
   url: string,
@@ -284,18 +281,14 @@ export function createAgent({
       logger.info({ grace_ms: config.shutdown_grace_ms }, 'agent stopping');
       controller.abort();
       // Every step is bounded so that a stop always ends (a library that never settles is logged
-      // and left behind); the queue has the grace period for its active jobs on top.
-      const step = async (name: string, work: unknown, ms = STOP_STEP_MS) => {
-        if (work instanceof Promise && !(await settlesWithin(work, ms)))
-          logger.warn({ step: name, waited_ms: ms }, 'stop step overran');
+      // and left behind); the queue bounds its own steps, after the grace period for active jobs.
+      const step = async (name: string, work: unknown) => {
+        if (!(await settlesWithin(Promise.resolve(work), STOP_STEP_MS)))
+          logger.warn({ step: name, waited_ms: STOP_STEP_MS }, 'stop step overran');
       };
       await step('ingestion', ingesting);
       await step('sweep', sweepTask?.destroy());
-      await step(
-        'queue',
-        queue?.close(config.shutdown_grace_ms),
-        config.shutdown_grace_ms + 3 * STOP_STEP_MS,
-      );
+      await queue?.close(config.shutdown_grace_ms);
       await step('http', http?.close());
       await step('chain', chain?.close());
       redis?.disconnect();

@@ -12,7 +12,7 @@ import { shortMessage } from './errors.js';
 import type { ChainLog } from './ingest.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { settlesWithin } from './time.js';
+import { STOP_STEP_MS, settlesWithin } from './time.js';
 
 export { UnrecoverableError } from 'bullmq';
 
@@ -60,9 +60,6 @@ export type CreateRoleQueueArgs = {
   logger: Logger;
   metrics: Metrics;
 };
-
-/** Longest wait for one step of closing the queue beyond the grace period (ms). */
-const CLOSE_STEP_MS = 5_000;
 
 export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
@@ -155,12 +152,12 @@ export function createRoleQueue({
       if (worker) {
         if (!(await settlesWithin(worker.close(), graceMs))) {
           logger.warn({ grace_ms: graceMs }, 'active jobs did not finish in time; releasing them');
-          if (!(await settlesWithin(worker.close(true), CLOSE_STEP_MS)))
-            logger.warn({ waited_ms: CLOSE_STEP_MS }, 'worker did not close; dropping its connection');
+          if (!(await settlesWithin(worker.close(true), STOP_STEP_MS)))
+            logger.warn({ waited_ms: STOP_STEP_MS }, 'worker did not close; dropping its connection');
         }
       }
-      if (!(await settlesWithin(queue.close(), CLOSE_STEP_MS)))
-        logger.warn({ waited_ms: CLOSE_STEP_MS }, 'queue did not close; dropping its connection');
+      if (!(await settlesWithin(queue.close(), STOP_STEP_MS)))
+        logger.warn({ waited_ms: STOP_STEP_MS }, 'queue did not close; dropping its connection');
       workerConnection?.disconnect();
       connection.disconnect();
     },

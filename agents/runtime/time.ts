@@ -20,6 +20,9 @@ export function backoffMs({ attempt, baseMs, maxMs }: { attempt: number; baseMs:
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
+/** How long one step of a shutdown (closing a client, a server, a queue) may take (ms). */
+export const STOP_STEP_MS = 5_000;
+
 /**
  * Whether `work` settles (resolves or rejects) within `ms`. A shutdown must end even when a client
  * library never settles (e.g. a BullMQ close whose Redis connection is stuck reconnecting): the
