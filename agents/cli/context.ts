@@ -25,6 +25,7 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
+import { withGasMargin } from '../runtime/sender.js';
 import { repoRoot } from '../stack/deploy.js';
 import { platformErrors } from './errors.js';
 import { type ChainOptions, CliError, usage } from './options.js';
@@ -149,7 +150,7 @@ export async function createCliContext(options: ChainOptions) {
       // biome-ignore lint/suspicious/noExplicitAny: as above
       const gas = await client.estimateContractGas({ ...(withErrors as any), account: from });
       const wallet = createWalletClient({ chain, transport, account: from });
-      const hash = await wallet.writeContract({ ...request, gas: (gas * 13n) / 10n });
+      const hash = await wallet.writeContract({ ...request, gas: withGasMargin(gas) });
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== 'success')
         throw new CliError(`${String(call.functionName)} reverted in transaction ${hash}`);

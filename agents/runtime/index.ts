@@ -60,4 +60,5 @@ export {
   type Revert,
   type RevertClass,
   type TxSender,
+  withGasMargin,
 } from './sender.js';

@@ -592,10 +592,10 @@ export function createTxSender({
         `action ${id} needs ${estimate} gas, more than the block gas limit (${limit}): it can never be mined`,
       );
     }
-    const margin = BigInt(100 + (action.gasMarginPercent ?? config.gas_margin_percent));
-    let gas = (estimate * margin) / 100n;
+    let gas = withGasMargin(estimate, action.gasMarginPercent ?? config.gas_margin_percent);
     if (action.minGas !== undefined && gas < action.minGas) gas = action.minGas;
-    return gas > limit ? limit : gas;
+    if (gas > limit) gas = limit;
+    return gas;
   }
 
   async function run(action: Action, id: string, log: Logger, lock: Lock, first: ActionRecord) {
@@ -684,4 +684,14 @@ export function createTxSender({
       return result!;
     },
   };
+}
+
+/**
+ * A gas limit: `estimate` plus `percent`. Gas can change between estimate and inclusion (other
+ * transactions move the state; the basket's fee accrual costs more once a second has passed since
+ * the last one), so nothing here sends with a bare estimate. Direct sends (CLI, scenario, tests)
+ * use 30%; the agents' sender `sender.gas_margin_percent`.
+ */
+export function withGasMargin(estimate: bigint, percent = 30): bigint {
+  return (estimate * BigInt(100 + percent)) / 100n;
 }

@@ -9,7 +9,7 @@ import {
   securityTokenAbi,
 } from '../../agents/generated/abis.js';
 import { shortMessage } from '../../agents/runtime/errors.js';
-import { type Agent, createAgent, parseConfig } from '../../agents/runtime/index.js';
+import { type Agent, createAgent, parseConfig, withGasMargin } from '../../agents/runtime/index.js';
 import { investorKey, signAttestation } from '../../agents/token/kyc.js';
 import { devKeys } from '../oracle/helpers.js';
 import { type Clients, deploy, deployerKey } from '../runtime/helpers.js';
@@ -39,13 +39,11 @@ export async function sendAs(
   call: { address: Address; abi: Abi; functionName: string; args: readonly unknown[] },
 ) {
   const account = privateKeyToAccount(key);
-  // With a margin, as the CLI and the agents send: gas can depend on the block's time (the basket's
-  // fee accrual does nothing in the second of the last accrual, and writes once a second has passed),
-  // so an estimate made in one second can fall short in the next.
+  // With a margin, as the CLI and the agents send (see withGasMargin).
   // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
   const gas = await clients.public.estimateContractGas({ ...(call as any), account });
   // biome-ignore lint/suspicious/noExplicitAny: generic call parameters
-  const hash = await clients.wallet.writeContract({ ...(call as any), account, gas: (gas * 13n) / 10n });
+  const hash = await clients.wallet.writeContract({ ...(call as any), account, gas: withGasMargin(gas) });
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   if (receipt.status === 'success') return receipt;
   // Say why: the same call replayed on the state it was mined on (anvil mines one per block).

@@ -1,6 +1,7 @@
 /** Sending and refusing transactions in scenario steps, with the contract's custom errors decoded. */
 import type { Abi, ContractFunctionArgs, ContractFunctionName, Hash } from 'viem';
 import { decodeRevert } from '../../cli/errors.js';
+import { withGasMargin } from '../../runtime/sender.js';
 import type { Person, ScenarioContext } from './context.js';
 
 type Call<TAbi extends Abi, TName extends ContractFunctionName<TAbi, 'nonpayable' | 'payable'>> = {
@@ -18,11 +19,11 @@ export async function send<
   const account = ctx.accounts[who];
   // biome-ignore lint/suspicious/noExplicitAny: viem's generic simulate/write parameters do not narrow here
   const { request } = await ctx.client.simulateContract({ ...(call as any), account });
-  // A margin over the estimate: state can move between estimate and inclusion (agents send too,
-  // and governance catches up epoch boundaries as time passes), which costs more gas.
+  // State moves between estimate and inclusion (agents send too, governance catches up epoch
+  // boundaries as time passes), which costs more gas.
   // biome-ignore lint/suspicious/noExplicitAny: as above
   const gas = await ctx.client.estimateContractGas({ ...(call as any), account });
-  const hash = await ctx.wallet(who).writeContract({ ...request, gas: (gas * 13n) / 10n });
+  const hash = await ctx.wallet(who).writeContract({ ...request, gas: withGasMargin(gas) });
   const receipt = await ctx.client.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') throw new Error(`${String(call.functionName)} reverted in ${hash}`);
   return hash;
