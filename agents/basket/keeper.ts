@@ -656,13 +656,14 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
   });
   const { tokens } = await metaOf(ctx, basket);
   const quoteToken = tokens[Number(state.rebalance.quoteIndex)]!;
+  // What winning would cost stays held back from the other bids while this bid may win.
+  const reserved = reservations(ctx, quoteToken);
   const reservation = `${committee}-${computationId}`;
-  const unreserve = () => reservations(ctx, quoteToken).release(reservation);
 
   if (computation.finalized) {
     const result = decodeOutput(computation.kind, computation.output);
     if (result.kind !== ComputationKind.SealedBidAuction || result.winner !== own(ctx)) {
-      await unreserve();
+      await reserved.release(reservation);
       return;
     }
     const price = result.price * 10n ** priceExponent;
@@ -679,7 +680,7 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     });
     count(ctx, 'fill', sent);
     if (sent.status === 'mined') await spend(ctx, id, quoteToken, cost);
-    await unreserve();
+    await reserved.release(reservation);
     log.info(
       { result: sent.status, amount: auction.remaining.toString() },
       'won the sealed auction: bought the lot',
@@ -716,9 +717,9 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     values: [bid],
     params,
   });
-  // Held back before the bid goes out, so that no other bid spends what a win would cost.
+  // Held before the bid goes out, so that no other bid spends what a win would cost.
   const cost = quoteCost(auction.remaining, bid * 10n ** priceExponent);
-  await reservations(ctx, quoteToken).hold(reservation, cost, state.rebalance.deadline);
+  await reserved.hold(reservation, cost, state.rebalance.deadline);
   const sent = await ctx.send({
     id: `sealed-bid-${committee}-${computationId}`,
     ...on,
@@ -727,7 +728,7 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     classifyRevert: raced(['MpcCommitteeInputsClosed']),
   });
   count(ctx, 'sealed_bid', sent);
-  if (sent.status !== 'mined') await unreserve(); // inputs closed first: no bid
+  if (sent.status !== 'mined') await reserved.release(reservation); // inputs closed first: no bid
   // The bid itself stays out of the logs: only the committee, secret-shared, ever holds it.
   log.info({ result: sent.status, commitment: args[1] }, 'sealed bid submitted to the MPC committee');
 }
