@@ -103,7 +103,8 @@ try {
     maxBlockRange: opts.maxBlockRange,
     labels: demoLabels(),
     logLevel: 'warn',
-    ...(password && { auth: { user: opts.user, password } }),
+    // A password given but empty is an error (auth's own check), never a silent no-auth.
+    ...(password !== undefined && { auth: { user: opts.user, password } }),
   });
   console.log(`Dashboard: ${dashboard.url}/`);
   for (const link of dashboard.links.slice(1)) console.log(`  ${link.title}: ${link.url}`);
