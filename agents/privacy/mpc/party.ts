@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { onesPlane, planeToRing, planeWords, toPlanes } from './bits.js';
 import { asBytes, asWords, type Link, MpcAbortError, type PartyId } from './link.js';
 import { createPrg, deriveSeed } from './prg.js';
-import { bool, concat, type Kernel, ring, ringConst, type Words } from './ring.js';
+import { bool, concat, type Kernel, ring, ringConst, type Words, warmUpRing } from './ring.js';
 
 export type Mode = 'semi-honest' | 'malicious';
 
@@ -63,6 +63,7 @@ export interface Party {
 type Triple = { x: Share; y: Share; z: Share };
 
 export function createParty({ link, mode }: { link: Link; mode: Mode }): Party {
+  warmUpRing();
   const id = link.id;
   const next = createPrg({ seed: deriveSeed(link.seeds.next, 'stream') });
   const prev = createPrg({ seed: deriveSeed(link.seeds.prev, 'stream') });

@@ -182,16 +182,20 @@ export function concat(parts: readonly Words[]): Words {
   return out;
 }
 
+let warm = false;
+
 /**
- * Until V8 has optimized a kernel, each BigInt operation allocates (10-30x slower than the
- * optimized code): run every ring kernel over one block at load so that small jobs (a ballot of
- * a few thousand voters) do not pay for that.
+ * Until V8 has optimized a kernel, each BigInt operation allocates (about 20x slower than the
+ * optimized code): the first party of a process runs every ring kernel over one block (11-18 ms)
+ * so that small jobs (a ballot of a few thousand voters) do not pay for that. Processes that only
+ * share inputs (clients, the CLI) never run it.
  */
-function warmUp(): void {
+export function warmUpRing(): void {
+  if (warm) return;
+  warm = true;
   const v = new Uint32Array(2 * 4096).fill(0x9e3779b9);
   for (let round = 0; round < 4; round++) {
     ring.add(v, v, ring.sub(v, v, ring.mulShare(v, v, v, v, v, v, ring.mul(v, v))));
     ring.sacrifice(v, v, v, v, v, v, round % 2 === 0, v);
   }
 }
-warmUp();
