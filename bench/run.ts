@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { oneLine } from '../agents/stack/progress.js';
 import { type Benchmark, writeResult } from './result.js';
 
 const wanted = process.argv.slice(2);
@@ -26,6 +27,12 @@ if (unknown.length > 0) {
 for (const bench of benchmarks) {
   if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
   console.log(`running ${bench.name}...`);
-  const results = await bench.run();
-  for (const result of Array.isArray(results) ? results : [results]) writeResult(result);
+  try {
+    const results = await bench.run();
+    for (const result of Array.isArray(results) ? results : [results]) writeResult(result);
+  } catch (error) {
+    // One line, not a stack trace: the services a benchmark started are stopped as it exits.
+    console.error(`benchmark ${bench.name} failed: ${oneLine(error)}`);
+    process.exit(1);
+  }
 }

@@ -3,11 +3,11 @@
  * config file written under `.stoa/agents/`, its JSON logs in `.stoa/logs/<name>.log`, stopped
  * gracefully (SIGTERM) with everything else.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './deploy.js';
-import { freePort, type Service, stopProcess } from './services.js';
+import { freePort, type Service, spawnService, stopProcess } from './services.js';
 
 export const stackDir = join(repoRoot, '.stoa');
 
@@ -48,12 +48,12 @@ export async function startAgentProcess(input: AgentProcessArgs): Promise<AgentP
   };
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(join(repoRoot, 'bin', 'stoa'), ['agent', args.role, '--config', configFile], {
+  const child = spawnService(join(repoRoot, 'bin', 'stoa'), ['agent', args.role, '--config', configFile], {
     env: { ...process.env, ...(args.privateKey ? { STOA_PRIVATE_KEY: args.privateKey } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   const httpUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(httpUrl, child, args.name, logFile);
@@ -114,7 +114,7 @@ export async function startAgentProcesses(
   return started;
 }
 
-async function waitHealthy(url: string, child: ReturnType<typeof spawn>, name: string, logFile: string) {
+async function waitHealthy(url: string, child: ChildProcess, name: string, logFile: string) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)

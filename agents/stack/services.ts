@@ -3,7 +3,7 @@
  * redis-server, each on a free loopback port, stopped by `stop()`. `REDIS_URL` (when set) makes
  * `startRedis` use that server instead of starting one.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, Socket } from 'node:net';
@@ -13,6 +13,44 @@ import { join } from 'node:path';
 export type Service = { url: string; port: number; process?: ChildProcess; stop: () => Promise<void> };
 
 const require = createRequire(import.meta.url);
+
+/**
+ * Every process a service started and that still runs. When this process ends, by a normal end,
+ * `process.exit`, an uncaught error or a termination signal (vitest ends a test file's worker with
+ * SIGTERM, also when its setup failed before its teardown could learn what to stop), they are
+ * killed with it: no anvil, redis-server or agent outlives the run that started it.
+ */
+const running = new Set<ChildProcess>();
+
+function killRunning() {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+let watching = false;
+function watchExit() {
+  if (watching) return;
+  watching = true;
+  process.once('exit', killRunning);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      // A program with its own handler (the local stack) stops gracefully; 'exit' kills leftovers.
+      if (process.listenerCount(signal) > 1) return;
+      killRunning();
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** Spawns a service process that is killed when this process ends, if it still runs then. */
+export function spawnService(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  watchExit();
+  const child = spawn(command, args, options);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
 
 /** Path of a Foundry binary (`anvil`, `forge`, `cast`) shipped by the `@foundry-rs/*` npm packages. */
 export function foundryBin(tool: 'anvil' | 'forge' | 'cast'): string {
@@ -89,7 +127,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Service> {
   if (options.blockTime !== undefined) args.push('--block-time', String(options.blockTime));
   if (options.gasLimit !== undefined) args.push('--gas-limit', String(options.gasLimit));
   args.push(...(options.args ?? []));
-  const child = spawn(foundryBin('anvil'), args, { stdio: 'ignore' });
+  const child = spawnService(foundryBin('anvil'), args, { stdio: 'ignore' });
   await waitForPort(port, child, 'anvil');
   return { url: `http://127.0.0.1:${port}`, port, process: child, stop: stopper(child) };
 }
@@ -107,7 +145,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<Service> {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
   } catch {
-    throw new Error('redis-server is not installed: run `bash bin/ensure-redis.sh` (or set REDIS_URL)');
+    throw new Error('redis-server is not installed: run `node bin/provision.mjs redis` (or set REDIS_URL)');
   }
   const port = options.port ?? (await freePort());
   const dir = options.persistDir ?? mkdtempSync(join(tmpdir(), 'stoa-redis-'));
@@ -122,7 +160,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<Service> {
     'noeviction',
   ];
   args.push(...(options.persistDir ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no']));
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  const child = spawnService('redis-server', args, { stdio: 'ignore' });
   await waitForPort(port, child, 'redis-server');
   const cleanup = options.persistDir ? undefined : () => rmSync(dir, { recursive: true, force: true });
   return { url: `redis://127.0.0.1:${port}`, port, process: child, stop: stopper(child, cleanup) };

@@ -21,7 +21,9 @@ let page: Page;
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath))
-    throw new Error(`chromium not found at ${chromiumPath}: run bin/ensure-chromium.sh or set CHROMIUM_PATH`);
+    throw new Error(
+      `chromium not found at ${chromiumPath}: run 'node bin/provision.mjs chromium' or set CHROMIUM_PATH`,
+    );
   stack = await startDemoStack();
   dashboard = await startDashboard({
     rpcUrl: stack.rpcUrl,

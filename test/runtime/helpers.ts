@@ -3,7 +3,7 @@
  * contract, agent configs, a recording role, and an HTTP JSON-RPC proxy that can go down (an RPC
  * outage) or refuse wide getLogs ranges (a provider's cap) in front of the real anvil.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -25,7 +25,7 @@ import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { type AgentConfig, defineRole, parseConfig, type RoleEvent } from '../../agents/runtime/index.js';
-import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
+import { type Service, spawnService, startAnvil, startRedis } from '../../agents/stack/services.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 /** anvil's well-known dev keys: #0 deploys and pings, #1 is the agent's sender. */
@@ -264,7 +264,7 @@ export async function startRpcProxy({ target, maxLogRange }: { target: string; m
  * leaves no process behind.
  */
 export function spawnAckEmitter(configFile: string, output: string[]): ChildProcess {
-  const child = spawn(join(root, 'bin', 'stoa'), ['agent', 'ack-emitter', '--config', configFile], {
+  const child = spawnService(join(root, 'bin', 'stoa'), ['agent', 'ack-emitter', '--config', configFile], {
     env: { ...process.env, STOA_PRIVATE_KEY: agentKey },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
