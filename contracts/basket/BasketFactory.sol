@@ -47,6 +47,8 @@ contract BasketFactory is IBasketFactory {
         bytes memory initCode = abi.encodePacked(
             CodeStore.read(_basketCodeHead), CodeStore.read(_basketCodeTail), abi.encode(config, priceFeed)
         );
+        // CREATE of an init code assembled from two data contracts, bubbling its revert.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             basket := create(0, add(initCode, 0x20), mload(initCode))
             if iszero(basket) {

@@ -21,6 +21,8 @@ library CodeStore {
         if (data.length >= MAX_CODE_SIZE) revert DataTooLarge(data.length);
         // forge-lint: disable-next-line(unsafe-typecast) data.length + 1 <= MAX_CODE_SIZE
         bytes memory initCode = abi.encodePacked(hex"61", uint16(data.length + 1), bytes8(HEADER_TAIL), data);
+        // CREATE of a data contract (SSTORE2).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             pointer := create(0, add(initCode, 0x20), mload(initCode))
         }
@@ -31,6 +33,8 @@ library CodeStore {
     function read(address pointer) internal view returns (bytes memory data) {
         uint256 size = pointer.code.length - 1;
         data = new bytes(size);
+        // EXTCODECOPY of the stored data (SSTORE2).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(pointer, add(data, 0x20), 1, size)
         }
