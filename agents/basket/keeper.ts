@@ -114,7 +114,6 @@ const settings = z.strictObject({
    */
   prices: z.record(z.string(), decimal).default({}),
   /** Largest block range of one component log query. */
-  log_range: z.number().int().min(1).default(2_000),
 });
 export type BasketKeeperSettings = z.infer<typeof settings>;
 type Ctx = RoleContext<BasketKeeperSettings>;
@@ -248,51 +247,49 @@ async function scanComponents(ctx: Ctx, basket: Address) {
   const key = `${ctx.key}:${ctx.role}:${basket}:components`;
   const safe = await ctx.safeBlock();
   const stored = await ctx.redis.get(key);
-  let from = stored ? BigInt(stored) + 1n : BigInt(ctx.settings.contracts.basketFactory?.start_block ?? 0);
-  while (from <= safe) {
-    const to =
-      from + BigInt(ctx.config.log_range) - 1n < safe ? from + BigInt(ctx.config.log_range) - 1n : safe;
-    const logs = await ctx.chain.client.getLogs({
-      address: tokens,
-      events: componentEvents,
-      fromBlock: from,
-      toBlock: to,
-    });
-    for (const log of logs) {
-      const args = log.args as Record<string, unknown>;
-      const wallet = (args.wallet ?? args.from) as Address | undefined;
-      if (wallet?.toLowerCase() !== basket.toLowerCase()) continue;
-      basketMetrics(ctx).componentEvents.inc({ role: ctx.role, event: log.eventName });
-      const fields = {
-        basket,
-        component: log.address,
-        event: log.eventName,
-        block_number: Number(log.blockNumber),
-        tx_hash: log.transactionHash,
-      };
-      if (log.eventName === 'Transfer') {
-        ctx.logger.debug({ ...fields, to: args.to, amount: String(args.value) }, 'component left the basket');
-        continue;
-      }
-      if (log.eventName === 'AddressFrozen' && args.isFrozen === false) {
-        ctx.logger.info(fields, "component agent unfroze the basket's wallet");
-        continue;
-      }
-      const kind =
-        log.eventName === 'TokensFrozen'
-          ? 'component_frozen'
-          : log.eventName === 'TransferForced'
-            ? 'component_seized'
-            : 'wallet_frozen';
-      basketMetrics(ctx).alerts.inc({ role: ctx.role, basket, kind });
-      ctx.logger.warn(
-        { ...fields, kind, amount: args.amount === undefined ? undefined : String(args.amount) },
-        "component agent acted on the basket's holdings; collateral is checked next",
-      );
+  const fromBlock = stored
+    ? BigInt(stored) + 1n
+    : BigInt(ctx.settings.contracts.basketFactory?.start_block ?? 0);
+  if (fromBlock > safe) return;
+  const read = { address: tokens, abi: componentEvents, fromBlock, toBlock: safe } as const;
+  const found = await Promise.all([
+    ctx.events({ ...read, eventName: 'TokensFrozen', args: { wallet: basket } }),
+    ctx.events({ ...read, eventName: 'AddressFrozen', args: { wallet: basket } }),
+    ctx.events({ ...read, eventName: 'TransferForced', args: { from: basket } }),
+    ctx.events({ ...read, eventName: 'Transfer', args: { from: basket } }),
+  ]);
+  const logs = found.flat().sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
+  for (const log of logs) {
+    const args = log.args as Record<string, unknown>;
+    basketMetrics(ctx).componentEvents.inc({ role: ctx.role, event: log.eventName });
+    const fields = {
+      basket,
+      component: log.address,
+      event: log.eventName,
+      block_number: Number(log.blockNumber),
+      tx_hash: log.transactionHash,
+    };
+    if (log.eventName === 'Transfer') {
+      ctx.logger.debug({ ...fields, to: args.to, amount: String(args.value) }, 'component left the basket');
+      continue;
     }
-    await ctx.redis.set(key, to.toString());
-    from = to + 1n;
+    if (log.eventName === 'AddressFrozen' && args.isFrozen === false) {
+      ctx.logger.info(fields, "component agent unfroze the basket's wallet");
+      continue;
+    }
+    const kind =
+      log.eventName === 'TokensFrozen'
+        ? 'component_frozen'
+        : log.eventName === 'TransferForced'
+          ? 'component_seized'
+          : 'wallet_frozen';
+    basketMetrics(ctx).alerts.inc({ role: ctx.role, basket, kind });
+    ctx.logger.warn(
+      { ...fields, kind, amount: args.amount === undefined ? undefined : String(args.amount) },
+      "component agent acted on the basket's holdings; collateral is checked next",
+    );
   }
+  await ctx.redis.set(key, safe.toString());
 }
 
 /** One sweep over one basket: reads its state and enqueues what is due. */

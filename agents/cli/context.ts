@@ -25,6 +25,7 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
+import { createEventReader, defaultRange } from '../runtime/events.js';
 import { withGasMargin } from '../runtime/sender.js';
 import { repoRoot } from '../stack/deploy.js';
 import { platformErrors } from './errors.js';
@@ -99,6 +100,8 @@ export async function createCliContext(options: ChainOptions) {
     chainId,
     chain,
     client,
+    /** Past events, paged in bounded ranges up to the head (the runtime's reader). */
+    events: createEventReader({ client, confirmations: 0, range: defaultRange }),
     deploymentFile,
     /** The signing key (only for commands that hand it to another tool, such as forge). */
     privateKey: readKey,

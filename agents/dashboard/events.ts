@@ -1,11 +1,12 @@
 /**
- * Contract events for the pages: each contract's logs are fetched in `getLogs` ranges of at most
- * `maxBlockRange` blocks. Logs older than the last `unconfirmedBlocks` blocks are kept, so later
+ * Contract events for the pages, read with the runtime's event reader (adaptive `getLogs` ranges
+ * of at most `maxBlockRange` blocks, checked against the canonical block hashes). Logs older than the last `unconfirmedBlocks` blocks are kept, so later
  * requests fetch only the blocks since; the recent tail is fetched afresh on every request, so a
  * reorg within that depth never leaves orphaned events on a page. A head below what was kept (a
  * restarted dev chain) starts over. Decoding uses the generated ABIs.
  */
-import { type Abi, type Address, type Log, type PublicClient, parseEventLogs } from 'viem';
+import type { Abi, Address, Log, PublicClient, parseEventLogs } from 'viem';
+import { createEventReader } from '../runtime/events.js';
 
 export type EventIndex = {
   /** The decoded events of `address` up to the current head, oldest first. */
@@ -28,19 +29,15 @@ export function createEventIndex(args: {
   const cache = new Map<string, Cached>();
   let head = 0n;
 
-  /** Reads `from..to` in bounded ranges, handing each range's logs to `take`. */
-  async function read(
-    address: Address,
-    from: bigint,
-    to: bigint,
-    take: (logs: Log[], until: bigint) => void,
-  ) {
-    const step = BigInt(args.maxBlockRange);
-    for (let start = from; start <= to; start += step) {
-      const until = start + step - 1n < to ? start + step - 1n : to;
-      take(await args.client.getLogs({ address, fromBlock: start, toBlock: until }), until);
-    }
-  }
+  const reader = createEventReader({
+    client: args.client,
+    confirmations: 0,
+    range: { max_block_range: args.maxBlockRange, min_block_range: 1, max_logs_per_step: 5_000 },
+  });
+  const read = (abi: Abi, address: Address, fromBlock: bigint, toBlock: bigint) =>
+    fromBlock > toBlock
+      ? Promise.resolve([] as Log[])
+      : (reader({ abi, address, fromBlock, toBlock }) as unknown as Promise<Log[]>);
 
   return {
     head: () => head,
@@ -58,17 +55,18 @@ export function createEventIndex(args: {
       while (entry.pending) await entry.pending;
       if (entry.to < settled) {
         const current = entry;
-        current.pending = read(address, current.to + 1n, settled, (logs, until) => {
-          current.logs.push(...logs);
-          current.to = until;
-        }).finally(() => {
-          current.pending = undefined;
-        });
+        current.pending = read(abi, address, current.to + 1n, settled)
+          .then((logs) => {
+            current.logs.push(...logs);
+            current.to = settled;
+          })
+          .finally(() => {
+            current.pending = undefined;
+          });
         await current.pending;
       }
-      const recent: Log[] = [];
-      await read(address, entry.to + 1n, now, (logs) => recent.push(...logs));
-      return parseEventLogs({ abi, logs: [...entry.logs, ...recent] });
+      const recent = await read(abi, address, entry.to + 1n, now);
+      return [...entry.logs, ...recent] as unknown as ReturnType<typeof parseEventLogs<typeof abi>>;
     },
   };
 }

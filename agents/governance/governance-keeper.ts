@@ -43,13 +43,12 @@ async function settle(ctx: Ctx, proposal: bigint) {
 
 async function execute(ctx: Ctx, proposal: bigint) {
   const governance = ctx.contracts.governance! as Address;
-  const [created] = await ctx.chain.client.getContractEvents({
+  const [created] = await ctx.events({
     address: governance,
     abi: governanceAbi,
     eventName: 'ProposalCreated',
     args: { proposalId: proposal },
-    fromBlock: 0n,
-    strict: true,
+    limit: 1,
   });
   if (!created) throw new Error(`ProposalCreated of proposal ${proposal} not found`);
   const result = await ctx.send({

@@ -128,13 +128,12 @@ export async function loadQuestion(ctx: RoleContext<unknown>, id: bigint): Promi
   const cacheKey = `${ctx.chain.id}:${oracle}:${id}`;
   const cached = questions.get(cacheKey);
   if (cached) return cached;
-  const [created] = await ctx.chain.client.getContractEvents({
+  const [created] = await ctx.events({
     address: oracle,
     abi: oracleAbi,
     eventName: 'QuestionCreated',
     args: { questionId: id },
-    fromBlock: BigInt(ctx.settings.contracts.oracle?.start_block ?? 0),
-    strict: true,
+    limit: 1,
   });
   if (!created) throw new RetryableError(`question ${id}: no QuestionCreated event found`);
   const question = toQuestion(created.args);
@@ -290,23 +289,18 @@ export async function redeemPositions(
 ): Promise<{ round: bigint; outcome: number; amount: bigint }[]> {
   const oracle = oracleOf(ctx);
   const me = ownAddress(ctx);
-  const fromBlock = BigInt(ctx.settings.contracts.oracle?.start_block ?? 0);
   const [reports, contributions] = await Promise.all([
-    ctx.chain.client.getContractEvents({
+    ctx.events({
       address: oracle,
       abi: oracleAbi,
       eventName: 'InitialReported',
       args: { questionId, reporter: me },
-      fromBlock,
-      strict: true,
     }),
-    ctx.chain.client.getContractEvents({
+    ctx.events({
       address: oracle,
       abi: oracleAbi,
       eventName: 'DisputeContributed',
       args: { questionId, contributor: me },
-      fromBlock,
-      strict: true,
     }),
   ]);
   const positions = new Map<string, { round: bigint; outcome: number }>();

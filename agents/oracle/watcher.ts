@@ -56,13 +56,11 @@ const budgetOf = (ctx: Ctx): Budget =>
  * count as our answer and are disputable, else our answer itself.
  */
 async function target(ctx: Ctx, question: Question, round: bigint, tentative: number, answer: Answer) {
-  const pools = await ctx.chain.client.getContractEvents({
+  const pools = await ctx.events({
     address: oracleOf(ctx),
     abi: oracleAbi,
     eventName: 'DisputeContributed',
     args: { questionId: question.id, round },
-    fromBlock: BigInt(ctx.settings.contracts.oracle?.start_block ?? 0),
-    strict: true,
   });
   let best = { outcome: answer.outcome, pooled: 0n };
   for (const { args } of pools) {

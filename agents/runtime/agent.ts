@@ -12,6 +12,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { type Chain, createChain, verifyChain } from './chain.js';
 import { type AgentConfig, loadPrivateKey } from './config.js';
 import { ConfigError, FatalError, RetryableError, redactUrl, shortMessage } from './errors.js';
+import { createEventReader, type EventReader } from './events.js';
 import { type HttpServer, startHttpServer } from './http.js';
 import { type ChainLog, createIngestor, type Ingestor, type UndoneBlock } from './ingest.js';
 import { createLogger, type Logger } from './log.js';
@@ -115,6 +116,8 @@ export function createAgent({
   );
   if (events.length === 0) throw new FatalError(`role ${role.name}: no event of its abi is followed`);
 
+  let readEvents: EventReader | undefined;
+
   /** The context handed to the role; `log` is made on first use (most jobs never log). */
   const context = (log: Logger | (() => Logger)): RoleContext => {
     let logger_ = typeof log === 'function' ? undefined : log;
@@ -139,6 +142,7 @@ export function createAgent({
       redis: redis!,
       key,
       safeBlock: () => ingestor!.safeBlock(),
+      events: (query) => readEvents!(query),
       metrics: metrics.role,
     };
   };
@@ -228,6 +232,13 @@ export function createAgent({
     );
     redis = await connectRedis(config.redis.url, config.chain.startup_attempts, logger, signal);
     chain = createChain({ config: config.chain });
+    readEvents = createEventReader({
+      client: chain.client,
+      confirmations: config.ingest.confirmations,
+      range: config.ingest,
+      startBlocks: Object.fromEntries(Object.values(config.contracts).map((c) => [c.address, c.start_block])),
+      logger,
+    });
     await verifyChain({ chain, config, logger, signal });
     if (role.sender) {
       const account = privateKeyToAccount(privateKey ?? loadPrivateKey({ sender: config.sender, env }));

@@ -21,11 +21,20 @@ export {
   shortMessage,
 } from './errors.js';
 export {
+  type BlockRange,
+  createBlockRange,
+  createEventReader,
+  defaultRange,
+  type EventReader,
+  type EventsParameters,
+  type EventsReturnType,
+  isRangeError,
+} from './events.js';
+export {
   type ChainLog,
   type Cursor,
   createIngestor,
   type Ingestor,
-  isRangeError,
   type UndoneBlock,
 } from './ingest.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';

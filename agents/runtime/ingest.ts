@@ -11,6 +11,7 @@ import { type AbiEvent, type Address, type Hash, type Hex, numberToHex, toEventS
 import type { Chain } from './chain.js';
 import type { BaseConfig } from './config.js';
 import { FatalError, RetryableError, shortMessage } from './errors.js';
+import { createBlockRange } from './events.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { backoffMs, sleep } from './time.js';
@@ -69,21 +70,6 @@ type RawLog = {
 type RawHeader = { number: Hex; hash: Hash; parentHash: Hash };
 type Stored = { hash: Hash; logs: number[] };
 
-const rangeErrorPattern =
-  /range|too many|more than|limit exceeded|response size|too large|exceed|query timeout|-32005/i;
-
-/** Provider errors that mean "ask for fewer blocks", not "the node is down". */
-export function isRangeError(error: unknown): boolean {
-  const text = [
-    shortMessage(error),
-    (error as { details?: unknown }).details,
-    (error as { code?: unknown }).code,
-  ]
-    .filter((x) => x !== undefined)
-    .join(' ');
-  return rangeErrorPattern.test(text) && !/fetch failed|ECONNREFUSED|socket/i.test(text);
-}
-
 export function createIngestor(args: IngestorArgs): Ingestor {
   const { chain, redis, key, config, logger, metrics } = args;
   const cursorKey = `${key}:cursor`;
@@ -97,8 +83,7 @@ export function createIngestor(args: IngestorArgs): Ingestor {
   const topics = [args.events.map((event) => toEventSelector(event))];
   const history = new Map<bigint, Stored>();
   let cursor: Cursor | undefined;
-  let range = config.max_block_range;
-  let successes = 0;
+  const range = createBlockRange(config);
   let wake: (() => void) | undefined;
   /** A new head arrived while a step was running: the next wait returns at once. */
   let woken = false;
@@ -181,19 +166,18 @@ export function createIngestor(args: IngestorArgs): Ingestor {
     const safe = (await head()) - BigInt(config.confirmations);
     const from = cursor ? cursor.number + 1n : startBlock;
     if (safe < from) return false;
-    const to = from + BigInt(range) - 1n < safe ? from + BigInt(range) - 1n : safe;
+    const span = BigInt(range.size());
+    const to = from + span - 1n < safe ? from + span - 1n : safe;
     const ready = prefetched?.from === from && prefetched.to === to ? prefetched.logs : undefined;
     prefetched = undefined;
     let logs: RawLog[];
     try {
       logs = await (ready ?? getLogs(from, to));
     } catch (error) {
-      if (!isRangeError(error) || range <= config.min_block_range) throw error;
-      range = Math.max(config.min_block_range, Math.floor(range / 2));
-      successes = 0;
-      metrics.blockRange.set(range);
+      if (!range.refused(error)) throw error;
+      metrics.blockRange.set(range.size());
       logger.info(
-        { block_range: range, err_message: shortMessage(error) },
+        { block_range: range.size(), err_message: shortMessage(error) },
         'provider refused the range; shrinking',
       );
       return true;
@@ -226,9 +210,10 @@ export function createIngestor(args: IngestorArgs): Ingestor {
         tx_hash: log.transactionHash,
       });
     }
-    adapt(logs.length);
+    range.observed(logs.length);
+    metrics.blockRange.set(range.size());
     if (to < safe) {
-      const next = to + BigInt(range) < safe ? to + BigInt(range) : safe;
+      const next = to + BigInt(range.size()) < safe ? to + BigInt(range.size()) : safe;
       prefetched = { from: to + 1n, to: next, logs: getLogs(to + 1n, next) };
       prefetched.logs.catch(() => {});
     }
@@ -246,17 +231,6 @@ export function createIngestor(args: IngestorArgs): Ingestor {
       'range ingested',
     );
     return to < safe;
-  }
-
-  function adapt(count: number) {
-    if (count > config.max_logs_per_step) {
-      range = Math.max(config.min_block_range, Math.floor((range * config.max_logs_per_step) / count));
-      successes = 0;
-    } else if (++successes >= 3 && range < config.max_block_range) {
-      range = Math.min(config.max_block_range, range * 2);
-      successes = 0;
-    }
-    metrics.blockRange.set(range);
   }
 
   async function rewind() {
@@ -315,7 +289,7 @@ export function createIngestor(args: IngestorArgs): Ingestor {
     safeBlock: async () => (await head()) - BigInt(config.confirmations),
     run: async (signal) => {
       await load();
-      metrics.blockRange.set(range);
+      metrics.blockRange.set(range.size());
       const unwatch = chain.ws?.watchBlockNumber({
         emitOnBegin: false,
         onBlockNumber: () => {

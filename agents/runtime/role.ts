@@ -8,6 +8,7 @@ import type { Abi, Address, DecodeEventLogReturnType, Hash } from 'viem';
 import type { z } from 'zod';
 import type { Chain } from './chain.js';
 import type { BaseConfig } from './config.js';
+import type { EventReader } from './events.js';
 import type { Logger } from './log.js';
 import type { RoleMetrics } from './metrics.js';
 import type { Task } from './queue.js';
@@ -47,6 +48,12 @@ export type RoleContext<TConfig = unknown> = {
   key: string;
   /** Newest block at the confirmation depth: read chain state there, never at the unconfirmed head. */
   safeBlock: () => Promise<bigint>;
+  /**
+   * Past events of any contract, from the contract's `start_block` (or `fromBlock`) to the safe
+   * head, in the ingestor's adaptive ranges, checked against reorgs: the only way a role reads
+   * history (never a raw `getContractEvents` or `getLogs`).
+   */
+  events: EventReader;
   /**
    * The process's Prometheus registry (served on `/metrics`, every series labelled `role`):
    * `ctx.metrics.counter({ name, help, labelNames }).inc(...)` gets or creates a metric.

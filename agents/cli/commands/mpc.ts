@@ -35,12 +35,10 @@ async function requestOf(ctx: CliContext, id: bigint) {
   const committee = committeeOf(ctx);
   const count = await ctx.client.readContract({ ...committee, functionName: 'computationCount' });
   if (id === 0n || id > count) throw usage(`computation ${id} does not exist (${count} computations)`);
-  const [event] = await ctx.client.getContractEvents({
+  const [event] = await ctx.events({
     ...committee,
     eventName: 'ComputationRequested',
     args: { computationId: id },
-    fromBlock: 0n,
-    strict: true,
   });
   if (!event) throw new CliError(`computation ${id}: its request event was not found`);
   return event.args;

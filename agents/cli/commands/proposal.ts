@@ -105,12 +105,10 @@ async function readProposal(ctx: CliContext, id: bigint) {
 }
 
 async function createdEvent(ctx: CliContext, id: bigint) {
-  const logs = await ctx.client.getContractEvents({
+  const logs = await ctx.events({
     ...governanceOf(ctx),
     eventName: 'ProposalCreated',
     args: { proposalId: id },
-    fromBlock: 0n,
-    strict: true,
   });
   const event = logs[0];
   if (!event) throw usage(`proposal ${id} does not exist`);

@@ -218,14 +218,12 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     }
 
     // Parameters and inputs from the logs, checked against the contract's running commitment.
-    const start = BigInt(ctx.settings.contracts.mpcCommittee?.start_block ?? 0);
-    const [requested] = await ctx.chain.client.getContractEvents({
+    const [requested] = await ctx.events({
       ...read,
       eventName: 'ComputationRequested',
       args: { computationId },
-      fromBlock: start,
       toBlock: blockNumber,
-      strict: true,
+      limit: 1,
     });
     if (!requested) throw new Error(`ComputationRequested of computation ${computationId} not found`);
     let params: ComputationParams;
@@ -235,13 +233,12 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       log.error({ reason: (error as Error).message }, 'mpc computation has bad parameters');
       return;
     }
-    const logs = await ctx.chain.client.getContractEvents({
+    const logs = await ctx.events({
       ...read,
       eventName: 'InputSubmitted',
       args: { computationId },
       fromBlock: requested.blockNumber,
       toBlock: blockNumber,
-      strict: true,
     });
     logs.sort((a, b) => Number(a.args.index - b.args.index));
     let folded: Hex = zeroHash;

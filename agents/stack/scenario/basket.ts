@@ -392,10 +392,9 @@ export const basketSteps: ScenarioStep[] = [
       // 40 minutes of the hour: the price has risen past the market maker's margin.
       await ctx.travel(2_400);
       await ctx.waitFor('the auction filled', async () => (await status(ctx)) === BasketStatus.Active);
-      const [bid] = await ctx.client.getContractEvents({
+      const [bid] = await ctx.events({
         ...basket(ctx),
         eventName: 'AuctionBid',
-        fromBlock: 0n,
       });
       check('bidder', ctx.nameOf(getAddress(bid!.args.bidder!)), MAKER);
       const [after, natural, supply, srlt] = await Promise.all([
@@ -433,10 +432,9 @@ export const basketSteps: ScenarioStep[] = [
       });
       await ctx.travel(86_400 + 60);
       const minted = await ctx.waitFor('the fee accrued', async () => {
-        const logs = await ctx.client.getContractEvents({
+        const logs = await ctx.events({
           ...basket(ctx),
           eventName: 'FeeAccrued',
-          fromBlock: 0n,
         });
         const last = logs.at(-1);
         if (!last) return false;

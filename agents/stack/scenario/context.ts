@@ -14,6 +14,7 @@ import {
 } from 'viem';
 import { type LocalAccount, mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
+import { createEventReader, defaultRange, type EventReader } from '../../runtime/events.js';
 import type { Deployment } from '../deploy.js';
 import type { Progress } from '../progress.js';
 import type { Service } from '../services.js';
@@ -56,6 +57,8 @@ export type ScenarioContext = {
   redisUrl: string;
   chain: Chain;
   client: PublicClient;
+  /** Past events, paged in bounded ranges up to the head (the runtime's reader). */
+  events: EventReader;
   accounts: Record<Person, LocalAccount>;
   wallet: (who: Person) => WalletClient<Transport, Chain, Account>;
   deployment: Deployment;
@@ -92,11 +95,13 @@ export function createScenarioContext(args: {
   ]);
   const wallets = new Map<Person, WalletClient<Transport, Chain, Account>>();
   const anvil = createTestClient({ chain, transport, mode: 'anvil' });
+  const client = createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient;
   return {
     rpcUrl: args.rpcUrl,
     redisUrl: args.redisUrl,
     chain,
-    client: createPublicClient({ chain, transport, pollingInterval: 100 }) as PublicClient,
+    client,
+    events: createEventReader({ client, confirmations: 0, range: defaultRange }),
     accounts,
     wallet(who) {
       let w = wallets.get(who);

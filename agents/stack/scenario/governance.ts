@@ -149,11 +149,10 @@ function actions(ctx: ScenarioContext) {
 /** The neuron `who` staked (from `NeuronStaked`). */
 /** The id of `who`'s (first) neuron, from its NeuronStaked event. */
 export async function neuronOf(ctx: ScenarioContext, who: Person): Promise<number> {
-  const [log] = await ctx.client.getContractEvents({
+  const [log] = await ctx.events({
     ...neurons(ctx),
     eventName: 'NeuronStaked',
     args: { owner: ctx.accounts[who].address },
-    fromBlock: 0n,
   });
   if (!log?.args.neuronId) throw new Error(`${who} has no neuron`);
   return log.args.neuronId;
@@ -180,12 +179,12 @@ async function canTransferToDave(ctx: ScenarioContext): Promise<[boolean, number
 
 /** Who wrote the ballot of `neuron` on `id`: its client (`VoteCast`) or the cascade keeper (`FollowerResolved`). */
 async function provenance(ctx: ScenarioContext, id: bigint, neuron: number): Promise<string | false> {
-  const filter = { ...governance(ctx), args: { proposalId: id, neuronId: neuron }, fromBlock: 0n } as const;
-  const [voted] = await ctx.client.getContractEvents({ ...filter, eventName: 'VoteCast' });
+  const filter = { ...governance(ctx), args: { proposalId: id, neuronId: neuron } } as const;
+  const [voted] = await ctx.events({ ...filter, eventName: 'VoteCast' });
   if (voted) {
     return `${names.get(neuron)} voted ${voted.args.yes ? 'yes' : 'no'} (power ${voted.args.power}), cast by ${await senderOf(ctx, voted.transactionHash)}`;
   }
-  const [resolved] = await ctx.client.getContractEvents({ ...filter, eventName: 'FollowerResolved' });
+  const [resolved] = await ctx.events({ ...filter, eventName: 'FollowerResolved' });
   if (!resolved) return false;
   const by = unpackDecidedBy(resolved.args.decidedBy!).map((n) => names.get(n));
   return `${names.get(neuron)} voted ${resolved.args.yes ? 'yes' : 'no'} (power ${resolved.args.power}), decided by ${by.join(' and ')}, resolved by ${await senderOf(ctx, resolved.transactionHash)}`;
@@ -193,11 +192,10 @@ async function provenance(ctx: ScenarioContext, id: bigint, neuron: number): Pro
 
 /** The sender of the proposal's `eventName` log (`ProposalSettled`, `ProposalExecuted`). */
 async function sentBy(ctx: ScenarioContext, id: bigint, eventName: 'ProposalSettled' | 'ProposalExecuted') {
-  const [log] = await ctx.client.getContractEvents({
+  const [log] = await ctx.events({
     ...governance(ctx),
     eventName,
     args: { proposalId: id },
-    fromBlock: 0n,
   });
   if (!log) throw new Error(`no ${eventName} for proposal ${id}`);
   return senderOf(ctx, log.transactionHash);
@@ -271,11 +269,10 @@ export const governanceSteps: ScenarioStep[] = [
             });
             return stored.join(',') === ids.join(',');
           });
-          const [log] = await ctx.client.getContractEvents({
+          const [log] = await ctx.events({
             ...governance(ctx),
             eventName: 'FollowingSet',
             args: { neuronId: owner.neuron, topic },
-            fromBlock: 0n,
           });
           const by = await senderOf(ctx, log!.transactionHash);
           check(`sender of ${owner.name}'s setFollowing`, by, `${owner.name}'s neuron client`);

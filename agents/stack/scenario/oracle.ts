@@ -278,11 +278,10 @@ export const oracleSteps: ScenarioStep[] = [
 ];
 
 async function finalizedEvent(ctx: ScenarioContext) {
-  const [event] = await ctx.client.getContractEvents({
+  const [event] = await ctx.events({
     ...oracle(ctx),
     eventName: 'Finalized',
     args: { questionId: QUESTION_ID },
-    fromBlock: 0n,
   });
   if (!event) throw new Error('no Finalized event');
   return event.args as { burned: bigint };

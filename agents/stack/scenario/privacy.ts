@@ -158,12 +158,10 @@ async function result(ctx: ScenarioContext, ids: bigint[]): Promise<ComputationO
 }
 
 async function signersOf(ctx: ScenarioContext, id: bigint): Promise<string> {
-  const [posted] = await ctx.client.getContractEvents({
+  const [posted] = await ctx.events({
     ...committee(ctx),
     eventName: 'ResultPosted',
     args: { computationId: id },
-    fromBlock: 0n,
-    strict: true,
   });
   return posted!.args.signers.map((s) => ctx.nameOf(s)).join(', ');
 }
@@ -176,13 +174,11 @@ export const privacySteps: ScenarioStep[] = [
       'Secret ballot: Alice proposes a change that opts into a secret ballot; neuron owners vote encrypted',
     run: async (ctx) => {
       const gov = { abi: governanceAbi, address: ctx.deployment.governance! };
-      const [staked] = await ctx.client.getContractEvents({
+      const [staked] = await ctx.events({
         abi: neuronsAbi,
         address: ctx.deployment.neurons!,
         eventName: 'NeuronStaked',
         args: { owner: ctx.accounts.aliceNewWallet.address },
-        fromBlock: 0n,
-        strict: true,
       });
       if (!staked) throw new Error('aliceNewWallet has no neuron (governance layer)');
       const { rejectFee } = await ctx.client.readContract({ ...gov, functionName: 'params' });
@@ -222,12 +218,10 @@ export const privacySteps: ScenarioStep[] = [
       if (!ballot) throw new Error('no ballot requested');
       const [output] = await result(ctx, [ballot.id]);
       if (output?.kind !== ComputationKind.SecretBallot) throw new Error('not a ballot result');
-      const neurons = await ctx.client.getContractEvents({
+      const neurons = await ctx.events({
         abi: neuronsAbi,
         address: ctx.deployment.neurons!,
         eventName: 'NeuronStaked',
-        fromBlock: 0n,
-        strict: true,
       });
       // The expected totals from the plaintext choices, which only the scenario knows.
       const expected = [0n, 0n, 0n];
@@ -352,11 +346,10 @@ export const privacySteps: ScenarioStep[] = [
       });
       const bytes = await submit(ctx, computation, 'dave', [DAVE_BID]);
       await ctx.waitFor("the market maker's sealed bid", async () => {
-        const inputs = await ctx.client.getContractEvents({
+        const inputs = await ctx.events({
           ...committee(ctx),
           eventName: 'InputSubmitted',
           args: { computationId: computation.id, submitter: ctx.accounts.marketMaker.address },
-          fromBlock: 0n,
         });
         return inputs.length > 0;
       });

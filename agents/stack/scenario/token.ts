@@ -286,9 +286,8 @@ export const tokenSteps: ScenarioStep[] = [
       await ctx.mine(MONITOR_CONFIRMATIONS + 1);
       // cacheTime 0: viem caches the block number for a polling interval, and blocks were just mined.
       const head = await ctx.client.getBlockNumber({ cacheTime: 0 });
-      const logs = await ctx.client.getContractEvents({
+      const logs = await ctx.events({
         ...token(ctx),
-        fromBlock: 0n,
         toBlock: head - BigInt(MONITOR_CONFIRMATIONS),
       });
       const expected = logs.filter((l) =>
