@@ -16,15 +16,7 @@
  *   inputs, and buys the lot with `fillSealedBid` when the committee names it the winner.
  * Every task re-reads the chain before acting; reverts meaning "someone else did it" are successes.
  */
-import {
-  type Address,
-  encodeAbiParameters,
-  getAddress,
-  keccak256,
-  maxUint256,
-  parseAbiItem,
-  zeroAddress,
-} from 'viem';
+import { type Address, encodeAbiParameters, keccak256, maxUint256, parseAbiItem, zeroAddress } from 'viem';
 import { z } from 'zod';
 import {
   basketAbi,
@@ -35,7 +27,14 @@ import {
 } from '../generated/abis.js';
 import { prepareInput } from '../privacy/client.js';
 import { ComputationKind, ComputationStatus, decodeOutput, encodeParams } from '../privacy/computations.js';
-import { defineRole, FatalError, type Revert, type RevertClass, type RoleContext } from '../runtime/index.js';
+import {
+  defineRole,
+  FatalError,
+  type Revert,
+  type RevertClass,
+  type RoleContext,
+  schemas,
+} from '../runtime/index.js';
 import {
   acceptable,
   atTarget,
@@ -50,10 +49,7 @@ import {
 } from './policy.js';
 import { createReservations } from './reservations.js';
 
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'expected an address')
-  .transform((a) => getAddress(a));
+const { address } = schemas;
 const baseUnits = z
   .string()
   .regex(/^\d+$/, 'expected an amount in base units such as "1000"')
@@ -469,7 +465,9 @@ async function end(ctx: Ctx, basket: Address) {
 
 // ------------------------------------------------------------------------------------ Bids
 
-type BidTask = { basket: Address; index: number };
+const basketTask = z.strictObject({ basket: address });
+const bidTask = z.strictObject({ basket: address, index: z.number().int().min(0).max(15) });
+type BidTask = z.infer<typeof bidTask>;
 
 /**
  * An auction as the market maker sees it, its seal included (committee zero: Dutch). Only a
@@ -745,6 +743,14 @@ export const basketKeeper = defineRole({
       { basket: event.args.basket, symbol: event.args.symbol, manager: event.args.manager },
       'basket created; components must register it as a system holder',
     );
+  },
+  tasks: {
+    accrue: basketTask,
+    reconcile: basketTask,
+    start: basketTask,
+    end: basketTask,
+    bid: bidTask,
+    sealed: bidTask,
   },
   task: async (task, ctx) => {
     const { basket } = task.data as { basket: Address };

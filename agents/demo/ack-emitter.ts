@@ -7,7 +7,7 @@
 import type { Hex } from 'viem';
 import { z } from 'zod';
 import { emitterAbi } from '../generated/abis.js';
-import { defineRole, type RoleContext } from '../runtime/index.js';
+import { defineRole, type RoleContext, schemas } from '../runtime/index.js';
 
 const settings = z.strictObject({
   /** Ids read per `unacked` call in a sweep. */
@@ -45,8 +45,9 @@ export const ackEmitter = defineRole({
   handle: async (event, ctx) => {
     if (event.eventName === 'Pinged') await ack(event.args.id, ctx);
   },
+  tasks: { ack: schemas.bytes32 },
   task: async (task, ctx) => {
-    if (task.name === 'ack') await ack(task.data as Hex, ctx);
+    await ack(task.data as Hex, ctx);
   },
   sweep: async (ctx) => {
     const blockNumber = await ctx.safeBlock();

@@ -10,7 +10,7 @@
 import { type Address, encodePacked, keccak256, parseEventLogs } from 'viem';
 import { z } from 'zod';
 import { governanceAbi, neuronsAbi } from '../generated/abis.js';
-import { defineRole, RetryableError, type RoleContext } from '../runtime/index.js';
+import { defineRole, RetryableError, type RoleContext, schemas } from '../runtime/index.js';
 import { planCascade, type Topic, Vote } from './nns.js';
 import { createGovernanceStore } from './store.js';
 
@@ -226,8 +226,8 @@ export const cascadeKeeper = defineRole({
       }
     }
   },
+  tasks: { cascade: schemas.uintString },
   task: async (task, ctx) => {
-    if (task.name !== 'cascade') return;
     const proposal = BigInt(task.data as string);
     const ran = await storeOf(ctx).withProposalLock(proposal, ctx.config.lock_ms, () =>
       cascade(ctx, proposal),

@@ -10,7 +10,7 @@
 import type { Address } from 'viem';
 import { z } from 'zod';
 import { governanceAbi } from '../generated/abis.js';
-import { defineRole, type RoleContext } from '../runtime/index.js';
+import { defineRole, type RoleContext, schemas } from '../runtime/index.js';
 import { deployedAt } from './deployed.js';
 
 const settings = z.strictObject({
@@ -118,6 +118,7 @@ export const governanceKeeper = defineRole({
         return;
     }
   },
+  tasks: { settle: schemas.uintString, execute: schemas.uintString },
   task: async (task, ctx) => {
     const proposal = BigInt(task.data as string);
     if (task.name === 'settle') {

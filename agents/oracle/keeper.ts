@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { oracleAbi } from '../generated/abis.js';
-import { defineRole, RetryableError, type RoleContext } from '../runtime/index.js';
+import { defineRole, RetryableError, type RoleContext, schemas } from '../runtime/index.js';
 import {
   chainTime,
   classifyRace,
@@ -93,8 +93,9 @@ export const oracleKeeper = defineRole({
         );
     }
   },
+  tasks: { finalize: z.strictObject({ question: schemas.uintString, window_end: z.number().int().min(0) }) },
   task: async (task, ctx) => {
-    if (task.name === 'finalize') await finalize(ctx, task.data as FinalizeTask);
+    await finalize(ctx, task.data as FinalizeTask);
   },
   sweep: async (ctx) => {
     const now = await chainTime(ctx);

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { oracleAbi } from '../generated/abis.js';
-import { defineRole, RetryableError, type RoleContext } from '../runtime/index.js';
+import { defineRole, RetryableError, type RoleContext, schemas } from '../runtime/index.js';
 import { answerSettings, findEntry, type Question } from './answer.js';
 import {
   chainTime,
@@ -126,8 +126,9 @@ export const oracleReporter = defineRole({
     if (event.eventName === 'QuestionCreated') await schedule(toQuestion(event.args), ctx);
     else if (event.eventName === 'Finalized') await redeemPositions(ctx, event.args.questionId, () => true);
   },
+  tasks: { report: schemas.uintString },
   task: async (task, ctx) => {
-    if (task.name === 'report') await report(BigInt(task.data as string), ctx);
+    await report(BigInt(task.data as string), ctx);
   },
   sweep: async (ctx) => {
     const now = await chainTime(ctx);

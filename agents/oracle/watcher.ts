@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { oracleAbi } from '../generated/abis.js';
-import { defineRole, type RoleContext } from '../runtime/index.js';
+import { defineRole, type RoleContext, schemas } from '../runtime/index.js';
 import { type Answer, answerSettings, isCorrect, type Question } from './answer.js';
 import { type Budget, createBudget } from './budget.js';
 import {
@@ -201,9 +201,10 @@ export const disputeWatcher = defineRole({
         return settle(ctx, event.args.questionId, () => true);
     }
   },
+  tasks: { check: z.strictObject({ question: schemas.uintString, round: schemas.uintString }) },
   task: async (task, ctx) => {
     const { question, round } = task.data as { question: string; round: string };
-    if (task.name === 'check') await check(ctx, BigInt(question), BigInt(round));
+    await check(ctx, BigInt(question), BigInt(round));
   },
   sweep: async (ctx) => {
     const now = await chainTime(ctx);

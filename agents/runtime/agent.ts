@@ -115,6 +115,8 @@ export function createAgent({
     (item): item is AbiEvent => item.type === 'event' && (role.events?.includes(item.name) ?? true),
   );
   if (events.length === 0) throw new FatalError(`role ${role.name}: no event of its abi is followed`);
+  if (role.task && !role.tasks)
+    throw new FatalError(`role ${role.name} has a task handler but no task schemas`);
 
   let readEvents: EventReader | undefined;
 
@@ -170,14 +172,31 @@ export function createAgent({
     } as RoleEvent;
   }
 
+  /** A task job's data parsed with the role's schema for its name. */
+  function taskData(name: string, data: unknown): unknown {
+    const schema = role.tasks?.[name];
+    if (!role.task || !schema) throw new UnrecoverableError(`role ${role.name} has no task named ${name}`);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
+      throw new UnrecoverableError(`task ${name} of role ${role.name} has invalid data: ${issues}`);
+    }
+    return parsed.data;
+  }
+
   async function processJob(job: Job<JobData>) {
     const log = () => logger.child({ job_id: job.id, attempt: job.attemptsMade + 1 });
     const end = metrics.jobDuration.startTimer({ kind: job.data.kind });
     try {
       if (job.data.kind === 'event') await role.handle(decode(job.data.log, job.id!), context(log));
-      else if (role.task)
-        await role.task({ name: job.data.name, id: job.data.id, data: job.data.data }, context(log));
-      else throw new UnrecoverableError(`role ${role.name} has no task handler for ${job.data.name}`);
+      else {
+        const { name, id } = job.data;
+        await role.task!({ name, id, data: taskData(name, job.data.data) }, context(log));
+      }
+    } catch (error) {
+      // Retrying cannot help a fatal error (bad data, a missing contract): fail the job at once.
+      if (error instanceof FatalError) throw new UnrecoverableError(error.message);
+      throw error;
     } finally {
       end();
     }

@@ -8,9 +8,9 @@ import { isHex } from 'viem';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { logLevels } from './log.js';
+import { address } from './schemas.js';
 
 const int = (min = 0) => z.number().int().min(min);
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte hex address');
 
 export const contractConfigSchema = z.strictObject({
   address,

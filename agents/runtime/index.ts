@@ -62,6 +62,7 @@ export {
   type RoleTask,
   type UndoneEvent,
 } from './role.js';
+export * as schemas from './schemas.js';
 export {
   type Action,
   type ActionResult,

@@ -88,6 +88,12 @@ export type RoleDefinition<TAbi extends Abi, TSchema extends z.ZodType> = {
   /** Whether the role sends transactions (needs a key). */
   sender?: boolean;
   handle: (event: RoleEvent<TAbi>, ctx: RoleContext<z.infer<TSchema>>) => Promise<void>;
+  /**
+   * The data schema of each task name the role enqueues. A task job whose name is not listed, or
+   * whose data does not parse, fails at once (UnrecoverableError), before `task` sees it; `task`
+   * receives the parsed data. Required with `task`.
+   */
+  tasks?: Record<string, z.ZodType>;
   task?: (task: RoleTask, ctx: RoleContext<z.infer<TSchema>>) => Promise<void>;
   /** Periodic backstop (cron `sweep.cron`): re-derive pending work from chain state, enqueue tasks. */
   sweep?: (ctx: RoleContext<z.infer<TSchema>>) => Promise<void>;

@@ -40,6 +40,7 @@ import {
   loadPrivateKey,
   type Role,
   type RoleContext,
+  schemas,
   UnrecoverableError,
 } from '../../runtime/index.js';
 import { sleep } from '../../runtime/time.js';
@@ -389,8 +390,8 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
         );
       }
     },
+    tasks: { compute: schemas.uintString },
     task: async (task, ctx) => {
-      if (task.name !== 'compute') return;
       const id = BigInt(task.data as string);
       // One run per computation at a time (the nodes' attempt numbers must move together).
       if (running.has(id))
