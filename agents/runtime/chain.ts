@@ -1,8 +1,17 @@
 /**
- * viem clients over HTTP (requests, batched) and WebSocket (new heads), and the startup checks:
- * the RPC answers, reports the configured chain id, and every configured contract has code.
+ * viem clients over HTTP (requests, batched; over several providers with `chain.rpc_urls`, viem's
+ * fallback ranked by health) and WebSocket (new heads), and the startup checks: the RPC answers,
+ * every RPC URL reports the configured chain id, and every configured contract has code.
  */
-import { type Address, createPublicClient, defineChain, http, type PublicClient, webSocket } from 'viem';
+import {
+  type Address,
+  createPublicClient,
+  defineChain,
+  fallback,
+  http,
+  type PublicClient,
+  webSocket,
+} from 'viem';
 import type { BaseConfig } from './config.js';
 import { FatalError, RetryableError, redactUrl, shortMessage } from './errors.js';
 import type { Logger } from './log.js';
@@ -24,14 +33,19 @@ export function createChain({ config }: { config: BaseConfig['chain'] }): Chain 
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     rpcUrls: { default: { http: [config.rpc_url], webSocket: config.ws_url ? [config.ws_url] : [] } },
   });
-  const client = createPublicClient({
-    chain,
-    transport: http(config.rpc_url, {
-      batch: { batchSize: 1_000, wait: 0 },
-      retryCount: 0,
-      timeout: config.request_timeout_ms,
-    }),
-  });
+  const httpTransport = (url: string) =>
+    http(url, { batch: { batchSize: 1_000, wait: 0 }, retryCount: 0, timeout: config.request_timeout_ms });
+  const urls = [config.rpc_url, ...config.rpc_urls];
+  // One provider failing a request sends it to the next; the order follows each one's latency and
+  // success rate, sampled every `rank_interval_ms`.
+  const transport =
+    urls.length === 1
+      ? httpTransport(config.rpc_url)
+      : fallback(urls.map(httpTransport), {
+          retryCount: 0,
+          rank: { interval: config.rank_interval_ms, timeout: config.request_timeout_ms },
+        });
+  const client = createPublicClient({ chain, transport });
   const ws = config.ws_url
     ? createPublicClient({
         chain,
@@ -79,6 +93,26 @@ export async function verifyChain({ chain, config, logger, signal }: VerifyChain
     throw new FatalError(
       `wrong chain: rpc ${url} reports chain id ${reported}, config chain.chain_id is ${config.chain.chain_id}`,
     );
+  }
+  // A fallback provider of another chain would answer with that chain's state: refuse it. One that
+  // is down now is only a warning (the fallback skips it while it fails).
+  for (const [i, other] of config.chain.rpc_urls.entries()) {
+    const id = await createPublicClient({
+      transport: http(other, { retryCount: 0, timeout: config.chain.request_timeout_ms }),
+    })
+      .getChainId()
+      .catch((error: unknown) => {
+        logger.warn(
+          { rpc_url: redactUrl(other), err_message: shortMessage(error) },
+          'fallback rpc not reachable',
+        );
+        return undefined;
+      });
+    if (id !== undefined && id !== config.chain.chain_id) {
+      throw new FatalError(
+        `wrong chain: chain.rpc_urls[${i}] (${redactUrl(other)}) reports chain id ${id}, config chain.chain_id is ${config.chain.chain_id}`,
+      );
+    }
   }
   for (const [name, contract] of Object.entries(config.contracts)) {
     const code = await chain.client.getCode({ address: contract.address as Address });

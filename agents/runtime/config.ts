@@ -21,6 +21,8 @@ export const baseConfigSchema = z.strictObject({
   chain: z.strictObject({
     chain_id: int(1),
     rpc_url: z.url({ protocol: /^https?$/ }),
+    rpc_urls: z.array(z.url({ protocol: /^https?$/ })).default([]),
+    rank_interval_ms: int(100).default(10_000),
     ws_url: z.url({ protocol: /^wss?$/ }).optional(),
     startup_attempts: int(1).default(5),
     request_timeout_ms: int(100).default(10_000),
