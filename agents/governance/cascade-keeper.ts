@@ -10,7 +10,7 @@
 import { type Address, encodePacked, keccak256, parseEventLogs } from 'viem';
 import { z } from 'zod';
 import { governanceAbi, neuronsAbi } from '../generated/abis.js';
-import { defineRole, RetryableError, type RoleContext, schemas } from '../runtime/index.js';
+import { defineRole, type RoleContext, schemas } from '../runtime/index.js';
 import { planCascade, type Topic, Vote } from './nns.js';
 import { createGovernanceStore } from './store.js';
 
@@ -229,11 +229,12 @@ export const cascadeKeeper = defineRole({
   tasks: { cascade: schemas.uintString },
   task: async (task, ctx) => {
     const proposal = BigInt(task.data as string);
-    const ran = await storeOf(ctx).withProposalLock(proposal, ctx.config.lock_ms, () =>
-      cascade(ctx, proposal),
-    );
+    const ran = await storeOf(ctx).runCoalesced(proposal, ctx.config.lock_ms, () => cascade(ctx, proposal));
     if (!ran)
-      throw new RetryableError(`cascade of proposal ${proposal} in progress; planning again after it`);
+      ctx.logger.debug(
+        { proposal_id: proposal.toString() },
+        'cascade in progress elsewhere; it runs once more after it',
+      );
   },
   sweep: async (ctx) => {
     const bucket = Math.floor(Date.now() / 60_000);

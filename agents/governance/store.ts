@@ -5,6 +5,7 @@
  * once) and the open proposals.
  */
 import type { Redis } from 'ioredis';
+import { withLock } from '../runtime/index.js';
 import type { FollowGraph, Topic, Vote } from './nns.js';
 
 export type GovernanceStore = {
@@ -25,12 +26,12 @@ export type GovernanceStore = {
   closeProposal: (proposal: bigint) => Promise<void>;
   openProposals: () => Promise<bigint[]>;
   /**
-   * Runs `work` holding the proposal's lock (one cascade per proposal at a time); false if another
-   * holds it. The lock expires `ttlMs` after it was last renewed; it is renewed every `ttlMs / 3`
-   * while `work` runs, so `work` may take longer than `ttlMs` and a crashed holder's lock frees
-   * within `ttlMs`.
+   * Asks for `work` on the proposal (a cascade) and runs it under the proposal's lock, again for
+   * as long as new requests arrived while it ran. When another process holds the lock, the
+   * request is left for it (it runs `work` once more after its current run) and this resolves
+   * false at once: concurrent requests coalesce into one more run instead of failing.
    */
-  withProposalLock: (proposal: bigint, ttlMs: number, work: () => Promise<void>) => Promise<boolean>;
+  runCoalesced: (proposal: bigint, ttlMs: number, work: () => Promise<void>) => Promise<boolean>;
 };
 
 /** Sets a field to `ARGV[2]` unless its stored position (the text before `|`) is later than `ARGV[2]`'s. */
@@ -39,9 +40,6 @@ local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current and string.sub(current, 1, 18) > string.sub(ARGV[2], 1, 18) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
-
-const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const renewLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 /** Log position as 18 sortable digits: block (12) then log index (6). */
 const position = (block: bigint, logIndex: number) =>
@@ -99,21 +97,17 @@ export function createGovernanceStore({
       await redis.multi().srem(openKey, proposal.toString()).expire(ballotKey(proposal), 86_400).exec();
     },
     openProposals: async () => (await redis.smembers(openKey)).map(BigInt),
-    withProposalLock: async (proposal, ttlMs, work) => {
-      const key = `${base}:lock:${proposal}`;
-      const token = `${process.pid}-${Math.random()}`;
-      if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return false;
-      const renew = setInterval(
-        () => void redis.eval(renewLock, 1, key, token, ttlMs).catch(() => undefined),
-        Math.max(1, Math.floor(ttlMs / 3)),
-      );
-      try {
-        await work();
-      } finally {
-        clearInterval(renew);
-        await redis.eval(releaseLock, 1, key, token);
+    runCoalesced: async (proposal, ttlMs, work) => {
+      const requested = `${base}:requested:${proposal}`;
+      await redis.set(requested, '1');
+      for (;;) {
+        const held = await withLock(redis, `${base}:lock:${proposal}`, { ttlMs }, async () => {
+          while ((await redis.getdel(requested)) !== null) await work();
+        });
+        // The holder checks for requests after it released: ours is run by it, or by our retry here.
+        if (!held.acquired) return false;
+        if (!(await redis.exists(requested))) return true;
       }
-      return true;
     },
   };
 }

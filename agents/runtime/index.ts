@@ -37,6 +37,7 @@ export {
   type Ingestor,
   type UndoneBlock,
 } from './ingest.js';
+export { type LockOptions, type LockResult, whileLocked, withLock } from './lock.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 export {
   createMetrics,

@@ -1,7 +1,7 @@
 /**
- * The governance store's per-proposal lock on a real redis-server: held past its TTL while the
- * work runs (renewed), refused to others meanwhile, free once the work is done, and freed by
- * expiry when its holder is gone (no renewal).
+ * The governance store's coalesced cascades on a real redis-server: requests made while a
+ * cascade runs, from any number of concurrent jobs, make it run exactly once more after it (none
+ * fails or waits), and a request made after the run ended runs at once.
  */
 import { describe, expect, it } from 'vitest';
 import { createGovernanceStore } from '../../agents/governance/store.js';
@@ -9,7 +9,7 @@ import { useRedis } from '../runtime/helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('governance store lock', () => {
+describe('governance store: coalesced cascades', () => {
   const { client } = useRedis();
   const store = () =>
     createGovernanceStore({
@@ -19,24 +19,33 @@ describe('governance store lock', () => {
       role: 'cascade-keeper',
     });
 
-  it('is renewed while the work runs, so it outlives its TTL; others are refused until it ends', async () => {
-    const refusedDuring: boolean[] = [];
-    // TTL 1.5 s, work 3 s: without renewal the lock would expire halfway.
-    const ran = await store().withProposalLock(1n, 1_500, async () => {
-      for (let i = 0; i < 5; i++) {
-        await sleep(600);
-        refusedDuring.push(!(await store().withProposalLock(1n, 1_500, async () => {})));
-      }
-    });
-    expect(ran).toBe(true);
-    expect(refusedDuring).toEqual([true, true, true, true, true]);
-    expect(await store().withProposalLock(1n, 1_500, async () => {})).toBe(true);
+  it('coalesces the requests made during a run into one more run', async () => {
+    let runs = 0;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const work = async () => {
+      runs++;
+      started();
+      await sleep(300);
+    };
+    const first = store().runCoalesced(1n, 1_000, work);
+    await running;
+    const during = await Promise.all(Array.from({ length: 19 }, () => store().runCoalesced(1n, 1_000, work)));
+    expect(during.every((ran) => ran === false)).toBe(true);
+    expect(await first).toBe(true);
+    expect(runs).toBe(2);
+    expect(await store().runCoalesced(1n, 1_000, work)).toBe(true);
+    expect(runs).toBe(3);
   });
 
-  it("frees by expiry a lock whose holder stopped renewing (a crashed process's)", async () => {
-    await client().set('test:31337:cascade-keeper:0xabc:lock:2', 'crashed-holder', 'PX', 500);
-    expect(await store().withProposalLock(2n, 500, async () => {})).toBe(false);
-    await sleep(700);
-    expect(await store().withProposalLock(2n, 500, async () => {})).toBe(true);
+  it('leaves a request of a failed run for the retry', async () => {
+    await expect(
+      store().runCoalesced(2n, 1_000, async () => {
+        throw new Error('rpc down');
+      }),
+    ).rejects.toThrow(/rpc down/);
+    let runs = 0;
+    expect(await store().runCoalesced(2n, 1_000, async () => void runs++)).toBe(true);
+    expect(runs).toBe(1);
   });
 });
