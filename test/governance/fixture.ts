@@ -24,7 +24,8 @@ const params = {
   ageBonusBps: 2_500,
   maxOpenProposals: 5,
   executionDelay: DAY,
-  rejectFee: parseEther('1'),
+  // Charged against the proposer neuron's stake: small enough for the test neurons' stakes.
+  rejectFee: 1n,
   executionWindow: 7 * DAY,
 };
 

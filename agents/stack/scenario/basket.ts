@@ -214,7 +214,10 @@ export const basketSteps: ScenarioStep[] = [
       const reference = (text: string) => ({ uri: text, hash: keccak256(stringToBytes(text)) });
       const now = Number((await ctx.client.getBlock()).timestamp);
       const ids: bigint[] = [];
-      for (const symbol of ['SBND', 'SRLT'] as const) {
+      for (const [symbol, subject] of [
+        ['SBND', bond!],
+        ['SRLT', realty!],
+      ] as const) {
         await send(ctx, 'deployer', {
           ...oracle(ctx),
           functionName: 'createQuestion',
@@ -228,6 +231,7 @@ export const basketSteps: ScenarioStep[] = [
               tolerance: 2,
               endTime: now + 5,
               designatedReporter: ctx.accounts.deployer.address,
+              subject,
               text: reference(`stoa://price/${symbol}/2026-11-23`),
               source: reference(`https://nav.example/funds/${symbol}`),
               evidenceRules: reference('ipfs://stoa-demo/nav-evidence-rules.md'),
