@@ -20,7 +20,7 @@ const settings = z.strictObject({
 type Ctx = RoleContext<z.infer<typeof settings>>;
 
 /** `IGovernance.ProposalStatus`. */
-const Status = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3 } as const;
+const Status = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3, Expired: 4 } as const;
 
 const at = (seconds: bigint) => new Date(Number(seconds) * 1000);
 
@@ -60,6 +60,8 @@ async function execute(ctx: Ctx, proposal: bigint) {
     args: [proposal, created.args.actions],
     classifyRevert: (revert) => {
       if (revert.error_name === 'GovernanceTimelocked') return 'retry';
+      // Past its execution window the proposal can never run: nothing left to do.
+      if (revert.error_name === 'GovernanceExpired') return 'already_done';
       if (revert.error_name === 'GovernanceNotAdopted' && Number(revert.args?.[1]) === Status.Executed)
         return 'already_done';
       return 'fatal';
