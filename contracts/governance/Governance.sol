@@ -448,9 +448,8 @@ contract Governance is IGovernance {
 
     /// @inheritdoc IGovernance
     function setActionTopics(ActionTopic[] calldata entries) external {
-        if (msg.sender != address(executor) && (msg.sender != registrar || msg.sender == address(0))) {
-            revert GovernanceOnlyRegistrar(msg.sender);
-        }
+        // After renouncing, `registrar` is zero: never a caller.
+        if (msg.sender != address(executor) && msg.sender != registrar) revert GovernanceOnlyRegistrar(msg.sender);
         for (uint256 i; i < entries.length; ++i) {
             _setActionTopic(entries[i]);
         }
