@@ -11,11 +11,14 @@ import {OraclePriceFeed} from "../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../contracts/oracle/Reputation.sol";
 import {IOracle} from "../contracts/oracle/interfaces/IOracle.sol";
+import {IOraclePriceFeed} from "../contracts/oracle/interfaces/IOraclePriceFeed.sol";
 import {MpcCommittee} from "../contracts/privacy/MpcCommittee.sol";
 import {IdentityRegistry} from "../contracts/token/IdentityRegistry.sol";
 import {SecurityToken} from "../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../contracts/token/TokenRoles.sol";
 import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Script} from "forge-std/Script.sol";
 
 /// @notice Deploys the Stoa stack and writes the addresses to `deployments/<chainId>.json`.
@@ -34,7 +37,10 @@ import {Script} from "forge-std/Script.sol";
 /// get its roles (`OracleRoles`). Its parameters suit a demonstration: 5-minute reporting and dispute windows.
 /// Governance (`contracts/governance`) stakes the security token: NNS horizons (epoch 1 day, dissolve delay 6 months
 /// to 8 years, age up to 4 years) and bonuses, with short windows for a demonstration (voting 1 day, wait-for-quiet 12
-/// hours, timelock 1 hour, reject fee 10 base units). Its executor holds the COMPLIANCE role.
+/// hours, timelock 1 hour, execution window 7 days, reject fee 10 base units charged against the proposer neuron's
+/// stake). Its executor holds the COMPLIANCE role. Once everything is deployed, the script registers which topic each
+/// privileged (target, selector) belongs to (`_registerActionTopics`) and renounces the registrar, so that from then on
+/// only Governance-topic proposals change that registry.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
 /// them. Baskets: a factory reading NAV from the oracle's price feed, two more share tokens on the same registry and
 /// AccessManager ("Stoa Bond" SBND, "Stoa Realty" SRLT) and a demo basket of the three, managed by the governance
@@ -75,6 +81,7 @@ contract Deploy is Script {
         OracleStack memory oracle = _deployOracle(token.manager, deployer, operator);
         BasketStack memory basket = _deployBasket(token, oracle, address(governance.executor()), deployer);
         MpcCommittee committee = _deployPrivacy(token.manager, deployer);
+        _registerActionTopics(governance, token, oracle, basket);
         vm.stopBroadcast();
 
         _serializeToken(token);
@@ -119,8 +126,8 @@ contract Deploy is Script {
 
     // ------------------------------------------------------------------------------- Governance
 
-    /// @dev Governance (with its Neurons and Executor) staking `stack.token`; neurons, governance and the executor
-    /// registered as system holders of the token (stakes, reject-fee escrow, kept fees); the executor granted the
+    /// @dev Governance (with its Neurons and Executor) staking `stack.token`; neurons and the executor registered as
+    /// system holders of the token (stakes and charged fees, collected fees); the executor granted the
     /// COMPLIANCE role. The caller must hold the COMPLIANCE role and be admin of the AccessManager.
     function _deployGovernance(TokenStack memory stack) internal returns (Governance governance) {
         governance = new Governance(
@@ -129,14 +136,101 @@ contract Deploy is Script {
             INeurons.Config({epoch: 1 days, maxDelay: 8 * 365 days, maxAge: 4 * 365 days, minDelay: 180 days}),
             IGovernance.Windows({votingPeriod: 1 days, waitForQuiet: 12 hours}),
             IGovernance.Params({
-                delayBonusBps: 10_000, ageBonusBps: 2500, maxOpenProposals: 3, executionDelay: 1 hours, rejectFee: 10
+                delayBonusBps: 10_000,
+                ageBonusBps: 2500,
+                maxOpenProposals: 3,
+                executionDelay: 1 hours,
+                rejectFee: 10,
+                executionWindow: 7 days
             })
         );
         stack.token.setSystemHolder(address(governance.neurons()), true);
-        stack.token.setSystemHolder(address(governance), true);
-        // The executor receives the fees of rejected proposals.
+        // The executor receives the kept fees of rejected proposals (Neurons.collectFees).
         stack.token.setSystemHolder(address(governance.executor()), true);
         stack.manager.grantRole(TokenRoles.COMPLIANCE, address(governance.executor()), 0);
+    }
+
+    /// @dev The topic of every privileged (target, selector) of the platform, then the registrar renounces: token
+    /// agent powers and compliance setters, registry administration: TokenCompliance; share-token transfers from the
+    /// executor (kept fees): Treasury; AccessManager role and target administration: Governance; oracle parameters,
+    /// escalated questions and the price feed: Oracle; basket management and rebalancing: Basket. Governance's own
+    /// `setParams` and `setActionTopics` are registered by its constructor (Governance). Any other call is refused
+    /// by `propose` until a Governance-topic proposal registers it.
+    function _registerActionTopics(
+        Governance governance,
+        TokenStack memory token,
+        OracleStack memory oracle,
+        BasketStack memory basket
+    ) internal {
+        IGovernance.ActionTopic[] memory entries = new IGovernance.ActionTopic[](81);
+        uint256 n;
+        address[3] memory shares = [address(token.token), address(basket.bond), address(basket.realty)];
+        for (uint256 i; i < shares.length; ++i) {
+            n = _add(entries, n, shares[i], TokenRoles.agentSelectors(), IGovernance.Topic.TokenCompliance);
+            n = _add(entries, n, shares[i], TokenRoles.tokenComplianceSelectors(), IGovernance.Topic.TokenCompliance);
+            entries[n++] = IGovernance.ActionTopic(shares[i], IERC20.transfer.selector, IGovernance.Topic.Treasury);
+        }
+        n = _add(
+            entries,
+            n,
+            address(token.registry),
+            TokenRoles.registryComplianceSelectors(),
+            IGovernance.Topic.TokenCompliance
+        );
+        n = _add(entries, n, address(token.manager), _accessManagerSelectors(), IGovernance.Topic.Governance);
+        entries[n++] =
+            IGovernance.ActionTopic(address(oracle.oracle), IOracle.setParameters.selector, IGovernance.Topic.Oracle);
+        entries[n++] = IGovernance.ActionTopic(
+            address(oracle.oracle), IOracle.resolveEscalated.selector, IGovernance.Topic.Oracle
+        );
+        entries[n++] = IGovernance.ActionTopic(
+            address(oracle.feed), IOraclePriceFeed.setQuestion.selector, IGovernance.Topic.Oracle
+        );
+        n = _add(entries, n, address(basket.basket), _basketSelectors(), IGovernance.Topic.Basket);
+        assert(n == entries.length);
+        governance.setActionTopics(entries);
+        governance.renounceRegistrar();
+    }
+
+    function _add(
+        IGovernance.ActionTopic[] memory entries,
+        uint256 n,
+        address target,
+        bytes4[] memory selectors,
+        IGovernance.Topic topic
+    ) internal pure returns (uint256) {
+        for (uint256 i; i < selectors.length; ++i) {
+            entries[n++] = IGovernance.ActionTopic(target, selectors[i], topic);
+        }
+        return n;
+    }
+
+    /// @dev The AccessManager's administration: who holds which role, which role guards which function.
+    function _accessManagerSelectors() internal pure returns (bytes4[] memory selectors) {
+        selectors = new bytes4[](11);
+        selectors[0] = IAccessManager.grantRole.selector;
+        selectors[1] = IAccessManager.revokeRole.selector;
+        selectors[2] = IAccessManager.renounceRole.selector;
+        selectors[3] = IAccessManager.setRoleAdmin.selector;
+        selectors[4] = IAccessManager.setRoleGuardian.selector;
+        selectors[5] = IAccessManager.setGrantDelay.selector;
+        selectors[6] = IAccessManager.labelRole.selector;
+        selectors[7] = IAccessManager.setTargetFunctionRole.selector;
+        selectors[8] = IAccessManager.setTargetAdminDelay.selector;
+        selectors[9] = IAccessManager.setTargetClosed.selector;
+        selectors[10] = IAccessManager.updateAuthority.selector;
+    }
+
+    /// @dev The basket manager's functions (the executor is the demo basket's manager).
+    function _basketSelectors() internal pure returns (bytes4[] memory selectors) {
+        selectors = new bytes4[](7);
+        selectors[0] = IBasket.setFeeRecipient.selector;
+        selectors[1] = IBasket.setFeeRate.selector;
+        selectors[2] = IBasket.setManager.selector;
+        selectors[3] = IBasket.startRebalance.selector;
+        selectors[4] = IBasket.sealAuction.selector;
+        selectors[5] = IBasket.endRebalance.selector;
+        selectors[6] = IBasket.resumeIssuance.selector;
     }
 
     function _serializeGovernance(Governance governance) internal returns (string memory json) {

@@ -1,7 +1,7 @@
 /**
  * Governance keeper: settles proposals once decided and executes adopted ones when their
  * timelock ends. Each proposal gets a delayed `settle` task at its deadline (moved by
- * `DeadlineExtended`), and an `execute` task at `decidedAt + executionDelay` once it is settled
+ * `DeadlineExtended`), and an `execute` task at its `readyAt` (fixed at settlement) once it is settled
  * adopted. The sweep reads every unsettled or unexecuted proposal at the safe block and enqueues
  * what is due now: early decisions (yes > total/2 or no >= total/2 before the deadline) and
  * anything whose task was lost. A task that runs early (clock skew) retries with the queue's
@@ -20,7 +20,7 @@ const settings = z.strictObject({
 type Ctx = RoleContext<z.infer<typeof settings>>;
 
 /** `IGovernance.ProposalStatus`. */
-const Status = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3 } as const;
+const Status = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3, Expired: 4 } as const;
 
 const at = (seconds: bigint) => new Date(Number(seconds) * 1000);
 
@@ -59,6 +59,8 @@ async function execute(ctx: Ctx, proposal: bigint) {
     args: [proposal, created.args.actions],
     classifyRevert: (revert) => {
       if (revert.error_name === 'GovernanceTimelocked') return 'retry';
+      // Past its execution window the proposal can never run: nothing left to do.
+      if (revert.error_name === 'GovernanceExpired') return 'already_done';
       if (revert.error_name === 'GovernanceNotAdopted' && Number(revert.args?.[1]) === Status.Executed)
         return 'already_done';
       return 'fatal';
@@ -69,26 +71,18 @@ async function execute(ctx: Ctx, proposal: bigint) {
 
 async function scheduleExecution(ctx: Ctx, proposal: bigint, blockNumber?: bigint) {
   const governance = ctx.contracts.governance! as Address;
-  const [view, params] = await Promise.all([
-    ctx.chain.client.readContract({
-      address: governance,
-      abi: governanceAbi,
-      functionName: 'proposal',
-      args: [proposal],
-      blockNumber,
-    }),
-    ctx.chain.client.readContract({
-      address: governance,
-      abi: governanceAbi,
-      functionName: 'params',
-      blockNumber,
-    }),
-  ]);
+  const view = await ctx.chain.client.readContract({
+    address: governance,
+    abi: governanceAbi,
+    functionName: 'proposal',
+    args: [proposal],
+    blockNumber,
+  });
   await ctx.enqueue({
     name: 'execute',
     id: String(proposal),
     data: proposal.toString(),
-    at: at(view.decidedAt + BigInt(params.executionDelay)),
+    at: at(view.readyAt),
   });
 }
 
@@ -146,12 +140,6 @@ export const governanceKeeper = defineRole({
       }),
       ctx.chain.client.getBlock({ blockNumber }),
     ]);
-    const params = await ctx.chain.client.readContract({
-      address: governance,
-      abi: governanceAbi,
-      functionName: 'params',
-      blockNumber,
-    });
     const bucket = Math.floor(Date.now() / 60_000);
     const first = count > BigInt(ctx.config.sweep_window) ? count - BigInt(ctx.config.sweep_window) + 1n : 1n;
     for (let proposal = first; proposal <= count; proposal++) {
@@ -175,7 +163,8 @@ export const governanceKeeper = defineRole({
         await ctx.enqueue({ name: 'settle', id: `${proposal}-sweep-${bucket}`, data: proposal.toString() });
       } else if (
         view.status === Status.Adopted &&
-        view.decidedAt + BigInt(params.executionDelay) <= block.timestamp
+        view.readyAt <= block.timestamp &&
+        block.timestamp < view.expiresAt
       ) {
         await ctx.enqueue({ name: 'execute', id: `${proposal}-sweep-${bucket}`, data: proposal.toString() });
       }

@@ -19,7 +19,7 @@ export const Topic = {
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
 /** `IGovernance.ProposalStatus`. */
-export const ProposalStatus = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3 } as const;
+export const ProposalStatus = { Open: 0, Adopted: 1, Rejected: 2, Executed: 3, Expired: 4 } as const;
 
 /** `IGovernance.Vote` without `None`: a written ballot. */
 export const Vote = { Yes: 1, No: 2 } as const;

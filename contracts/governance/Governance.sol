@@ -9,7 +9,6 @@ import {IGovernance} from "./interfaces/IGovernance.sol";
 import {INeurons} from "./interfaces/INeurons.sol";
 import {VotingPower} from "./libraries/VotingPower.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -17,9 +16,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @notice Proposals, following and the on-chain verified cascade after DFINITY's NNS, over the {Neurons} module
 /// and the timelocked {Executor} that it deploys.
 /// @dev See contracts/governance/README.md. Sections: constants and immutables, storage, constructor, following,
-/// proposals and ballots, settlement and execution, parameters, views.
+/// proposals and ballots, settlement and execution, parameters and action topics, views.
 contract Governance is IGovernance {
-    using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     // ---------------------------------------------------------------- constants and immutables
@@ -32,6 +30,7 @@ contract Governance is IGovernance {
     uint256 private constant AGE_BONUS_CAP_BPS = 10_000;
     uint256 private constant VOTING_PERIOD_CAP = 30 days;
     uint256 private constant EXECUTION_DELAY_CAP = 30 days;
+    uint256 private constant EXECUTION_WINDOW_CAP = 365 days;
 
     IERC20 private immutable _token;
     /// @inheritdoc IGovernance
@@ -64,18 +63,25 @@ contract Governance is IGovernance {
         uint40 decidedAt;
     }
 
+    /// @dev `readyAt` and `expiresAt` are fixed by {settle} for an adopted proposal.
     struct Proposal {
         Tally tally;
         ProposalCore core;
         uint128 totalPower;
         uint96 rejectFee;
         address proposer;
+        uint40 readyAt;
+        uint40 expiresAt;
         bytes32 actionsHash;
     }
 
     Params private _params;
     /// @inheritdoc IGovernance
     uint256 public proposalCount;
+    /// @inheritdoc IGovernance
+    address public registrar;
+    /// @dev Action-topic registry: topic + 1, 0 when unregistered.
+    mapping(address target => mapping(bytes4 selector => uint256)) private _actionTopics;
 
     mapping(uint32 neuronId => uint256) private _openProposals;
     /// @dev Followee lists: word 0 = length (8 bits) + 7 ids (32 bits each), word 1 = 8 ids.
@@ -99,14 +105,17 @@ contract Governance is IGovernance {
                 || windows_.waitForQuiet > windows_.votingPeriod
         ) revert GovernanceInvalidWindows(windows_);
         _token = token;
-        neurons = new Neurons(token, registry, neuronConfig, address(this));
         executor = new Executor(address(this));
+        neurons = new Neurons(token, registry, neuronConfig, address(this), address(executor));
         _maxDelay = neuronConfig.maxDelay;
         _maxAge = neuronConfig.maxAge;
         _minDelay = neuronConfig.minDelay;
         _votingPeriod = windows_.votingPeriod;
         _waitForQuiet = windows_.waitForQuiet;
         _setParams(params_);
+        registrar = msg.sender;
+        _setActionTopic(ActionTopic(address(this), IGovernance.setParams.selector, Topic.Governance));
+        _setActionTopic(ActionTopic(address(this), IGovernance.setActionTopics.selector, Topic.Governance));
     }
 
     function _controlled(uint32 neuronId) private view {
@@ -155,12 +164,11 @@ contract Governance is IGovernance {
     /// @inheritdoc IGovernance
     function propose(
         uint32 neuronId,
-        Topic topic,
         IExecutor.Action[] calldata actions,
         string calldata summaryURI,
         bytes32 summaryHash
     ) external returns (uint256 proposalId) {
-        if (topic == Topic.CatchAll) revert GovernanceInvalidTopic(topic);
+        Topic topic = topicOf(actions);
         Params memory p = _params;
         uint256 power;
         uint256 total;
@@ -178,7 +186,7 @@ contract Governance is IGovernance {
             block.timestamp + _votingPeriod
         );
         emit VoteCast(proposalId, neuronId, true, power);
-        if (p.rejectFee != 0) _token.safeTransferFrom(msg.sender, address(this), p.rejectFee);
+        if (p.rejectFee != 0) neurons.chargeFee(neuronId, p.rejectFee);
     }
 
     /// @dev Checks the caller controls an eligible neuron below its open-proposal limit, takes a slot of that limit
@@ -377,9 +385,21 @@ contract Governance is IGovernance {
         p.core.decidedAt = uint40(block.timestamp);
         --_openProposals[core.neuronId];
         bool adopted = outcome == ProposalStatus.Adopted;
-        emit ProposalSettled(proposalId, adopted, p.tally.yes, p.tally.no);
-        uint256 fee = p.rejectFee;
-        if (fee != 0) _token.safeTransfer(adopted ? p.proposer : address(executor), fee);
+        uint256 readyAt;
+        uint256 expiresAt;
+        if (adopted) {
+            Params memory params_ = _params;
+            readyAt = block.timestamp + params_.executionDelay;
+            expiresAt = readyAt + params_.executionWindow;
+            // Both are now plus capped durations.
+            // forge-lint: disable-next-item(unsafe-typecast)
+            (p.readyAt, p.expiresAt) = (uint40(readyAt), uint40(expiresAt));
+        }
+        emit ProposalSettled(proposalId, adopted, p.tally.yes, p.tally.no, readyAt, expiresAt);
+        uint96 fee = p.rejectFee;
+        if (fee == 0) return;
+        if (adopted) neurons.refundFee(core.neuronId, fee);
+        else neurons.keepFee(core.neuronId, fee);
     }
 
     /// @inheritdoc IGovernance
@@ -387,8 +407,9 @@ contract Governance is IGovernance {
         Proposal storage p = _proposals[proposalId];
         ProposalCore memory core = p.core;
         if (core.status != ProposalStatus.Adopted) revert GovernanceNotAdopted(proposalId, core.status);
-        uint256 readyAt = uint256(core.decidedAt) + _params.executionDelay;
+        (uint256 readyAt, uint256 expiresAt) = (p.readyAt, p.expiresAt);
         if (block.timestamp < readyAt) revert GovernanceTimelocked(proposalId, readyAt);
+        if (block.timestamp >= expiresAt) revert GovernanceExpired(proposalId, expiresAt);
         if (keccak256(abi.encode(actions)) != p.actionsHash) revert GovernanceActionsMismatch(proposalId);
         p.core.status = ProposalStatus.Executed;
         emit ProposalExecuted(proposalId);
@@ -396,6 +417,7 @@ contract Governance is IGovernance {
     }
 
     function _decision(Proposal storage p, ProposalCore memory core) private view returns (ProposalStatus) {
+        if (core.status == ProposalStatus.Adopted && block.timestamp >= p.expiresAt) return ProposalStatus.Expired;
         if (core.status != ProposalStatus.Open) return core.status;
         Tally memory t = p.tally;
         uint256 total = p.totalPower;
@@ -406,7 +428,7 @@ contract Governance is IGovernance {
         return adopted ? ProposalStatus.Adopted : ProposalStatus.Rejected;
     }
 
-    // ---------------------------------------------------------------- parameters
+    // ---------------------------------------------------------------- parameters and action topics
 
     /// @inheritdoc IGovernance
     function setParams(Params calldata params_) external {
@@ -418,12 +440,58 @@ contract Governance is IGovernance {
         if (
             params_.delayBonusBps > DELAY_BONUS_CAP_BPS || params_.ageBonusBps > AGE_BONUS_CAP_BPS
                 || params_.maxOpenProposals == 0 || params_.executionDelay > EXECUTION_DELAY_CAP
+                || params_.executionWindow == 0 || params_.executionWindow > EXECUTION_WINDOW_CAP
         ) revert GovernanceInvalidParams(params_);
         _params = params_;
         emit ParamsSet(params_);
     }
 
+    /// @inheritdoc IGovernance
+    function setActionTopics(ActionTopic[] calldata entries) external {
+        // After renouncing, `registrar` is zero: never a caller.
+        if (msg.sender != address(executor) && msg.sender != registrar) revert GovernanceOnlyRegistrar(msg.sender);
+        for (uint256 i; i < entries.length; ++i) {
+            _setActionTopic(entries[i]);
+        }
+    }
+
+    /// @inheritdoc IGovernance
+    function renounceRegistrar() external {
+        if (msg.sender != registrar) revert GovernanceOnlyRegistrar(msg.sender);
+        registrar = address(0);
+        emit RegistrarRenounced(msg.sender);
+    }
+
+    function _setActionTopic(ActionTopic memory entry) private {
+        _actionTopics[entry.target][entry.selector] = entry.topic == Topic.CatchAll ? 0 : uint256(entry.topic) + 1;
+        emit ActionTopicSet(entry.target, entry.selector, entry.topic);
+    }
+
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IGovernance
+    function actionTopic(address target, bytes4 selector) external view returns (bool registered, Topic topic) {
+        uint256 entry = _actionTopics[target][selector];
+        // entry - 1 is a Topic (set by _setActionTopic).
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return entry == 0 ? (false, Topic.Governance) : (true, Topic(uint8(entry - 1)));
+    }
+
+    /// @inheritdoc IGovernance
+    function topicOf(IExecutor.Action[] calldata actions) public view returns (Topic topic) {
+        for (uint256 i; i < actions.length; ++i) {
+            address target = actions[i].target;
+            bytes4 selector = bytes4(actions[i].data);
+            uint256 entry = _actionTopics[target][selector];
+            if (entry == 0) revert GovernanceUnregisteredAction(i, target, selector);
+            // entry - 1 is a Topic (set by _setActionTopic).
+            // forge-lint: disable-next-line(unsafe-typecast)
+            Topic t = Topic(uint8(entry - 1));
+            if (i == 0) topic = t;
+            else if (t != topic) revert GovernanceMixedTopics(i, target, selector, t, topic);
+        }
+        // No actions (a motion): Governance, the topic the catch-all never covers (NNS motions).
+    }
 
     /// @inheritdoc IGovernance
     function stakeToken() external view returns (address) {
@@ -490,6 +558,8 @@ contract Governance is IGovernance {
             c.createdAt,
             c.deadline,
             c.decidedAt,
+            p.readyAt,
+            p.expiresAt,
             c.seq,
             p.rejectFee,
             c.neuronId,

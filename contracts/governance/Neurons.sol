@@ -12,7 +12,7 @@ import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol
 
 /// @title Neurons
 /// @notice Stake, dissolve delay and age of every neuron, the exact voting-power aggregates and the neuron history.
-/// @dev Sections: immutables, storage, constructor, neuron actions, history, aggregate, views. See README.md.
+/// @dev Sections: immutables, storage, constructor, neuron actions, reject fees, history, aggregate, views. See README.md.
 contract Neurons is INeurons {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -25,6 +25,8 @@ contract Neurons is INeurons {
 
     /// @inheritdoc INeurons
     address public immutable governance;
+    /// @inheritdoc INeurons
+    address public immutable treasury;
     IERC20 private immutable _token;
     /// @inheritdoc INeurons
     IIdentityRegistry public immutable identityRegistry;
@@ -43,14 +45,18 @@ contract Neurons is INeurons {
         uint32 neuronCount;
     }
 
-    /// @dev Slot 0: voting state (read by votes and the cascade); slot 1: owner; slot 2: hot key.
+    /// @dev Slot 0: voting state (read by votes and the cascade); slot 1: owner and the reject fees of its open
+    /// proposals (charged against the stake, which may not drop below them); slot 2: hot key.
     struct Neuron {
         NeuronState state;
         address owner;
+        uint96 pendingFees;
         address hotKey;
     }
 
     Clock private _clock;
+    /// @inheritdoc INeurons
+    uint256 public keptFees;
     mapping(uint32 neuronId => Neuron) private _neurons;
     /// @dev Past states still needed by a proposal, keyed by the sequence number that produced them.
     mapping(uint32 neuronId => Checkpoints.Trace208) private _history;
@@ -66,7 +72,13 @@ contract Neurons is INeurons {
 
     // ---------------------------------------------------------------- constructor
 
-    constructor(IERC20 token, IIdentityRegistry registry, Config memory config_, address governance_) {
+    constructor(
+        IERC20 token,
+        IIdentityRegistry registry,
+        Config memory config_,
+        address governance_,
+        address treasury_
+    ) {
         uint256 epoch = config_.epoch;
         if (
             epoch == 0 || config_.maxDelay == 0 || config_.maxAge == 0 || config_.maxDelay > HORIZON_CAP
@@ -74,6 +86,7 @@ contract Neurons is INeurons {
                 || config_.maxAge % epoch != 0 || config_.minDelay % epoch != 0
         ) revert NeuronsInvalidConfig(config_);
         governance = governance_;
+        treasury = treasury_;
         _token = token;
         identityRegistry = registry;
         _epoch = epoch;
@@ -176,6 +189,46 @@ contract Neurons is INeurons {
         emit HotKeySet(neuronId, hotKey);
     }
 
+    // ---------------------------------------------------------------- reject fees
+
+    /// @inheritdoc INeurons
+    function chargeFee(uint32 neuronId, uint96 fee) external {
+        _onlyGovernance();
+        Neuron storage n = _neurons[neuronId];
+        uint256 available = n.state.stake - n.pendingFees;
+        if (available < fee) revert NeuronsInsufficientStake(neuronId, available, fee);
+        n.pendingFees += fee;
+    }
+
+    /// @inheritdoc INeurons
+    function refundFee(uint32 neuronId, uint96 fee) external {
+        _onlyGovernance();
+        _neurons[neuronId].pendingFees -= fee;
+    }
+
+    /// @inheritdoc INeurons
+    function keepFee(uint32 neuronId, uint96 fee) external {
+        _onlyGovernance();
+        Neuron storage n = _neurons[neuronId];
+        n.pendingFees -= fee;
+        NeuronState memory next = n.state;
+        next.stake -= fee;
+        keptFees += fee;
+        _update(neuronId, n, next);
+    }
+
+    /// @inheritdoc INeurons
+    function collectFees() external returns (uint256 amount) {
+        amount = keptFees;
+        keptFees = 0;
+        emit FeesCollected(treasury, amount);
+        _token.safeTransfer(treasury, amount);
+    }
+
+    function _onlyGovernance() private view {
+        if (msg.sender != governance) revert NeuronsOnlyGovernance(msg.sender);
+    }
+
     function _owned(uint32 neuronId) private view returns (Neuron storage n) {
         n = _neurons[neuronId];
         if (n.owner != msg.sender) revert NeuronsNotOwner(neuronId, msg.sender);
@@ -195,6 +248,7 @@ contract Neurons is INeurons {
     /// `prev` in the history when a proposal created since may need it, stamps `next` with a new sequence number.
     function _update(uint32 neuronId, Neuron storage n, NeuronState memory next) private {
         NeuronState memory prev = n.state;
+        if (next.stake < prev.stake && next.stake < n.pendingFees) revert NeuronsFeesPending(neuronId, n.pendingFees);
         Clock memory clock = _clock;
         (int256[4] memory value, int256[4] memory slope,) = _sumsAt(block.timestamp);
         _contribute(prev, -1, value, slope);
@@ -231,7 +285,7 @@ contract Neurons is INeurons {
 
     /// @inheritdoc INeurons
     function snapshot() external returns (uint256 seq, uint256[4] memory sums) {
-        if (msg.sender != governance) revert NeuronsOnlyGovernance(msg.sender);
+        _onlyGovernance();
         (int256[4] memory value, int256[4] memory slope, bool replayed) = _sumsAt(block.timestamp);
         Clock memory clock = _clock;
         if (replayed) {
@@ -357,6 +411,11 @@ contract Neurons is INeurons {
     function neuron(uint32 neuronId) external view returns (address owner, address hotKey, NeuronState memory state) {
         Neuron storage n = _neurons[neuronId];
         return (n.owner, n.hotKey, n.state);
+    }
+
+    /// @inheritdoc INeurons
+    function pendingFees(uint32 neuronId) external view returns (uint256) {
+        return _neurons[neuronId].pendingFees;
     }
 
     /// @inheritdoc INeurons

@@ -82,7 +82,8 @@ contract Oracle is IOracle, AccessManaged {
             validityBond: validityBond,
             noShowBond: noShowBond,
             min: params.min,
-            tick: params.tick
+            tick: params.tick,
+            subject: params.subject
         });
         emit QuestionCreated(questionId, msg.sender, params.designatedReporter, numOutcomes, reportingEnd, params);
         REP.safeTransferFrom(msg.sender, address(this), uint256(validityBond) + noShowBond);

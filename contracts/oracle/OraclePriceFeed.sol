@@ -6,8 +6,8 @@ import {IOraclePriceFeed} from "./interfaces/IOraclePriceFeed.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 
 /// @title OraclePriceFeed
-/// @notice Final scalar oracle values per asset, for baskets. Final values never change, so the feed caches
-/// them: `price` is one storage read.
+/// @notice Final scalar oracle values per asset, for baskets, each from a question about that asset and dated by its
+/// observation (end) time. Final values never change, so the feed caches them: `price` is one storage read.
 contract OraclePriceFeed is IOraclePriceFeed, AccessManaged {
     // ---------------------------------------------------------------- immutables and storage
 
@@ -33,11 +33,14 @@ contract OraclePriceFeed is IOraclePriceFeed, AccessManaged {
 
     /// @inheritdoc IOraclePriceFeed
     function setQuestion(address asset, uint256 questionId) external restricted {
-        (int256 value, uint256 finalizedAt) = ORACLE.finalValue(questionId);
+        (int256 value,) = ORACLE.finalValue(questionId);
+        IOracle.Config memory config = ORACLE.config(questionId);
+        if (config.subject != asset) revert QuestionNotAboutAsset(asset, questionId, config.subject);
+        uint256 observedAt = config.endTime;
         Feed storage feed = _feeds[asset];
-        if (finalizedAt <= feed.updatedAt) revert StaleQuestion(asset, questionId, finalizedAt, feed.updatedAt);
-        _feeds[asset] = Feed({questionId: questionId, value: value, updatedAt: finalizedAt});
-        emit QuestionSet(asset, questionId, value, finalizedAt);
+        if (observedAt <= feed.updatedAt) revert StaleQuestion(asset, questionId, observedAt, feed.updatedAt);
+        _feeds[asset] = Feed({questionId: questionId, value: value, updatedAt: observedAt});
+        emit QuestionSet(asset, questionId, value, observedAt);
     }
 
     // ---------------------------------------------------------------- views

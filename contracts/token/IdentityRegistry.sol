@@ -32,9 +32,18 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
     mapping(uint32 id => Identity) private _identities;
     mapping(uint32 id => address[]) private _wallets;
     mapping(address wallet => uint32) private _identityOf;
-    mapping(bytes32 key => uint32) private _identityIds;
+    mapping(address provider => mapping(bytes32 key => uint32)) private _identityIds;
     mapping(uint32 id => bytes32) private _attestationInForce;
-    mapping(bytes32 digest => uint32) private _attestedIdentity;
+
+    /// @dev The identity an applied attestation went to and its signer (one slot).
+    struct Applied {
+        uint32 id;
+        address signer;
+    }
+
+    mapping(bytes32 digest => Applied) private _applied;
+    /// @dev When a wallet was last unlinked: attestations issued until then cannot link it again.
+    mapping(address wallet => uint40) private _unlinkedAt;
     mapping(bytes32 digest => bool) private _revoked;
     mapping(address account => bool) private _providers;
     address[] private _tokens;
@@ -58,15 +67,16 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
         if (!_providers[signer]) revert UnknownProvider(signer);
         if (_revoked[digest]) revert AttestationRevokedAlready(digest);
         if (attestation.expiresAt <= block.timestamp) revert AttestationExpired(digest, attestation.expiresAt);
+        if (attestation.issuedAt > block.timestamp) revert AttestationIssuedInFuture(digest, attestation.issuedAt);
         address wallet = attestation.wallet;
         if (wallet == address(0)) revert InvalidWallet(wallet);
         if (attestation.country > MAX_COUNTRY) revert InvalidCountry(attestation.country);
 
-        id = _identityIds[attestation.identity];
+        id = _identityIds[signer][attestation.identity];
         if (id == 0) {
             id = ++identityCount;
-            _identityIds[attestation.identity] = id;
-            emit IdentityRegistered(id, attestation.identity);
+            _identityIds[signer][attestation.identity] = id;
+            emit IdentityRegistered(id, signer, attestation.identity);
         } else {
             uint40 current = _identities[id].issuedAt;
             if (attestation.issuedAt <= current) revert AttestationStale(id, attestation.issuedAt, current);
@@ -74,6 +84,10 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
 
         uint32 linked = _identityOf[wallet];
         if (linked == 0) {
+            uint40 unlinkedAt = _unlinkedAt[wallet];
+            if (attestation.issuedAt <= unlinkedAt) {
+                revert AttestationBeforeUnlink(wallet, attestation.issuedAt, unlinkedAt);
+            }
             if (_wallets[id].length == MAX_WALLETS) revert TooManyWallets(id);
             _identityOf[wallet] = id;
             _wallets[id].push(wallet);
@@ -90,7 +104,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
             issuedAt: attestation.issuedAt
         });
         _attestationInForce[id] = digest;
-        _attestedIdentity[digest] = id;
+        _applied[digest] = Applied(id, signer);
         emit AttestationApplied(id, digest, signer, attestation.expiresAt);
 
         _push(id);
@@ -100,10 +114,12 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
     function revokeAttestation(bytes32 digest) external {
         if (!_providers[msg.sender]) revert NotProvider(msg.sender);
         if (_revoked[digest]) revert AttestationRevokedAlready(digest);
+        Applied memory applied = _applied[digest];
+        if (applied.id != 0 && applied.signer != msg.sender) revert NotSigner(digest, applied.signer);
         _revoked[digest] = true;
         emit AttestationRevoked(digest, msg.sender);
 
-        uint32 id = _attestedIdentity[digest];
+        uint32 id = applied.id;
         if (id != 0 && _attestationInForce[id] == digest) {
             _identities[id].kycExpiry = 0;
             _push(id);
@@ -140,7 +156,10 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
     /// @inheritdoc IIdentityRegistry
     function setAmlFlag(uint32 id, bool flagged) external restricted {
         _requireIdentity(id);
-        _identities[id].amlFlagged = flagged;
+        Identity storage data = _identities[id];
+        data.amlFlagged = flagged;
+        // Supersedes every attestation signed until now (issue times never exceed now).
+        data.issuedAt = uint40(block.timestamp);
         emit AmlFlagSet(id, flagged);
         _push(id);
     }
@@ -159,6 +178,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
         }
         wallets.pop();
         delete _identityOf[wallet];
+        // Supersedes every attestation signed until now, for the identity and for the wallet.
+        _identities[id].issuedAt = uint40(block.timestamp);
+        _unlinkedAt[wallet] = uint40(block.timestamp);
         emit WalletUnlinked(id, wallet);
 
         for (uint256 i; i < _tokens.length; ++i) {
@@ -202,8 +224,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc IIdentityRegistry
-    function identityIdOf(bytes32 key) external view returns (uint32) {
-        return _identityIds[key];
+    function identityIdOf(address provider, bytes32 key) external view returns (uint32) {
+        return _identityIds[provider][key];
     }
 
     /// @inheritdoc IIdentityRegistry

@@ -4,21 +4,25 @@ pragma solidity 0.8.30;
 import {Basket} from "../../contracts/basket/Basket.sol";
 import {BasketFactory} from "../../contracts/basket/BasketFactory.sol";
 import {BasketConfig} from "../../contracts/basket/interfaces/IBasket.sol";
+import {IOracle} from "../../contracts/oracle/interfaces/IOracle.sol";
 import {OracleFixture} from "../oracle/OracleFixture.sol";
 import {ReferenceERC20} from "../token/mocks/ReferenceERC20.sol";
 
 /// @notice NAV read end to end from the real oracle: scalar NAV questions reported, finalized and fed to the price
 /// feed that the factory hands to its baskets.
 contract BasketNavTest is OracleFixture {
-    /// @dev A scalar NAV question (0.01 ticks) finalized at `outcome`, set as `asset`'s price.
-    function _price(address asset, uint48 outcome) internal returns (uint256 finalizedAt) {
-        uint256 questionId = _create(_scalarParams(0));
+    /// @dev A scalar NAV question (0.01 ticks) about `asset` finalized at `outcome`, set as its price; returns the
+    /// observation time.
+    function _price(address asset, uint48 outcome) internal returns (uint256 observedAt) {
+        IOracle.QuestionParams memory p = _scalarParams(0);
+        p.subject = asset;
+        uint256 questionId = _create(p);
         vm.warp(block.timestamp + 1 days);
         _report(questionId, outcome);
         _finalize(questionId);
         vm.prank(feeder);
         feed.setQuestion(asset, questionId);
-        return block.timestamp;
+        return p.endTime;
     }
 
     function test_navPerToken_readsTheOraclesFinalPrices() public {

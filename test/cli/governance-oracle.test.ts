@@ -120,8 +120,6 @@ describe('stoa neuron, proposal and question', () => {
           'create',
           '--neuron',
           String(alice!.neuron),
-          '--topic',
-          'TokenCompliance',
           '--summary',
           'ipfs://stoa-test/raise-holder-limit.md',
           '--action',

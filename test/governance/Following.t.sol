@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IExecutor} from "../../contracts/governance/interfaces/IExecutor.sol";
 import {IGovernance} from "../../contracts/governance/interfaces/IGovernance.sol";
 import {GovernanceFixture} from "./GovernanceFixture.sol";
 
@@ -107,6 +108,19 @@ contract FollowingTest is GovernanceFixture {
         uint256 governance = _propose(_owner(1), 1, IGovernance.Topic.Governance);
         assertEq(gov.resolveFollowers(general, _ids(10)), 1);
         assertEq(gov.resolveFollowers(governance, _ids(10)), 0);
+    }
+
+    /// @dev Issue 15 case 1: a setParams proposal is a Governance proposal whatever the proposer would label it, so
+    /// the catch-all followers stay out, even with a General list of the proposer's.
+    function test_resolveFollowers_catchAllNeverCoversGovernanceActions() public {
+        _follow(10, IGovernance.Topic.CatchAll, _ids(1));
+        _follow(11, GENERAL, _ids(1));
+        IExecutor.Action[] memory actions = new IExecutor.Action[](1);
+        actions[0] = IExecutor.Action(address(gov), 0, abi.encodeCall(IGovernance.setParams, (_defaultParams())));
+        vm.prank(_owner(1));
+        uint256 id = gov.propose(1, actions, "", bytes32(0));
+        assertEq(uint256(gov.proposal(id).topic), uint256(IGovernance.Topic.Governance));
+        assertEq(gov.resolveFollowers(id, _ids(10, 11)), 0);
     }
 
     function test_resolveFollowers_topicListOverridesCatchAll() public {

@@ -20,8 +20,9 @@ abstract contract GovernanceFixture is Test {
     uint32 internal constant MIN_DELAY = 183 days;
     uint32 internal constant PERIOD = 4 days;
     uint32 internal constant W = 2 days;
-    uint96 internal constant FEE = 10 ether;
+    uint96 internal constant FEE = 0.1 ether;
     uint32 internal constant TIMELOCK = 1 days;
+    uint32 internal constant WINDOW = 14 days;
     uint8 internal constant MAX_OPEN = 3;
 
     TestToken internal token;
@@ -50,7 +51,7 @@ abstract contract GovernanceFixture is Test {
     }
 
     function _defaultParams() internal pure returns (IGovernance.Params memory) {
-        return IGovernance.Params(10_000, 2500, MAX_OPEN, TIMELOCK, FEE);
+        return IGovernance.Params(10_000, 2500, MAX_OPEN, TIMELOCK, FEE, WINDOW);
     }
 
     /// @dev Verifies `owner`, mints and approves, and stakes a neuron.
@@ -63,11 +64,11 @@ abstract contract GovernanceFixture is Test {
         vm.stopPrank();
     }
 
-    /// @dev Funds and approves `who` for one reject fee.
-    function _fund(address who) internal {
-        token.mint(who, FEE);
-        vm.prank(who);
-        token.approve(address(gov), FEE);
+    /// @dev Registers calls of `selector` on `target_` under `topic` (the fixture is the registrar).
+    function _register(address target_, bytes4 selector, IGovernance.Topic topic) internal {
+        IGovernance.ActionTopic[] memory entries = new IGovernance.ActionTopic[](1);
+        entries[0] = IGovernance.ActionTopic(target_, selector, topic);
+        gov.setActionTopics(entries);
     }
 
     function _actions(uint256 value) internal view returns (IExecutor.Action[] memory actions) {
@@ -75,10 +76,11 @@ abstract contract GovernanceFixture is Test {
         actions[0] = IExecutor.Action(address(target), 0, abi.encodeCall(Target.set, (value)));
     }
 
+    /// @dev Proposes `_actions(42)` with `Target.set` registered under `topic`.
     function _propose(address who, uint32 neuronId, IGovernance.Topic topic) internal returns (uint256) {
-        _fund(who);
+        _register(address(target), Target.set.selector, topic);
         vm.prank(who);
-        return gov.propose(neuronId, topic, _actions(42), "ipfs://summary", keccak256("summary"));
+        return gov.propose(neuronId, _actions(42), "ipfs://summary", keccak256("summary"));
     }
 
     function _ids(uint32 a) internal pure returns (uint32[] memory ids) {

@@ -32,7 +32,7 @@ contract GovernanceFuzzTest is GovernanceFixture {
         delayBonus = uint16(bound(delayBonus, 0, 20_000));
         ageBonus = uint16(bound(ageBonus, 0, 10_000));
         vm.prank(executor);
-        gov.setParams(IGovernance.Params(delayBonus, ageBonus, MAX_OPEN, TIMELOCK, FEE));
+        gov.setParams(IGovernance.Params(delayBonus, ageBonus, MAX_OPEN, TIMELOCK, FEE, WINDOW));
         uint32 id = _stake(_owner(1), amount, delay);
         (,, INeurons.NeuronState memory state) = neurons.neuron(id);
         vm.warp(block.timestamp + bound(elapsed, 0, 2 * MAX_AGE));

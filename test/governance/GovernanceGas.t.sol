@@ -55,10 +55,9 @@ contract GovernanceGasTest is GovernanceFixture {
         vm.warp(block.timestamp + 30 days);
         // Steady state: not the first proposal ever, no epoch boundary to replay since the last one.
         _propose(_owner(other), other, IGovernance.Topic.General);
-        _fund(_owner(proposer));
 
         vm.prank(_owner(proposer));
-        gov.propose(proposer, IGovernance.Topic.General, _actions(42), "ipfs://summary", keccak256("summary"));
+        gov.propose(proposer, _actions(42), "ipfs://summary", keccak256("summary"));
         vm.snapshotGasLastCall("governance", "propose");
     }
 
@@ -68,6 +67,15 @@ contract GovernanceGasTest is GovernanceFixture {
 
     function test_gas_resolveFollower15Followees() public {
         _measureResolve(15, 8, "resolve follower 15 followees");
+    }
+
+    /// @dev An adopted proposal: the fee goes back into the proposer neuron's stake.
+    function test_gas_settle() public {
+        uint32 proposer = _stake(_owner(1), 100 ether, MAX_DELAY);
+        vm.warp(block.timestamp + 30 days);
+        uint256 proposalId = _propose(_owner(proposer), proposer, IGovernance.Topic.General);
+        gov.settle(proposalId);
+        vm.snapshotGasLastCall("governance", "settle");
     }
 
     function test_gas_execute() public {

@@ -82,9 +82,9 @@ contract GovernanceViewsTest is GovernanceFixture {
         vm.deal(executor, 1 ether);
         IExecutor.Action[] memory actions = new IExecutor.Action[](1);
         actions[0] = IExecutor.Action(address(target), 0.4 ether, abi.encodeCall(Target.set, (1)));
-        _fund(_owner(p));
+        _register(address(target), Target.set.selector, IGovernance.Topic.Treasury);
         vm.prank(_owner(p));
-        uint256 id = gov.propose(p, IGovernance.Topic.Treasury, actions, "", bytes32(0));
+        uint256 id = gov.propose(p, actions, "", bytes32(0));
         gov.settle(id);
         vm.warp(block.timestamp + TIMELOCK);
         gov.execute(id, actions);

@@ -30,7 +30,7 @@ contract NeuronsTest is GovernanceFixture {
         ];
         for (uint256 i; i < bad.length; ++i) {
             vm.expectRevert(abi.encodeWithSelector(INeurons.NeuronsInvalidConfig.selector, bad[i]));
-            new Neurons(token, IIdentityRegistry(address(registry)), bad[i], address(this));
+            new Neurons(token, IIdentityRegistry(address(registry)), bad[i], address(this), address(this));
         }
     }
 

@@ -24,7 +24,9 @@ const params = {
   ageBonusBps: 2_500,
   maxOpenProposals: 5,
   executionDelay: DAY,
-  rejectFee: parseEther('1'),
+  // Charged against the proposer neuron's stake: small enough for the test neurons' stakes.
+  rejectFee: 1n,
+  executionWindow: 7 * DAY,
 };
 
 export type Deployed = { governance: Address; neurons: Address; token: Address; tokenAbi: Abi };
@@ -152,7 +154,10 @@ export async function stakeAndFollow(
 
 export type ProposalAction = { target: Address; value: bigint; data: Hex };
 
-/** Creates a `topic` proposal by neuron `proposer` (its yes ballot is cast); returns its id. */
+/**
+ * Creates a `topic` proposal by neuron `proposer` (its yes ballot is cast); returns its id. The topic follows from
+ * the actions: the deployer (Governance's registrar) first registers each action's (target, selector) under `topic`.
+ */
 export async function propose(
   clients: Clients,
   governance: Address,
@@ -160,11 +165,26 @@ export async function propose(
   topic: Topic,
   actions: readonly ProposalAction[] = [{ target: governance, value: 0n, data: '0x' }],
 ): Promise<bigint> {
+  const entries = actions.map(({ target, data }) => ({
+    target,
+    // The first four bytes of the call data, zero-padded (as the contract reads it).
+    selector: `${data.slice(0, 10)}${'0'.repeat(10 - Math.min(10, data.length))}` as Hex,
+    topic,
+  }));
+  await clients.public.waitForTransactionReceipt({
+    hash: await clients.wallet.writeContract({
+      address: governance,
+      abi: governanceAbi,
+      functionName: 'setActionTopics',
+      args: [entries],
+    }),
+    pollingInterval: 20,
+  });
   const hash = await clients.wallet.writeContract({
     address: governance,
     abi: governanceAbi,
     functionName: 'propose',
-    args: [proposer, topic, actions, 'ipfs://stoa-test', zeroHash],
+    args: [proposer, actions, 'ipfs://stoa-test', zeroHash],
   });
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   const [created] = parseEventLogs({ abi: governanceAbi, eventName: 'ProposalCreated', logs: receipt.logs });

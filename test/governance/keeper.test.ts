@@ -3,11 +3,11 @@
  * proposer holds most of the power) is settled by the keeper, and executed by it once the chain
  * passes the timelock (the sweep finds it due); a proposal adopted through following (the
  * cascade keeper derives the follower's ballot) is settled and executed by the keeper; a proposal
- * rejected at its deadline is settled and keeps its fee in the executor.
+ * rejected at its deadline is settled and its fee is kept (in Neurons, for the executor).
  */
-import { encodeFunctionData, parseEther } from 'viem';
+import { encodeFunctionData } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { governanceAbi } from '../../agents/generated/abis.js';
+import { governanceAbi, neuronsAbi } from '../../agents/generated/abis.js';
 import { cascadeKeeper } from '../../agents/governance/cascade-keeper.js';
 import { governanceKeeper } from '../../agents/governance/governance-keeper.js';
 import { Topic, Vote } from '../../agents/governance/nns.js';
@@ -109,24 +109,19 @@ describe('governance keeper on anvil', () => {
   });
 
   it('settles a proposal rejected at its deadline and keeps its fee', async () => {
-    const executor = await clients.public.readContract({
+    const { rejectFee } = await clients.public.readContract({
       address: deployed.governance,
       abi: governanceAbi,
-      functionName: 'executor',
+      functionName: 'params',
     });
-    const balance = () =>
-      clients.public.readContract({
-        address: deployed.token,
-        abi: deployed.tokenAbi,
-        functionName: 'balanceOf',
-        args: [executor],
-      }) as Promise<bigint>;
-    const before = await balance();
+    const kept = () =>
+      clients.public.readContract({ address: deployed.neurons, abi: neuronsAbi, functionName: 'keptFees' });
+    const before = await kept();
     const proposal = await propose(clients, deployed.governance, 1, Topic.General);
     await castVotes(clients, deployed.governance, proposal, new Map([[2, Vote.No]]));
     await clients.test.increaseTime({ seconds: 10 * DAY });
     await clients.test.mine({ blocks: 1 });
     await waitFor(async () => (await view(proposal)).status === 2, { what: 'rejection', timeoutMs: 30_000 });
-    expect(await balance()).toBe(before + parseEther('1'));
+    expect(await kept()).toBe(before + rejectFee);
   });
 });

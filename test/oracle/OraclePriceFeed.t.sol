@@ -9,12 +9,18 @@ import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessMana
 contract OraclePriceFeedTest is OracleFixture {
     address internal asset = makeAddr("asset");
 
-    /// @dev A scalar NAV question finalized at `outcome`.
-    function _finalNav(uint48 outcome) internal returns (uint256 q) {
-        q = _create(_scalarParams(0));
+    /// @dev A scalar NAV question about `subject` finalized at `outcome`.
+    function _finalNav(uint48 outcome, address subject) internal returns (uint256 q) {
+        IOracle.QuestionParams memory p = _scalarParams(0);
+        p.subject = subject;
+        q = _create(p);
         vm.warp(block.timestamp + 1 days);
         _report(q, outcome);
         _finalize(q);
+    }
+
+    function _finalNav(uint48 outcome) internal returns (uint256) {
+        return _finalNav(outcome, asset);
     }
 
     function _set(uint256 q) internal {
@@ -22,14 +28,17 @@ contract OraclePriceFeedTest is OracleFixture {
         feed.setQuestion(asset, q);
     }
 
-    function test_setQuestion_cachesFinalValue() public {
+    /// @dev Issue 15 case 6: the price is dated by the observation (the question's end time), not finalization.
+    function test_setQuestion_cachesFinalValueAtObservationTime() public {
         uint256 q = _finalNav(10_251);
+        uint256 observedAt = oracle.config(q).endTime;
+        assertLt(observedAt, block.timestamp);
         vm.expectEmit(address(feed));
-        emit IOraclePriceFeed.QuestionSet(asset, q, 102.5e18, block.timestamp);
+        emit IOraclePriceFeed.QuestionSet(asset, q, 102.5e18, observedAt);
         _set(q);
         (int256 value, uint256 updatedAt) = feed.price(asset);
         assertEq(value, 102.5e18);
-        assertEq(updatedAt, block.timestamp);
+        assertEq(updatedAt, observedAt);
         assertEq(feed.questionOf(asset), q);
         assertEq(feed.oracle(), address(oracle));
     }
@@ -45,13 +54,26 @@ contract OraclePriceFeedTest is OracleFixture {
     function test_setQuestion_revertsWhenStale() public {
         uint256 q1 = _finalNav(10_001);
         uint256 q2 = _finalNav(10_101);
-        uint256 finalizedAt1 = oracle.state(q1).windowEnd;
+        (uint256 observedAt1, uint256 observedAt2) = (oracle.config(q1).endTime, oracle.config(q2).endTime);
         _set(q2);
         vm.prank(feeder);
         vm.expectRevert(
-            abi.encodeWithSelector(IOraclePriceFeed.StaleQuestion.selector, asset, q1, finalizedAt1, block.timestamp)
+            abi.encodeWithSelector(IOraclePriceFeed.StaleQuestion.selector, asset, q1, observedAt1, observedAt2)
         );
         feed.setQuestion(asset, q1);
+    }
+
+    /// @dev Issue 15 case 6: a question about asset B cannot price asset A.
+    function test_setQuestion_revertsForQuestionAboutAnotherAsset() public {
+        address other = makeAddr("other asset");
+        uint256 q = _finalNav(10_001, other);
+        vm.prank(feeder);
+        vm.expectRevert(abi.encodeWithSelector(IOraclePriceFeed.QuestionNotAboutAsset.selector, asset, q, other));
+        feed.setQuestion(asset, q);
+        q = _finalNav(10_001, address(0));
+        vm.prank(feeder);
+        vm.expectRevert(abi.encodeWithSelector(IOraclePriceFeed.QuestionNotAboutAsset.selector, asset, q, address(0)));
+        feed.setQuestion(asset, q);
     }
 
     function test_setQuestion_revertsUnlessFinal() public {

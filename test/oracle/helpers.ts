@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { type Abi, type Address, type Hex, keccak256, parseUnits, stringToBytes } from 'viem';
+import { type Abi, type Address, type Hex, keccak256, parseUnits, stringToBytes, zeroAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { accessManagerAbi, oracleAbi, reputationAbi } from '../../agents/generated/abis.js';
 import { type Agent, createAgent, parseConfig, type Role } from '../../agents/runtime/index.js';
@@ -127,6 +127,7 @@ export async function createNavQuestion(
         tolerance,
         endTime: Number(now) + endsIn,
         designatedReporter: reporter,
+        subject: zeroAddress,
         text: reference(uri),
         source: reference('https://example.test/nav'),
         evidenceRules: reference('ipfs://rules'),

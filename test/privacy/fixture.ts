@@ -87,7 +87,14 @@ export async function setupPrivacyChain(url: string, voterCount = 3): Promise<Pr
     registry.address,
     neuronConfig,
     { votingPeriod: 4 * DAY, waitForQuiet: 2 * DAY },
-    { delayBonusBps: 10_000, ageBonusBps: 2_500, maxOpenProposals: 5, executionDelay: DAY, rejectFee: 1n },
+    {
+      delayBonusBps: 10_000,
+      ageBonusBps: 2_500,
+      maxOpenProposals: 5,
+      executionDelay: DAY,
+      rejectFee: 1n,
+      executionWindow: 7 * DAY,
+    },
   ]);
   const neurons = await c.readContract({ address: gov.address, abi: governanceAbi, functionName: 'neurons' });
   const voters = Array.from({ length: voterCount }, (_, i) =>
@@ -111,13 +118,7 @@ export async function setupPrivacyChain(url: string, voterCount = 3): Promise<Pr
   }
   const receipt = await send(
     gov.address,
-    call(governanceAbi, 'propose', [
-      1,
-      0,
-      [{ target: gov.address, value: 0n, data: '0x' }],
-      'ipfs://secret-ballot',
-      zeroHash,
-    ]),
+    call(governanceAbi, 'propose', [1, [], 'ipfs://secret-ballot', zeroHash]),
   );
   const [created] = parseEventLogs({ abi: governanceAbi, eventName: 'ProposalCreated', logs: receipt.logs });
   const proposalId = created!.args.proposalId;

@@ -4,14 +4,22 @@ pragma solidity 0.8.30;
 import {BasketFactory} from "../../contracts/basket/BasketFactory.sol";
 import {Component, IBasket} from "../../contracts/basket/interfaces/IBasket.sol";
 import {Governance} from "../../contracts/governance/Governance.sol";
+import {IGovernance} from "../../contracts/governance/interfaces/IGovernance.sol";
 import {Oracle} from "../../contracts/oracle/Oracle.sol";
 import {OraclePriceFeed} from "../../contracts/oracle/OraclePriceFeed.sol";
 import {OracleRoles} from "../../contracts/oracle/OracleRoles.sol";
 import {Reputation} from "../../contracts/oracle/Reputation.sol";
+import {IOracle} from "../../contracts/oracle/interfaces/IOracle.sol";
+import {IOraclePriceFeed} from "../../contracts/oracle/interfaces/IOraclePriceFeed.sol";
 import {MpcCommittee} from "../../contracts/privacy/MpcCommittee.sol";
 import {SecurityToken} from "../../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
+import {ICompliance} from "../../contracts/token/interfaces/ICompliance.sol";
+import {IIdentityRegistry} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
+import {ISecurityToken} from "../../contracts/token/interfaces/ISecurityToken.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Test} from "forge-std/Test.sol";
 
 contract DeployTest is Test {
@@ -53,7 +61,8 @@ contract DeployTest is Test {
         assertEq(governance.stakeToken(), address(stack.token));
         assertEq(address(governance.neurons().identityRegistry()), address(stack.registry));
         assertTrue(stack.token.isSystemHolder(address(governance.neurons())));
-        assertTrue(stack.token.isSystemHolder(address(governance)));
+        // Governance holds no token: reject fees are charged against neuron stakes.
+        assertFalse(stack.token.isSystemHolder(address(governance)));
         assertTrue(stack.token.isSystemHolder(address(governance.executor())));
         (bool isCompliance,) = stack.manager.hasRole(TokenRoles.COMPLIANCE, address(governance.executor()));
         assertTrue(isCompliance);
@@ -98,10 +107,60 @@ contract DeployTest is Test {
         }
     }
 
+    /// @dev Issue 15 case 1: the platform's privileged calls are registered by topic and the registrar renounced
+    /// (checked within a test that reads the deployment file: the tests share that file).
+    function _assertActionTopics(Deploy.TokenStack memory stack, Governance governance, string memory json)
+        internal
+        view
+    {
+        assertEq(governance.registrar(), address(0));
+        _assertTopic(
+            governance, address(stack.token), ISecurityToken.unpause.selector, IGovernance.Topic.TokenCompliance
+        );
+        _assertTopic(
+            governance, address(stack.token), ICompliance.setLimits.selector, IGovernance.Topic.TokenCompliance
+        );
+        _assertTopic(
+            governance,
+            address(stack.registry),
+            IIdentityRegistry.setAmlFlag.selector,
+            IGovernance.Topic.TokenCompliance
+        );
+        _assertTopic(governance, address(stack.token), IERC20.transfer.selector, IGovernance.Topic.Treasury);
+        _assertTopic(
+            governance, address(stack.manager), IAccessManager.grantRole.selector, IGovernance.Topic.Governance
+        );
+        _assertTopic(governance, address(governance), IGovernance.setParams.selector, IGovernance.Topic.Governance);
+        _assertTopic(
+            governance, vm.parseJsonAddress(json, ".oracle"), IOracle.setParameters.selector, IGovernance.Topic.Oracle
+        );
+        _assertTopic(
+            governance,
+            vm.parseJsonAddress(json, ".oraclePriceFeed"),
+            IOraclePriceFeed.setQuestion.selector,
+            IGovernance.Topic.Oracle
+        );
+        _assertTopic(
+            governance, vm.parseJsonAddress(json, ".basket"), IBasket.startRebalance.selector, IGovernance.Topic.Basket
+        );
+        (bool registered,) = governance.actionTopic(address(stack.token), ISecurityToken.mint.selector);
+        assertFalse(registered);
+    }
+
+    function _assertTopic(Governance governance, address target, bytes4 selector, IGovernance.Topic topic)
+        internal
+        view
+    {
+        (bool registered, IGovernance.Topic actual) = governance.actionTopic(target, selector);
+        assertTrue(registered);
+        assertEq(uint256(actual), uint256(topic));
+    }
+
     function test_run_deploysTheFactoryAndADemoBasketOfShareTokens() public {
         (Deploy.TokenStack memory stack, Governance governance) = new Deploy().run();
 
         string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        _assertActionTopics(stack, governance, json);
         BasketFactory factory = BasketFactory(vm.parseJsonAddress(json, ".basketFactory"));
         IBasket basket = IBasket(vm.parseJsonAddress(json, ".basket"));
         assertEq(address(factory.priceFeed()), vm.parseJsonAddress(json, ".oraclePriceFeed"));

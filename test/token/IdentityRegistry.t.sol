@@ -50,7 +50,7 @@ contract IdentityRegistryTest is TokenFixture {
         bytes32 digest = registry.attestationDigest(attestation);
         bytes memory signature = _sign(providerKey, attestation);
         vm.expectEmit(address(registry));
-        emit IIdentityRegistry.IdentityRegistered(1, _key(alice));
+        emit IIdentityRegistry.IdentityRegistered(1, provider, _key(alice));
         vm.expectEmit(address(registry));
         emit IIdentityRegistry.WalletLinked(1, alice);
         vm.expectEmit(address(registry));
@@ -61,7 +61,7 @@ contract IdentityRegistryTest is TokenFixture {
         assertEq(id, 1);
         assertEq(registry.identityCount(), 1);
         assertEq(registry.identityOf(alice), 1);
-        assertEq(registry.identityIdOf(_key(alice)), 1);
+        assertEq(registry.identityIdOf(provider, _key(alice)), 1);
         assertTrue(registry.isVerified(alice));
         Identity memory data = registry.identity(1);
         assertEq(data.country, GERMANY);
@@ -208,6 +208,46 @@ contract IdentityRegistryTest is TokenFixture {
         registry.revokeAttestation(bytes32(uint256(1)));
     }
 
+    /// @dev Issue 15 case 5: only the signer revokes an applied attestation.
+    function test_revokeAttestation_revertsWhenNotSigner() public {
+        Attestation memory attestation = _attestation(_key(alice), alice, FRANCE, RETAIL);
+        _submit(attestation);
+        bytes32 digest = registry.attestationDigest(attestation);
+        address other = makeAddr("other provider");
+        vm.prank(officer);
+        registry.addProvider(other);
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotSigner.selector, digest, provider));
+        vm.prank(other);
+        registry.revokeAttestation(digest);
+        assertTrue(registry.isVerified(alice));
+    }
+
+    /// @dev Issue 15 case 5: an issue time in the future would freeze the identity; it is refused.
+    function test_attest_revertsWhenIssuedInFuture() public {
+        Attestation memory attestation = _attestation(_key(alice), alice, FRANCE, RETAIL);
+        attestation.issuedAt = uint40(block.timestamp + 1);
+        bytes32 digest = registry.attestationDigest(attestation);
+        bytes memory signature = _sign(providerKey, attestation);
+        vm.expectRevert(
+            abi.encodeWithSelector(IIdentityRegistry.AttestationIssuedInFuture.selector, digest, attestation.issuedAt)
+        );
+        registry.attest(attestation, signature);
+    }
+
+    /// @dev Issue 15 case 5: keys are per provider: another provider's identical key names another identity, so it
+    /// cannot overwrite this one.
+    function test_attest_keysArePerProvider() public {
+        uint32 id = _verify(alice);
+        uint256 otherKey = 0xB0B;
+        vm.prank(officer);
+        registry.addProvider(vm.addr(otherKey));
+        Attestation memory collision = _attestation(_key(alice), bob, USA, INSTITUTIONAL);
+        uint32 other = registry.attest(collision, _sign(otherKey, collision));
+        assertEq(other, id + 1);
+        assertEq(registry.identityIdOf(vm.addr(otherKey), _key(alice)), other);
+        assertEq(registry.identity(id).country, FRANCE);
+    }
+
     function test_revokeAttestation_revertsWhenRevoked() public {
         vm.startPrank(provider);
         registry.revokeAttestation(bytes32(uint256(1)));
@@ -288,6 +328,24 @@ contract IdentityRegistryTest is TokenFixture {
         assertTrue(token.walletRecord(alice).amlFlagged);
     }
 
+    /// @dev Issue 15 case 4: an attestation signed before the AML flag (AML clear) and submitted after it is stale.
+    function test_setAmlFlag_supersedesEarlierAttestation() public {
+        uint32 id = _verify(alice);
+        Attestation memory signedBefore = _attestation(_key(alice), alice, FRANCE, RETAIL);
+        bytes memory signature = _sign(providerKey, signedBefore);
+        vm.warp(block.timestamp + 1 days);
+        vm.prank(officer);
+        registry.setAmlFlag(id, true);
+        assertEq(registry.identity(id).issuedAt, block.timestamp);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIdentityRegistry.AttestationStale.selector, id, signedBefore.issuedAt, uint40(block.timestamp)
+            )
+        );
+        registry.attest(signedBefore, signature);
+        assertTrue(registry.identity(id).amlFlagged);
+    }
+
     function test_setAmlFlag_revertsWhenIdentityUnknown() public {
         vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.UnknownIdentity.selector, 0));
         vm.prank(officer);
@@ -308,6 +366,33 @@ contract IdentityRegistryTest is TokenFixture {
         assertEq(registry.identityOf(alice), 0);
         assertFalse(registry.isVerified(alice));
         assertFalse(token.walletRecord(second).sharedIdentity);
+    }
+
+    /// @dev Issue 15 case 4: an attestation signed before the unlink cannot link the wallet again, to its identity
+    /// or to another one.
+    function test_unlinkWallet_supersedesEarlierAttestations() public {
+        uint32 id = _verify(alice);
+        _link(makeAddr("second"), alice);
+        Attestation memory relink = _attestation(_key(alice), alice, FRANCE, RETAIL);
+        bytes memory relinkSignature = _sign(providerKey, relink);
+        Attestation memory elsewhere = _attestation(_key(bob), alice, FRANCE, RETAIL);
+        bytes memory elsewhereSignature = _sign(providerKey, elsewhere);
+        vm.warp(block.timestamp + 1 days);
+        vm.prank(officer);
+        registry.unlinkWallet(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIdentityRegistry.AttestationStale.selector, id, relink.issuedAt, uint40(block.timestamp)
+            )
+        );
+        registry.attest(relink, relinkSignature);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIdentityRegistry.AttestationBeforeUnlink.selector, alice, elsewhere.issuedAt, uint40(block.timestamp)
+            )
+        );
+        registry.attest(elsewhere, elsewhereSignature);
+        assertEq(registry.identityOf(alice), 0);
     }
 
     function test_unlinkWallet_revertsWhenNotLinked() public {

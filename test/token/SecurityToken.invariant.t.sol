@@ -146,6 +146,7 @@ contract SecurityTokenInvariantTest is TokenFixture {
     function setAml(uint256 identitySeed, bool flagged) external {
         vm.prank(officer);
         registry.setAmlFlag(ids[identitySeed % IDENTITIES], flagged);
+        _afterComplianceAction();
     }
 
     function setLockup(uint256 identitySeed, uint256 duration) external {

@@ -990,6 +990,7 @@ contract SecurityTokenTest is TokenFixture {
         registry.unbindToken(address(token));
         registry.unlinkWallet(alice);
         vm.stopPrank();
+        _afterComplianceAction();
         _link(alice, bob);
         vm.prank(officer);
         registry.bindToken(address(token));

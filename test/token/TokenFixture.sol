@@ -81,6 +81,13 @@ abstract contract TokenFixture is Test {
         });
     }
 
+    /// @dev A compliance action (AML flag, unlink) supersedes every attestation issued until now: attestations signed
+    /// from here on are issued after it, and the clock moves an hour on so that they are not in the future.
+    function _afterComplianceAction() internal {
+        if (_issuedAt < block.timestamp) _issuedAt = uint40(block.timestamp);
+        vm.warp(block.timestamp + 1 hours);
+    }
+
     function _sign(uint256 key, Attestation memory attestation) internal view returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, registry.attestationDigest(attestation));
         return abi.encodePacked(r, s, v);

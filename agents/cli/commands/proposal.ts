@@ -1,5 +1,6 @@
 /**
- * `stoa proposal create|show|execute`: governance proposals. `create` approves the reject fee; the
+ * `stoa proposal create|show|execute`: governance proposals. `create` sends the actions; the
+ * contract takes the topic from the actions and charges the reject fee against the neuron; the
  * actions are read back from the `ProposalCreated` event by `show` and `execute` (which settles a
  * decided proposal first).
  */
@@ -18,7 +19,7 @@ import {
 import { governanceAbi } from '../../generated/abis.js';
 import { ProposalStatus } from '../../governance/nns.js';
 import { enumNames } from '../../runtime/enums.js';
-import { type CliContext, createCliContext, parseAddress, parseEnum, parseInteger } from '../context.js';
+import { type CliContext, createCliContext, parseAddress, parseInteger } from '../context.js';
 import { action, chainOptions, examples, usage } from '../options.js';
 import { parseNeuronId, TOPICS } from './neuron.js';
 
@@ -122,11 +123,10 @@ export function register(program: Command): void {
     proposal
       .command('create')
       .description(
-        'propose actions for the executor from a neuron (its owner or hot key); approves the reject fee',
+        'propose actions for the executor from a neuron (its owner or hot key); the topic follows from the actions, the reject fee is charged against the neuron',
       ),
   )
     .requiredOption('--neuron <id>', 'the proposing neuron (votes yes automatically)')
-    .requiredOption('--topic <topic>', `one of ${TOPICS.filter((t) => t !== 'CatchAll').join(', ')}`)
     .requiredOption('--summary <uri>', 'URI of the summary')
     .option('--summary-file <path>', 'summary hash from this file (default: keccak256 of the URI)')
     .option(
@@ -135,10 +135,9 @@ export function register(program: Command): void {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(
-      action<[], { neuron: string; topic: string; summary: string; summaryFile?: string; action?: string[] }>(
+      action<[], { neuron: string; summary: string; summaryFile?: string; action?: string[] }>(
         async (_args, options) => {
           const neuron = parseNeuronId(options.neuron, '--neuron');
-          const topic = parseEnum(options.topic, TOPICS, '--topic');
           const actions = (options.action ?? []).map(parseAction);
           let summaryHash: Hex;
           try {
@@ -150,15 +149,10 @@ export function register(program: Command): void {
           }
           const ctx = await createCliContext(options);
           const governance = governanceOf(ctx);
-          const [{ rejectFee }, stakeToken] = await Promise.all([
-            ctx.client.readContract({ ...governance, functionName: 'params' }),
-            ctx.client.readContract({ ...governance, functionName: 'stakeToken' }),
-          ]);
-          await ctx.ensureAllowance(stakeToken, governance.address, rejectFee);
           const { hash, receipt } = await ctx.send({
             ...governance,
             functionName: 'propose',
-            args: [neuron, topic, actions, options.summary, summaryHash],
+            args: [neuron, actions, options.summary, summaryHash],
           });
           const [created] = parseEventLogs({
             abi: governanceAbi,
@@ -166,6 +160,7 @@ export function register(program: Command): void {
             eventName: 'ProposalCreated',
           });
           const id = created!.args.proposalId;
+          const topic = created!.args.topic;
           ctx.print(
             `proposal ${id} on ${TOPICS[topic]} by neuron ${neuron}: ${actions.length} action(s), deadline ${new Date(Number(created!.args.deadline) * 1000).toISOString()} (tx ${hash})`,
             {
@@ -183,8 +178,8 @@ export function register(program: Command): void {
       ),
     );
   examples(create, [
-    "stoa proposal create --neuron 1 --topic TokenCompliance --summary ipfs://bafy.../allow-us.md --action '0xToken:setCountriesAllowed(uint16[],bool):[[840],true]'",
-    'stoa proposal create --neuron 1 --topic General --summary https://forum.example/42 --action 0xTarget:0x12345678',
+    "stoa proposal create --neuron 1 --summary ipfs://bafy.../allow-us.md --action '0xToken:setCountriesAllowed(uint16[],bool):[[840],true]'",
+    'stoa proposal create --neuron 1 --summary https://forum.example/42',
   ]);
 
   const show = chainOptions(

@@ -4,7 +4,16 @@
  * number 1..n; scalar the value in `--decimals` (default 18); `outcome:<k>` for a raw outcome index.
  */
 import type { Command } from 'commander';
-import { formatUnits, type Hex, keccak256, parseEventLogs, parseUnits, toBytes, zeroHash } from 'viem';
+import {
+  formatUnits,
+  type Hex,
+  keccak256,
+  parseEventLogs,
+  parseUnits,
+  toBytes,
+  zeroAddress,
+  zeroHash,
+} from 'viem';
 import { oracleAbi } from '../../generated/abis.js';
 import { Status } from '../../oracle/answer.js';
 import { enumNames } from '../../runtime/enums.js';
@@ -80,6 +89,7 @@ export function register(program: Command): void {
     .requiredOption('--kind <kind>', `one of ${KINDS.join(', ')}`)
     .requiredOption('--text <uri>', 'the question text (URI; its keccak256 is stored)')
     .requiredOption('--reporter <address>', 'the designated reporter')
+    .option('--subject <address>', 'the asset the question is about (the price feed prices only it)')
     .option('--source <uri>', 'resolution source', '')
     .option('--evidence-rules <uri>', 'evidence rules', '')
     .option('--end <time>', 'end of the event: time from now (e.g. 90, 1h, 2d) or an ISO date', '1h')
@@ -96,6 +106,7 @@ export function register(program: Command): void {
           kind: string;
           text: string;
           reporter: string;
+          subject?: string;
           source: string;
           evidenceRules: string;
           end: string;
@@ -109,6 +120,8 @@ export function register(program: Command): void {
       >(async (_args, options) => {
         const kind = parseEnum(options.kind, KINDS, '--kind');
         const reporter = parseAddress(options.reporter, '--reporter');
+        const subject =
+          options.subject === undefined ? zeroAddress : parseAddress(options.subject, '--subject');
         const decimals = Number(parseInteger(options.decimals, '--decimals'));
         const scalar = kind === 2;
         if (scalar && (options.min === undefined || options.max === undefined || options.tick === undefined))
@@ -131,6 +144,7 @@ export function register(program: Command): void {
           tolerance: scalar ? Number(parseInteger(options.tolerance, '--tolerance')) : 0,
           endTime,
           designatedReporter: reporter,
+          subject,
           text: reference(options.text),
           source: reference(options.source),
           evidenceRules: reference(options.evidenceRules),

@@ -173,21 +173,18 @@ export async function executeBasketProposal(
   summary: string,
   uri: string,
 ): Promise<bigint> {
-  const { rejectFee, executionDelay } = await ctx.client.readContract({
-    ...governance(ctx),
-    functionName: 'params',
-  });
-  await send(ctx, ISSUER, {
-    ...tokenAt(ctx.deployment.securityToken!),
-    functionName: 'approve',
-    args: [governance(ctx).address, rejectFee],
-  });
   await send(ctx, ISSUER, {
     ...governance(ctx),
     functionName: 'propose',
-    args: [await neuronOf(ctx, ISSUER), BASKET_TOPIC, actions, uri, keccak256(toBytes(summary))],
+    args: [await neuronOf(ctx, ISSUER), actions, uri, keccak256(toBytes(summary))],
   });
   const id = await ctx.client.readContract({ ...governance(ctx), functionName: 'proposalCount' });
+  const { topic } = await ctx.client.readContract({
+    ...governance(ctx),
+    functionName: 'proposal',
+    args: [id],
+  });
+  check('topic derived from the actions', topic, BASKET_TOPIC);
   await send(ctx, 'carol', {
     ...governance(ctx),
     functionName: 'vote',
@@ -200,6 +197,10 @@ export async function executeBasketProposal(
   });
   check('decision', decision, 1);
   await send(ctx, 'dave', { ...governance(ctx), functionName: 'settle', args: [id] });
+  const { executionDelay } = await ctx.client.readContract({
+    ...governance(ctx),
+    functionName: 'params',
+  });
   await ctx.travel(executionDelay + 1);
   await send(ctx, 'dave', { ...governance(ctx), functionName: 'execute', args: [id, actions] });
   return id;
@@ -213,7 +214,10 @@ export const basketSteps: ScenarioStep[] = [
       const reference = (text: string) => ({ uri: text, hash: keccak256(stringToBytes(text)) });
       const now = Number((await ctx.client.getBlock()).timestamp);
       const ids: bigint[] = [];
-      for (const symbol of ['SBND', 'SRLT'] as const) {
+      for (const [symbol, subject] of [
+        ['SBND', bond!],
+        ['SRLT', realty!],
+      ] as const) {
         await send(ctx, 'deployer', {
           ...oracle(ctx),
           functionName: 'createQuestion',
@@ -227,6 +231,7 @@ export const basketSteps: ScenarioStep[] = [
               tolerance: 2,
               endTime: now + 5,
               designatedReporter: ctx.accounts.deployer.address,
+              subject,
               text: reference(`stoa://price/${symbol}/2026-11-23`),
               source: reference(`https://nav.example/funds/${symbol}`),
               evidenceRules: reference('ipfs://stoa-demo/nav-evidence-rules.md'),

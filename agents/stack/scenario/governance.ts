@@ -42,7 +42,8 @@ const owners: {
   following: Record<string, number[]>;
   policy: Record<string, 'yes' | 'no'>;
 }[] = [
-  { who: 'aliceNewWallet', name: 'alice', neuron: 1, following: {}, policy: { General: 'no' } },
+  // Alice votes no on TokenCompliance proposals she did not make (her own carry her yes already).
+  { who: 'aliceNewWallet', name: 'alice', neuron: 1, following: {}, policy: { TokenCompliance: 'no' } },
   // Bob follows Alice on TokenCompliance and, through the catch-all, on every topic but Governance.
   { who: 'bob', name: 'bob', neuron: 2, following: { TokenCompliance: [1], CatchAll: [1] }, policy: {} },
   // Carol's TokenCompliance vote depends on Bob's, itself derived from Alice's.
@@ -102,7 +103,6 @@ const DAY = 24 * 3600;
 const YEAR = 365 * DAY;
 /** `IGovernance.Topic` and `ProposalStatus`, as the contract numbers them. */
 const TOKEN_COMPLIANCE = 1;
-const GENERAL = 5;
 const STATUS = enumLabels(ProposalStatus);
 const NEW_MAX_HOLDERS = 4;
 const MAX_BALANCE = 600n;
@@ -293,27 +293,17 @@ export const governanceSteps: ScenarioStep[] = [
       ctx.progress.info(`before: canTransfer(carol -> dave, 10) = false, code ${code} (US not allowed)`);
       const { rejectFee } = await ctx.client.readContract({ ...governance(ctx), functionName: 'params' });
       await send(ctx, 'aliceNewWallet', {
-        ...token(ctx),
-        functionName: 'approve',
-        args: [governance(ctx).address, rejectFee],
-      });
-      await send(ctx, 'aliceNewWallet', {
         ...governance(ctx),
         functionName: 'propose',
-        args: [
-          await neuronOf(ctx, 'aliceNewWallet'),
-          TOKEN_COMPLIANCE,
-          actions(ctx),
-          SUMMARY_URI,
-          keccak256(toBytes(SUMMARY)),
-        ],
+        args: [await neuronOf(ctx, 'aliceNewWallet'), actions(ctx), SUMMARY_URI, keccak256(toBytes(SUMMARY))],
       });
       const id = await proposalId(ctx);
       const p = await proposalView(ctx, id);
       check('status after proposing', STATUS[p.status], 'open');
+      check('topic (from the actions)', p.topic, TOKEN_COMPLIANCE);
       check("Alice's yes alone a majority", p.yes * 2n > p.totalPower, false);
       ctx.progress.info(
-        `proposal ${id}: "${SUMMARY}" (${SUMMARY_URI}), reject fee ${rejectFee} escrowed; Alice's yes ${p.yes} of total ${p.totalPower}, not a majority`,
+        `proposal ${id}: "${SUMMARY}" (${SUMMARY_URI}), reject fee ${rejectFee} charged against her neuron; Alice's yes ${p.yes} of total ${p.totalPower}, not a majority`,
       );
       return `proposal ${id} open until ${new Date(Number(p.deadline) * 1000).toISOString()}`;
     },
@@ -403,23 +393,21 @@ export const governanceSteps: ScenarioStep[] = [
     },
   },
   {
-    title: `Rejected: Carol proposes "${REJECTED_SUMMARY}" (General); Alice’s policy says no, Bob follows her; the fee is kept`,
+    title: `Rejected: Carol proposes "${REJECTED_SUMMARY}" (TokenCompliance, from the action); Alice’s policy says no, Bob follows her; the fee is kept`,
     async run(ctx) {
-      const executor = ctx.deployment.executor! as `0x${string}`;
       const { rejectFee } = await ctx.client.readContract({ ...governance(ctx), functionName: 'params' });
-      const [carolBefore, executorBefore] = await Promise.all([
+      const stakeOf = async () =>
+        (await ctx.client.readContract({ ...neurons(ctx), functionName: 'neuron', args: [3] }))[2].stake;
+      const keptFees = () => ctx.client.readContract({ ...neurons(ctx), functionName: 'keptFees' });
+      const [carolBefore, stakeBefore, keptBefore] = await Promise.all([
         tokenBalance(ctx, ctx.accounts.carol.address),
-        tokenBalance(ctx, executor),
+        stakeOf(),
+        keptFees(),
       ]);
-      await send(ctx, 'carol', {
-        ...token(ctx),
-        functionName: 'approve',
-        args: [governance(ctx).address, rejectFee],
-      });
       await send(ctx, 'carol', {
         ...governance(ctx),
         functionName: 'propose',
-        args: [3, GENERAL, [setLimits(ctx, 2)], REJECTED_URI, keccak256(toBytes(REJECTED_SUMMARY))],
+        args: [3, [setLimits(ctx, 2)], REJECTED_URI, keccak256(toBytes(REJECTED_SUMMARY))],
       });
       const id = await proposalId(ctx);
       for (const neuron of [1, 2]) {
@@ -435,15 +423,17 @@ export const governanceSteps: ScenarioStep[] = [
       check('status', STATUS[p.status], 'rejected');
       check('settled by', await sentBy(ctx, id, 'ProposalSettled'), 'governanceKeeper');
       ctx.progress.info(`tally: yes ${p.yes}, no ${p.no}, total ${p.totalPower}: rejected (no >= total/2)`);
-      const [carolAfter, executorAfter] = await Promise.all([
+      const [carolAfter, stakeAfter, keptAfter] = await Promise.all([
         tokenBalance(ctx, ctx.accounts.carol.address),
-        tokenBalance(ctx, executor),
+        stakeOf(),
+        keptFees(),
       ]);
-      check("Carol's balance (fee not refunded)", carolAfter, carolBefore - rejectFee);
-      check("executor's balance (fee kept)", executorAfter, executorBefore + rejectFee);
+      check("Carol's balance (no token moved)", carolAfter, carolBefore);
+      check("Carol's neuron stake (fee kept)", stakeAfter, stakeBefore - rejectFee);
+      check('fees kept for the executor', keptAfter, keptBefore + rejectFee);
       const limits = await ctx.client.readContract({ ...token(ctx), functionName: 'complianceConfig' });
       check('max holders unchanged', limits.maxHolders, NEW_MAX_HOLDERS);
-      return `proposal ${id} rejected and settled by governanceKeeper; Carol's fee of ${rejectFee} shares kept by the executor`;
+      return `proposal ${id} rejected and settled by governanceKeeper; Carol's fee of ${rejectFee} shares kept from her neuron for the executor (Neurons.collectFees)`;
     },
   },
 ];

@@ -161,6 +161,8 @@ export const oracleSteps: ScenarioStep[] = [
             tolerance: NAV.tolerance,
             endTime: Number(now) + 5,
             designatedReporter: ctx.accounts[REPORTER].address,
+            // The fund's share token: the price feed takes this question's value only for it.
+            subject: ctx.deployment.securityToken!,
             text: reference(QUESTION_URI),
             source: reference(`https://nav.example/funds/${FUND}`),
             evidenceRules: reference('ipfs://stoa-demo/nav-evidence-rules.md'),
@@ -272,7 +274,7 @@ export const oracleSteps: ScenarioStep[] = [
         args: [asset],
       });
       check('feed value', formatUnits(value, 18), TRUE_NAV);
-      return `price(securityToken) = ${formatUnits(value, 18)} (finalized at ${new Date(Number(updatedAt) * 1000).toISOString()})`;
+      return `price(securityToken) = ${formatUnits(value, 18)} (observed at ${new Date(Number(updatedAt) * 1000).toISOString()})`;
     },
   },
 ];

@@ -38,7 +38,6 @@ import { check, send } from './tx.js';
 const NODES = ['mpcNode1', 'mpcNode2', 'mpcNode3'] as const satisfies readonly Person[];
 /** Seconds the committee takes inputs; the scenario then moves the chain past the deadline. */
 const INPUT_WINDOW = 120;
-const TOKEN_COMPLIANCE = 1;
 const VOTERS: { who: Person; choice: number; label: string }[] = [
   { who: 'aliceNewWallet', choice: BallotChoice.Yes, label: 'yes' },
   { who: 'bob', choice: BallotChoice.No, label: 'no' },
@@ -181,22 +180,11 @@ export const privacySteps: ScenarioStep[] = [
         args: { owner: ctx.accounts.aliceNewWallet.address },
       });
       if (!staked) throw new Error('aliceNewWallet has no neuron (governance layer)');
-      const { rejectFee } = await ctx.client.readContract({ ...gov, functionName: 'params' });
-      await send(ctx, 'aliceNewWallet', {
-        ...token(ctx),
-        functionName: 'approve',
-        args: [ctx.deployment.governance! as Address, rejectFee],
-      });
+      // A motion (no action: the Governance topic, which no catch-all covers), tallied by secret ballot.
       await send(ctx, 'aliceNewWallet', {
         ...gov,
         functionName: 'propose',
-        args: [
-          staked.args.neuronId,
-          TOKEN_COMPLIANCE,
-          [{ target: ctx.deployment.governance! as Address, value: 0n, data: '0x' }],
-          'ipfs://stoa-demo/proposal-2-secret-ballot.md',
-          zeroHash,
-        ],
+        args: [staked.args.neuronId, [], 'ipfs://stoa-demo/proposal-2-secret-ballot.md', zeroHash],
       });
       const proposalId = await ctx.client.readContract({ ...gov, functionName: 'proposalCount' });
       const computation = await request(ctx, {

@@ -31,26 +31,42 @@ interface IGovernance {
         No
     }
 
-    /// @notice Stored lifecycle of a proposal. `Open` until {settle}; see {decision} for the live outcome.
+    /// @notice Lifecycle of a proposal. Stored: `Open` until {settle}, then `Adopted` or `Rejected`, `Executed` after
+    /// {execute}. `Expired` is never stored: {decision} reports it for an adopted proposal not executed within its
+    /// execution window.
     enum ProposalStatus {
         Open,
         Adopted,
         Rejected,
-        Executed
+        Executed,
+        Expired
+    }
+
+    /// @notice One entry of the action-topic registry: calls of `selector` on `target` belong to `topic`
+    /// (`CatchAll` clears the entry). `selector` is the first four bytes of the call data, zero-padded when shorter.
+    struct ActionTopic {
+        address target;
+        bytes4 selector;
+        Topic topic;
     }
 
     /// @notice Parameters changeable by governance (through the executor), within the caps below.
     /// @param delayBonusBps Bonus at the maximum dissolve delay, basis points (10,000 = +100%, NNS).
     /// @param ageBonusBps Bonus at the maximum age, basis points (2,500 = +25%, NNS).
     /// @param maxOpenProposals Open (unsettled) proposals allowed per proposing neuron.
-    /// @param executionDelay Timelock between settlement of an adopted proposal and its execution, seconds.
-    /// @param rejectFee Stake tokens escrowed from the proposer; refunded if adopted, sent to the executor if not.
+    /// @param executionDelay Timelock between settlement of an adopted proposal and its execution, seconds; fixed for
+    /// a proposal when it is settled.
+    /// @param rejectFee Stake charged against the proposer neuron's stake (the NNS's neuron fees); refunded into the
+    /// neuron if adopted, kept for the executor if not. No token moves.
+    /// @param executionWindow Time after the timelock during which an adopted proposal may be executed, seconds
+    /// (non-zero); fixed when it is settled. Past it the proposal is `Expired`.
     struct Params {
         uint16 delayBonusBps;
         uint16 ageBonusBps;
         uint8 maxOpenProposals;
         uint32 executionDelay;
         uint96 rejectFee;
+        uint32 executionWindow;
     }
 
     /// @notice Voting windows fixed at deployment.
@@ -70,6 +86,8 @@ interface IGovernance {
         uint256 createdAt;
         uint256 deadline;
         uint256 decidedAt;
+        uint256 readyAt;
+        uint256 expiresAt;
         uint256 seq;
         uint256 rejectFee;
         uint32 neuronId;
@@ -83,10 +101,19 @@ interface IGovernance {
 
     /// @notice Thrown by the constructor when the voting period is zero or above its cap or W exceeds it.
     error GovernanceInvalidWindows(Windows windows);
-    /// @notice Thrown by {setParams} when a bonus exceeds its cap or `maxOpenProposals` is zero.
+    /// @notice Thrown by {setParams} when a bonus, the execution delay or the execution window exceeds its cap, or
+    /// `maxOpenProposals` or `executionWindow` is zero.
     error GovernanceInvalidParams(Params params);
     /// @notice Thrown by {setParams} when called by anyone but the executor.
     error GovernanceOnlyExecutor(address caller);
+    /// @notice Thrown by {setActionTopics} when called by anyone but the executor or the registrar (before
+    /// {renounceRegistrar}); by {renounceRegistrar} when called by anyone but the registrar.
+    error GovernanceOnlyRegistrar(address caller);
+    /// @notice Thrown by {propose} when action `index` calls a (target, selector) absent from the registry.
+    error GovernanceUnregisteredAction(uint256 index, address target, bytes4 selector);
+    /// @notice Thrown by {propose} when action `index` belongs to `topic` while the actions before it belong to
+    /// `expected`: a proposal carries one topic.
+    error GovernanceMixedTopics(uint256 index, address target, bytes4 selector, Topic topic, Topic expected);
     /// @notice Thrown when an action for the owner or hot key is called by anyone else (or the neuron does not exist).
     error GovernanceNotNeuronController(uint32 neuronId, address caller);
     /// @notice Thrown by {setFollowing} for more than 15 followees.
@@ -98,8 +125,6 @@ interface IGovernance {
     error GovernanceNeuronNotEligible(uint32 neuronId);
     /// @notice Thrown by {propose} when the neuron already has `limit` open proposals.
     error GovernanceTooManyOpenProposals(uint32 neuronId, uint256 limit);
-    /// @notice Thrown by {propose} for the `CatchAll` topic.
-    error GovernanceInvalidTopic(Topic topic);
     /// @notice Thrown for a proposal id that was never created.
     error GovernanceUnknownProposal(uint256 proposalId);
     /// @notice Thrown by {vote} and {resolveFollowers} after the deadline or once the proposal is settled.
@@ -116,11 +141,18 @@ interface IGovernance {
     error GovernanceTimelocked(uint256 proposalId, uint256 readyAt);
     /// @notice Thrown by {execute} when the actions differ from the proposed ones.
     error GovernanceActionsMismatch(uint256 proposalId);
+    /// @notice Thrown by {execute} once the execution window has passed (`expiredAt` = readyAt + executionWindow).
+    error GovernanceExpired(uint256 proposalId, uint256 expiredAt);
 
     // ---------------------------------------------------------------- events
 
     /// @notice Emitted by {setParams} (and at deployment).
     event ParamsSet(Params params);
+    /// @notice Emitted for each registry entry set by {setActionTopics} (and at deployment for Governance's own
+    /// functions); `topic` `CatchAll` means the entry was cleared.
+    event ActionTopicSet(address indexed target, bytes4 indexed selector, Topic topic);
+    /// @notice Emitted by {renounceRegistrar}: from now on only Governance-topic proposals change the registry.
+    event RegistrarRenounced(address registrar);
     /// @notice Emitted by {setFollowing}: the complete followee list of `neuronId` for `topic` (empty clears it).
     event FollowingSet(uint32 indexed neuronId, Topic indexed topic, uint32[] followees);
     /// @notice Emitted by {propose}; a {VoteCast} for the proposer's neuron follows.
@@ -145,8 +177,11 @@ interface IGovernance {
     );
     /// @notice Emitted when wait-for-quiet moves the deadline.
     event DeadlineExtended(uint256 indexed proposalId, uint256 deadline);
-    /// @notice Emitted by {settle}: the fee went back to the proposer (`adopted`) or to the executor.
-    event ProposalSettled(uint256 indexed proposalId, bool adopted, uint256 yes, uint256 no);
+    /// @notice Emitted by {settle}: the fee went back into the proposer neuron's stake (`adopted`) or was kept for the
+    /// executor. An adopted proposal may be executed from `readyAt` until before `expiresAt` (0 and 0 if rejected).
+    event ProposalSettled(
+        uint256 indexed proposalId, bool adopted, uint256 yes, uint256 no, uint256 readyAt, uint256 expiresAt
+    );
     /// @notice Emitted by {execute} before the executor runs the actions.
     event ProposalExecuted(uint256 indexed proposalId);
 
@@ -159,13 +194,13 @@ interface IGovernance {
 
     // ---------------------------------------------------------------- proposals
 
-    /// @notice Creates a proposal on behalf of neuron `neuronId` (caller: owner or hot key), escrows the reject fee
-    /// from the caller, fixes the total voting power, and casts the neuron's yes ballot. Reverts with
-    /// {GovernanceInvalidTopic}, {GovernanceNotNeuronController}, {GovernanceTooManyOpenProposals},
-    /// {GovernanceNeuronNotEligible}.
+    /// @notice Creates a proposal on behalf of neuron `neuronId` (caller: owner or hot key): its topic follows from
+    /// its actions ({topicOf}), the total voting power and the neuron's are fixed, the neuron's yes ballot is cast,
+    /// then the reject fee is charged against the neuron's stake (no token moves). Reverts with
+    /// {GovernanceUnregisteredAction}, {GovernanceMixedTopics}, {GovernanceNotNeuronController},
+    /// {GovernanceTooManyOpenProposals}, {GovernanceNeuronNotEligible}, or {INeurons.NeuronsInsufficientStake}.
     function propose(
         uint32 neuronId,
-        Topic topic,
         IExecutor.Action[] calldata actions,
         string calldata summaryURI,
         bytes32 summaryHash
@@ -185,18 +220,30 @@ interface IGovernance {
     /// @return resolved Number of ballots written.
     function resolveFollowers(uint256 proposalId, uint32[] calldata neuronIds) external returns (uint256 resolved);
 
-    /// @notice Records the decision of a decided proposal (see {decision}): adopted refunds the fee to the proposer,
-    /// rejected sends it to the executor; frees the proposer's open-proposal slot and starts the timelock. Callable
-    /// by anyone. Reverts with {GovernanceNotDecided} / {GovernanceAlreadySettled}.
+    /// @notice Records the decision of a decided proposal (see {decision}): adopted refunds the fee into the proposer
+    /// neuron's stake and fixes the execution time and window from the current `executionDelay` and
+    /// `executionWindow`; rejected keeps the fee for the executor ({INeurons.collectFees}). Frees the proposer's
+    /// open-proposal slot. Moves no token. Callable by anyone. Reverts with {GovernanceNotDecided} /
+    /// {GovernanceAlreadySettled}.
     function settle(uint256 proposalId) external;
 
-    /// @notice Executes a settled adopted proposal through the executor once `decidedAt + executionDelay` has passed.
-    /// Callable by anyone. Reverts with {GovernanceNotAdopted}, {GovernanceTimelocked}, {GovernanceActionsMismatch},
-    /// or the failing action's revert data.
+    /// @notice Executes a settled adopted proposal through the executor from `readyAt` until before `expiresAt` (see
+    /// {proposal}). Callable by anyone. Reverts with {GovernanceNotAdopted}, {GovernanceTimelocked},
+    /// {GovernanceExpired}, {GovernanceActionsMismatch}, or the failing action's revert data.
     function execute(uint256 proposalId, IExecutor.Action[] calldata actions) external;
 
-    /// @notice Sets the governable parameters. Executor only ({GovernanceOnlyExecutor}).
+    /// @notice Sets the governable parameters. Executor only ({GovernanceOnlyExecutor}); a Governance-topic action.
     function setParams(Params calldata params) external;
+
+    /// @notice Sets entries of the action-topic registry, from which {propose} derives a proposal's topic. The
+    /// executor (a Governance-topic action, so only Governance-topic proposals change the registry) or, until it
+    /// renounces, the registrar (the deployer, to register the platform's contracts). Emits {ActionTopicSet} per entry.
+    /// Reverts with {GovernanceOnlyRegistrar}.
+    function setActionTopics(ActionTopic[] calldata entries) external;
+
+    /// @notice The registrar gives up {setActionTopics} for good. Registrar only ({GovernanceOnlyRegistrar}). Emits
+    /// {RegistrarRenounced}.
+    function renounceRegistrar() external;
 
     // ---------------------------------------------------------------- views
 
@@ -210,6 +257,13 @@ interface IGovernance {
     function windows() external view returns (Windows memory);
     /// @notice Current governable parameters.
     function params() external view returns (Params memory);
+    /// @notice The account that may set registry entries besides the executor (zero once renounced).
+    function registrar() external view returns (address);
+    /// @notice The registry entry of (`target`, `selector`): whether it is registered and its topic.
+    function actionTopic(address target, bytes4 selector) external view returns (bool registered, Topic topic);
+    /// @notice The topic of a proposal with `actions`: the registry's topic of every action, `Governance` for none
+    /// (a motion). Reverts like {propose} with {GovernanceUnregisteredAction} / {GovernanceMixedTopics}.
+    function topicOf(IExecutor.Action[] calldata actions) external view returns (Topic);
     /// @notice Number of proposals created; ids are 1..proposalCount.
     function proposalCount() external view returns (uint256);
     /// @notice Open (unsettled) proposals made by neuron `neuronId`.
@@ -227,6 +281,6 @@ interface IGovernance {
     /// @notice A proposal's stored data.
     function proposal(uint256 proposalId) external view returns (ProposalView memory);
     /// @notice Live outcome: `Adopted` / `Rejected` once decided (early, or at the deadline), else `Open`;
-    /// `Executed` after execution.
+    /// `Executed` after execution; `Expired` for a settled adopted proposal past its execution window.
     function decision(uint256 proposalId) external view returns (ProposalStatus);
 }

@@ -38,7 +38,7 @@ interface INeurons {
     /// @notice Thrown by the constructor when a horizon is zero, above its cap or not a multiple of the epoch, or
     /// when `minDelay > maxDelay`.
     error NeuronsInvalidConfig(Config config);
-    /// @notice Thrown by {snapshot} when the caller is not {governance}.
+    /// @notice Thrown by {snapshot} and the fee functions when the caller is not {governance}.
     error NeuronsOnlyGovernance(address caller);
     /// @notice Thrown by {stake} when the caller is not a verified identity.
     error NeuronsIdentityNotVerified(address account);
@@ -56,6 +56,11 @@ interface INeurons {
     error NeuronsDissolved(uint32 neuronId);
     /// @notice Thrown by {disburse} before the neuron is dissolved (`dissolvedAt` 0: not dissolving).
     error NeuronsNotDissolved(uint32 neuronId, uint256 dissolvedAt);
+    /// @notice Thrown by {chargeFee} when the neuron's stake not already charged (`available`) is below the fee.
+    error NeuronsInsufficientStake(uint32 neuronId, uint256 available, uint256 fee);
+    /// @notice Thrown by {disburse} while the neuron's open proposals hold `pending` fees against its stake (settle
+    /// them first: anyone may, at the latest once their deadline has passed).
+    error NeuronsFeesPending(uint32 neuronId, uint256 pending);
 
     /// @notice Emitted by {stake} when neuron `neuronId` is created (a {NeuronUpdated} follows).
     event NeuronStaked(uint32 indexed neuronId, address indexed owner);
@@ -67,6 +72,8 @@ interface INeurons {
     event NeuronDisbursed(uint32 indexed neuronId, address indexed owner, uint256 amount);
     /// @notice Emitted by {setHotKey}.
     event HotKeySet(uint32 indexed neuronId, address indexed hotKey);
+    /// @notice Emitted by {collectFees} when `amount` kept fees go to the treasury.
+    event FeesCollected(address indexed treasury, uint256 amount);
 
     /// @notice Locks `amount` tokens (pulled from the caller) in a new neuron owned by the caller, not dissolving,
     /// aging from the next epoch boundary. Emits {NeuronStaked} and {NeuronUpdated}. Reverts with
@@ -90,12 +97,30 @@ interface INeurons {
     /// epoch boundary. Owner only; {NeuronsNotDissolving} / {NeuronsDissolved}.
     function stopDissolving(uint32 neuronId) external;
 
-    /// @notice Sends the whole stake of a dissolved neuron to its owner. Owner only; {NeuronsNotDissolved}.
+    /// @notice Sends the whole stake of a dissolved neuron to its owner. Owner only; {NeuronsNotDissolved},
+    /// {NeuronsFeesPending} while one of its proposals is not settled.
     function disburse(uint32 neuronId) external;
 
     /// @notice Names the one hot key that may vote, propose and set following for the neuron but never move
     /// stake; `address(0)` removes it. Owner only.
     function setHotKey(uint32 neuronId, address hotKey) external;
+
+    /// @notice Charges a proposal's reject fee against the neuron's stake (the NNS's neuron fees): the fee is held
+    /// against the stake (which cannot be disbursed below it) until the proposal is settled; no token moves.
+    /// Governance only; {NeuronsInsufficientStake} when the stake not already charged is below the fee.
+    function chargeFee(uint32 neuronId, uint96 fee) external;
+
+    /// @notice Releases a charged fee (adopted proposal): the stake is whole again. Governance only.
+    function refundFee(uint32 neuronId, uint96 fee) external;
+
+    /// @notice Takes a charged fee out of the neuron's stake (rejected proposal), so its voting power drops, and keeps
+    /// it for the treasury ({collectFees}). Governance only.
+    function keepFee(uint32 neuronId, uint96 fee) external;
+
+    /// @notice Sends the kept fees to the treasury (anyone; the only fee path that moves tokens, so a token-side
+    /// restriction delays it without affecting governance). Emits {FeesCollected}.
+    /// @return amount The fees sent.
+    function collectFees() external returns (uint256 amount);
 
     /// @notice Brings the aggregates to now and marks the current sequence number as seen by a proposal, so that
     /// later changes keep the states it needs. Governance only.
@@ -105,6 +130,12 @@ interface INeurons {
 
     /// @notice The governance contract this module answers to.
     function governance() external view returns (address);
+    /// @notice Where {collectFees} sends kept fees (the governance's executor).
+    function treasury() external view returns (address);
+    /// @notice Fees kept and not collected yet.
+    function keptFees() external view returns (uint256);
+    /// @notice Fees of the neuron's open proposals, held against its stake.
+    function pendingFees(uint32 neuronId) external view returns (uint256);
     /// @notice The token staked in neurons.
     function stakeToken() external view returns (address);
     /// @notice The registry that must verify a neuron's owner at {stake}.

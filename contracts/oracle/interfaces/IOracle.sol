@@ -44,6 +44,8 @@ interface IOracle {
     /// @param tolerance Scalar only: distance in ticks within which a value counts as correct; 0 otherwise.
     /// @param endTime When the event is over and reporting may start.
     /// @param designatedReporter Who may report alone during the reporting window.
+    /// @param subject The asset the question is about (e.g. the share token whose NAV per share it asks), or zero;
+    /// the price feed takes a question's value only for its subject.
     /// @param text The question text.
     /// @param source The resolution source.
     /// @param evidenceRules What evidence a report must reference.
@@ -56,6 +58,7 @@ interface IOracle {
         uint48 tolerance;
         uint40 endTime;
         address designatedReporter;
+        address subject;
         Reference text;
         Reference source;
         Reference evidenceRules;
@@ -131,6 +134,7 @@ interface IOracle {
         uint96 noShowBond;
         int128 min;
         uint128 tick;
+        address subject;
     }
 
     // ---------------------------------------------------------------- events

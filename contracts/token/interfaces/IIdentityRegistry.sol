@@ -6,7 +6,9 @@ pragma solidity ^0.8.30;
 /// @param category Investor category chosen by the issuer's policy (e.g. 0 retail, 1 accredited, 2 institutional).
 /// @param amlFlagged Whether the identity is flagged by AML screening (a flagged identity is not verified).
 /// @param kycExpiry Time until which the KYC holds (0 once the attestation is revoked).
-/// @param issuedAt Issue time of the attestation in force; older attestations are refused.
+/// @param issuedAt Issue time of the attestation in force, or the time of the last compliance action on the identity
+/// (AML flag, unlink) if later: attestations issued until then are refused, so a compliance action supersedes every
+/// attestation signed before it.
 struct Identity {
     uint16 country;
     uint8 category;
@@ -16,13 +18,15 @@ struct Identity {
 }
 
 /// @notice A KYC provider's statement, signed with EIP-712 and submitted by anyone.
-/// @param identity The provider's opaque key of the investor (e.g. keccak256 of its client reference); mapped to a
-/// compact identity id on first use.
+/// @param identity The provider's opaque key of the investor (e.g. keccak256 of its client reference); keys are
+/// namespaced per provider (the same key from two providers names two identities); mapped to a compact identity id on
+/// first use.
 /// @param wallet A wallet the investor controls; linked to the identity if it is not yet.
 /// @param country ISO 3166-1 numeric country code (0-999).
 /// @param category Investor category.
 /// @param amlFlagged AML screening result (true: flagged).
-/// @param issuedAt When the provider signed; must be newer than the identity's attestation in force.
+/// @param issuedAt When the provider signed; at most the submission time, newer than the identity's attestation in
+/// force and its last compliance action, and (to link the wallet) newer than the wallet's last unlink.
 /// @param expiresAt KYC expiry; must be in the future when submitted.
 struct Attestation {
     bytes32 identity;
@@ -43,8 +47,8 @@ struct Attestation {
 interface IIdentityRegistry {
     // ----------------------------------------------------------------------------------- Events
 
-    /// @notice Emitted when an attestation creates identity `id` for the provider key `key`.
-    event IdentityRegistered(uint32 indexed id, bytes32 indexed key);
+    /// @notice Emitted when an attestation of `provider` creates identity `id` for its key `key`.
+    event IdentityRegistered(uint32 indexed id, address indexed provider, bytes32 indexed key);
     /// @notice Emitted when `wallet` is linked to identity `id`.
     event WalletLinked(uint32 indexed id, address indexed wallet);
     /// @notice Emitted when `wallet` is unlinked from identity `id`.
@@ -72,9 +76,17 @@ interface IIdentityRegistry {
     error NotProvider(address caller);
     /// @notice Thrown by `attest` when the attestation `digest` expired at `expiresAt`.
     error AttestationExpired(bytes32 digest, uint40 expiresAt);
+    /// @notice Thrown by `attest` when the attestation `digest` is issued after the submission time.
+    error AttestationIssuedInFuture(bytes32 digest, uint40 issuedAt);
+    /// @notice Thrown by `attest` when the attestation would link `wallet`, unlinked at `unlinkedAt` >= `issuedAt`.
+    error AttestationBeforeUnlink(address wallet, uint40 issuedAt, uint40 unlinkedAt);
+    /// @notice Thrown by `revokeAttestation` when the applied attestation `digest` was signed by `signer`, not the
+    /// caller.
+    error NotSigner(bytes32 digest, address signer);
     /// @notice Thrown by `attest` when the attestation `digest` was revoked.
     error AttestationRevokedAlready(bytes32 digest);
-    /// @notice Thrown by `attest` when identity `id` already holds an attestation issued at `current` >= `issuedAt`.
+    /// @notice Thrown by `attest` when identity `id` already holds an attestation, or had a compliance action, at
+    /// `current` >= `issuedAt`.
     error AttestationStale(uint32 id, uint40 issuedAt, uint40 current);
     /// @notice Thrown by `attest` when `wallet` is the zero address.
     error InvalidWallet(address wallet);
@@ -120,7 +132,9 @@ interface IIdentityRegistry {
     function attest(Attestation calldata attestation, bytes calldata signature) external returns (uint32 id);
 
     /// @notice Revokes the attestation `digest` (submitted or not). If it is the identity's attestation in force,
-    /// the identity's KYC ends now. Only a registered provider may revoke.
+    /// the identity's KYC ends now. Only a registered provider may revoke, and an applied attestation only by its
+    /// signer (`NotSigner`). A digest not yet submitted has no known signer: any provider may block it (the signer
+    /// signs again). The compliance role acts through `setAmlFlag`, `unlinkWallet` and `removeProvider`.
     function revokeAttestation(bytes32 digest) external;
 
     /// @notice Whether the attestation `digest` was revoked.
@@ -138,11 +152,13 @@ interface IIdentityRegistry {
     /// @notice Removes a KYC provider (compliance role).
     function removeProvider(address provider) external;
 
-    /// @notice Sets or clears the AML flag of identity `id` (compliance role).
+    /// @notice Sets or clears the AML flag of identity `id` (compliance role). Supersedes every attestation signed
+    /// until now: only a newer attestation changes the identity again.
     function setAmlFlag(uint32 id, bool flagged) external;
 
     /// @notice Unlinks `wallet` from its identity (compliance role). Every bound token refuses while the wallet
-    /// holds its tokens (move them first, e.g. with `recoveryAddress`).
+    /// holds its tokens (move them first, e.g. with `recoveryAddress`). Supersedes every attestation signed until now:
+    /// of the identity, and any that would link the wallet again.
     function unlinkWallet(address wallet) external;
 
     /// @notice Binds `token`: it receives every identity update from now on (compliance role).
@@ -159,8 +175,8 @@ interface IIdentityRegistry {
     /// @notice The identity id of `wallet` (0 when none).
     function identityOf(address wallet) external view returns (uint32);
 
-    /// @notice The identity id of the provider key `key` (0 when none).
-    function identityIdOf(bytes32 key) external view returns (uint32);
+    /// @notice The identity id of `provider`'s key `key` (0 when none).
+    function identityIdOf(address provider, bytes32 key) external view returns (uint32);
 
     /// @notice The data of identity `id`.
     function identity(uint32 id) external view returns (Identity memory);

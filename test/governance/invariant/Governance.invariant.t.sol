@@ -16,6 +16,7 @@ contract GovernanceInvariantTest is GovernanceFixture {
     function setUp() public override {
         super.setUp();
         handler = new GovernanceHandler(gov, token, registry);
+        _register(handler.GENERAL_TARGET(), handler.GENERAL_SELECTOR(), IGovernance.Topic.General);
         registry.setVerified(address(handler), true);
         for (uint256 i; i < 6; ++i) {
             handler.stake(uint96(uint256(keccak256(abi.encode(i)))), uint32(MIN_DELAY + i * 200 days));
@@ -86,8 +87,9 @@ contract GovernanceInvariantTest is GovernanceFixture {
         }
     }
 
-    /// @dev Tokens are conserved: the neurons hold exactly the stakes, governance exactly the fees of unsettled
-    /// proposals, and every minted token is in a known place.
+    /// @dev Tokens are conserved: the neurons hold exactly the stakes (which include the fees of unsettled
+    /// proposals, charged against them) and the kept fees not collected yet; governance holds nothing; every minted
+    /// token is in a known place.
     function invariant_tokensConserved() public view {
         uint32 count = neurons.neuronCount();
         uint256 stakes;
@@ -97,18 +99,29 @@ contract GovernanceInvariantTest is GovernanceFixture {
             stakes += s.stake;
             held += token.balanceOf(owner);
         }
-        uint256 escrow;
-        for (uint256 pid = 1; pid <= gov.proposalCount(); ++pid) {
-            IGovernance.ProposalView memory p = gov.proposal(pid);
-            if (p.status == IGovernance.ProposalStatus.Open) escrow += p.rejectFee;
-        }
-        assertEq(token.balanceOf(address(neurons)), stakes, "stakes");
-        assertEq(token.balanceOf(address(gov)), escrow, "escrow");
+        uint256 kept = neurons.keptFees();
+        assertEq(token.balanceOf(address(neurons)), stakes + kept, "stakes and kept fees");
+        assertEq(token.balanceOf(address(gov)), 0, "governance holds nothing");
         assertEq(
             token.totalSupply(),
-            stakes + escrow + held + token.balanceOf(executor) + token.balanceOf(address(handler)),
+            stakes + kept + held + token.balanceOf(executor) + token.balanceOf(address(handler)),
             "supply"
         );
+    }
+
+    /// @dev Each neuron's pending fees are the fees of its unsettled proposals, and never exceed its stake.
+    function invariant_pendingFeesMatchOpenProposals() public view {
+        uint32 count = neurons.neuronCount();
+        for (uint32 n = 1; n <= count; ++n) {
+            uint256 pending;
+            for (uint256 pid = 1; pid <= gov.proposalCount(); ++pid) {
+                IGovernance.ProposalView memory p = gov.proposal(pid);
+                if (p.neuronId == n && p.status == IGovernance.ProposalStatus.Open) pending += p.rejectFee;
+            }
+            (,, INeurons.NeuronState memory s) = neurons.neuron(n);
+            assertEq(neurons.pendingFees(n), pending, "pending fees");
+            assertLe(pending, s.stake, "pending fees above stake");
+        }
     }
 
     /// @dev The open-proposal counters equal the unsettled proposals per neuron.

@@ -15,6 +15,9 @@ import {Test} from "forge-std/Test.sol";
 contract GovernanceHandler is Test {
     uint256 internal constant MAX_NEURONS = 12;
     uint256 internal constant MAX_PROPOSALS = 10;
+    /// @dev The (target, selector) the test registers under General.
+    address public constant GENERAL_TARGET = address(0x6e6e);
+    bytes4 public constant GENERAL_SELECTOR = 0x12345678;
 
     Governance public immutable gov;
     Neurons public immutable neurons;
@@ -108,7 +111,7 @@ contract GovernanceHandler is Test {
 
     function disburse(uint256 seed) external {
         (uint32 id, INeurons.NeuronState memory s) = _neuron(seed);
-        if (id == 0 || !s.dissolving || s.since > block.timestamp) return;
+        if (id == 0 || !s.dissolving || s.since > block.timestamp || neurons.pendingFees(id) != 0) return;
         vm.prank(ownerOf(id));
         neurons.disburse(id);
     }
@@ -146,17 +149,23 @@ contract GovernanceHandler is Test {
         gov.setFollowing(id, _topic(topicSeed % 3), list);
     }
 
+    /// @dev A General-topic proposal (one action on `GENERAL_TARGET`, registered by the test) or a Governance-topic
+    /// motion (no action); the fee comes out of the neuron's stake.
     function propose(uint256 seed, uint8 topicSeed) external {
-        (uint32 id,) = _neuron(seed);
+        (uint32 id, INeurons.NeuronState memory state) = _neuron(seed);
         if (id == 0 || gov.proposalCount() >= MAX_PROPOSALS || gov.votingPower(id) == 0) return;
-        if (gov.openProposals(id) >= gov.params().maxOpenProposals) return;
-        uint96 fee = gov.params().rejectFee;
-        token.mint(ownerOf(id), fee);
-        vm.startPrank(ownerOf(id));
-        token.approve(address(gov), fee);
-        uint256 pid = gov.propose(id, _topic(topicSeed % 2), new IExecutor.Action[](0), "uri", bytes32(0));
-        vm.stopPrank();
+        if (gov.openProposals(id) >= gov.params().maxOpenProposals || state.stake < gov.params().rejectFee) return;
+        IExecutor.Action[] memory actions = new IExecutor.Action[](topicSeed % 2);
+        if (actions.length != 0) {
+            actions[0] = IExecutor.Action(GENERAL_TARGET, 0, abi.encodeWithSelector(GENERAL_SELECTOR));
+        }
+        vm.prank(ownerOf(id));
+        uint256 pid = gov.propose(id, actions, "uri", bytes32(0));
         _recordBallots(pid);
+    }
+
+    function collectFees() external {
+        neurons.collectFees();
     }
 
     function vote(uint256 proposalSeed, uint256 seed, bool yes) external {
