@@ -147,8 +147,6 @@ interface IBasket is IERC20Metadata {
     /// @notice Thrown by `issue` and `bid` when the basket received `received` of `component` instead of `expected`
     /// (fee-on-transfer or rebasing tokens).
     error TransferShortfall(address component, uint256 expected, uint256 received);
-    /// @notice Thrown by `issue` when the basket would hold `balance` of `component`, less than `required`.
-    error Undercollateralized(address component, uint256 balance, uint256 required);
     /// @notice Thrown by `resumeIssuance` when not halted.
     error NotHalted();
     /// @notice Thrown by `resumeIssuance` when only `usable` of `component` backs the `required` amount.
@@ -170,8 +168,6 @@ interface IBasket is IERC20Metadata {
     error AuctionExpired(uint256 deadline);
     /// @notice Thrown by `bid` when `component` has no auction (at target, or the quote).
     error NoAuction(address component);
-    /// @notice Thrown by `bid` when `amount` of `component` exceeds the `remaining` amount of its auction.
-    error BidTooLarge(address component, uint256 amount, uint256 remaining);
     /// @notice Thrown by `bid` when the quote amount `quoteAmount` is beyond the bidder's `limit` (above it when the
     /// basket sells, below it when it buys).
     error QuoteLimitExceeded(uint256 quoteAmount, uint256 limit);
