@@ -57,27 +57,19 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint128 endPrice;
     }
 
-    /// @dev The MPC computation settling a sealed auction, the scale of its bids and the computation's input deadline.
+    /// @dev The MPC computation settling a sealed auction and the scale of its bids.
     struct Sealed {
         IMpcCommittee committee;
         uint48 computationId;
         uint8 priceExponent;
-        uint40 inputDeadline;
     }
 
-    /// @dev A sealed bidder's bond: quote base units of component `quoteIndex`.
-    struct Bond {
-        uint8 quoteIndex;
-        uint248 amount;
-    }
-
-    /// @dev A priced trade: the component amount, the price, what the quote side pays, the part of it the bidder's
-    /// bond already paid and whether it fills the auction.
+    /// @dev A priced trade: the component amount, the price, what the quote side pays and whether it fills the
+    /// auction.
     struct Trade {
         uint256 amount;
         uint256 price;
         uint256 quoteAmount;
-        uint256 credit;
         bool last;
     }
 
@@ -93,18 +85,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     uint256 public constant MAX_AUCTION_DURATION = 30 days;
     /// @dev Largest sealed-bid price exponent: a signed 64-bit bid times 10^36 stays far below 2^256.
     uint256 private constant MAX_PRICE_EXPONENT = 36;
-    /// @inheritdoc IBasket
-    uint256 public constant SEALED_FILL_WINDOW = 1 hours;
-    /// @dev A sealed bidder's bond is a tenth of the lot's value at the reserve.
-    uint256 private constant SEALED_BOND_DIVISOR = 10;
 
     /// @dev The component answers `ICompliance.canReceive`.
     uint8 internal constant FLAG_RESTRICTED = 1;
     /// @dev The component answers `ISecurityToken.isFrozen` and `getFrozenTokens`.
     uint8 internal constant FLAG_FREEZABLE = 2;
-    /// @dev The basket may hold sealed bidders' bonds in the component (`_escrowed`), which are not usable: set on the
-    /// quote when a rebalance starts, cleared when one ends with no bond left in it.
-    uint8 internal constant FLAG_ESCROW = 0x80;
 
     uint256 private constant WAD = 1e18;
     uint256 private constant YEAR = 365 days;
@@ -132,10 +117,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     address private _feeRecipient;
     Rebalance private _rebalance;
     mapping(uint256 index => Auction) private _auctions;
-    mapping(uint256 lot => Sealed) private _sealed;
-    mapping(uint256 lot => mapping(address bidder => Bond)) private _bonds;
-    /// @dev Sealed bidders' bonds held, per token: not part of the usable balance (`FLAG_ESCROW`).
-    mapping(address token => uint256) private _escrowed;
+    mapping(uint256 index => Sealed) private _sealed;
 
     // ------------------------------------------------------------------------------- Constructor
 
@@ -459,7 +441,6 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         _accrue(list);
 
         (uint256[] memory folded, uint256 auctioned, uint256 pending) = _retargetAll(list, quoteIndex, targets);
-        if (pending != 0) list[quoteIndex].flags |= FLAG_ESCROW;
         _storeComponents(list);
         // forge-lint: disable-next-line(unsafe-typecast) 1e18 fits 64 bits
         _state.multiplier = uint64(WAD);
@@ -619,9 +600,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             revert SealedBidTooLate(computation.inputDeadline, rebalance.deadline);
         }
         _auctions[index].isSealed = true;
-        // forge-lint: disable-next-line(unsafe-typecast) checked above (the input deadline is before the rebalance's)
-        _sealed[_lot(rebalance.round, index)] =
-            Sealed(committee, uint48(computationId), uint8(priceExponent), uint40(computation.inputDeadline));
+        // forge-lint: disable-next-line(unsafe-typecast) both checked above
+        _sealed[index] = Sealed(committee, uint48(computationId), uint8(priceExponent));
         emit AuctionSealed(index, address(committee), computationId, priceExponent);
     }
 
@@ -629,131 +609,18 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     function fillSealedBid(uint256 index) external nonReentrant returns (uint256 amount, uint256 quoteAmount) {
         (Component[] memory list, Rebalance memory rebalance, Auction memory auction_) = _runningAuction(index);
         if (!auction_.isSealed) revert NotSealed(index);
-        uint256 lot = _lot(rebalance.round, index);
-        uint256 price = _winningPrice(lot, auction_.endPrice);
-        amount = _remainingOf(list[index], auction_);
-        Trade memory trade = _trade(list[index], list[rebalance.quoteIndex], true, amount, price);
-        trade.last = true;
-        quoteAmount = trade.quoteAmount;
-        // The bond pays the first part of the price; what exceeds the price stays the winner's to withdraw.
-        Bond memory bond = _bonds[lot][msg.sender];
-        trade.credit = Math.min(bond.amount, quoteAmount);
-        _escrowed[list[rebalance.quoteIndex].token] -= trade.credit;
-        // forge-lint: disable-next-line(unsafe-typecast) below the stored amount
-        _bonds[lot][msg.sender].amount = uint248(bond.amount - trade.credit);
-        _execute(list, index, rebalance, true, trade);
-    }
-
-    /// @dev The price of `lot`'s winning sealed bid, which the caller must have won, bonded, at or above `reserve`.
-    function _winningPrice(uint256 lot, uint256 reserve) private view returns (uint256 price) {
-        Sealed memory sealed_ = _sealed[lot];
+        Sealed memory sealed_ = _sealed[index];
         (IMpcCommittee.Status status, bytes memory output) = sealed_.committee.result(sealed_.computationId);
         if (status != IMpcCommittee.Status.Finalized) revert SealedBidPending(sealed_.computationId);
         (address winner, uint256 winningBid) = abi.decode(output, (address, uint256));
         if (msg.sender != winner) revert NotWinner(msg.sender, winner);
-        price = winningBid * 10 ** sealed_.priceExponent;
-        if (price < reserve) revert BelowReserve(price, reserve);
-        if (_bonds[lot][winner].amount == 0) revert NotBonded(winner);
-    }
-
-    /// @inheritdoc IBasket
-    function bondSealedBid(uint256 index) external nonReentrant returns (uint256 bond) {
-        (Component[] memory list, Rebalance memory rebalance, Auction memory auction_) = _runningAuction(index);
-        if (!auction_.isSealed) revert NotSealed(index);
-        uint256 lot = _lot(rebalance.round, index);
-        uint256 inputDeadline = _sealed[lot].inputDeadline;
-        if (block.timestamp >= inputDeadline) revert SealedBidsClosed(inputDeadline);
-        if (_bonds[lot][msg.sender].amount != 0) revert AlreadyBonded(msg.sender);
-        Component memory component = list[index];
-        if (component.flags & FLAG_RESTRICTED != 0 && !ICompliance(component.token).canReceive(msg.sender)) {
-            revert NotEligible(component.token, msg.sender);
-        }
-        bond = Math.mulDiv(
-            _remainingOf(component, auction_), auction_.endPrice, WAD * SEALED_BOND_DIVISOR, Math.Rounding.Ceil
-        );
-        if (bond == 0) revert ZeroQuantity();
-        address quote = list[rebalance.quoteIndex].token;
-        // forge-lint: disable-next-line(unsafe-typecast) a lot's value fits 248 bits
-        _bonds[lot][msg.sender] = Bond(rebalance.quoteIndex, uint248(bond));
-        _escrowed[quote] += bond;
-        emit SealedBidBonded(index, msg.sender, bond);
-        _pull(quote, bond, IERC20(quote).balanceOf(address(this)));
-    }
-
-    /// @inheritdoc IBasket
-    function reopenSealedAuction(uint256 index) external nonReentrant returns (uint256 forfeited) {
-        (Component[] memory list, Rebalance memory rebalance, Auction memory auction_) = _runningAuction(index);
-        if (!auction_.isSealed) revert NotSealed(index);
-        uint256 lot = _lot(rebalance.round, index);
-        address winner;
-        bool open;
-        (winner, forfeited, open) = _forfeit(lot, list[rebalance.quoteIndex].token, auction_.endPrice);
-        if (open) revert SealedFillOpen(_fillDeadline(lot));
-        _auctions[index].isSealed = false;
-        emit SealedAuctionReopened(index, winner, forfeited);
-    }
-
-    /// @inheritdoc IBasket
-    function withdrawSealedBond(uint256 lot) external nonReentrant returns (uint256 amount) {
-        Bond memory bond = _bonds[lot][msg.sender];
-        if (bond.amount == 0) revert NotBonded(msg.sender);
-        uint256 index = lot & 0xff;
-        Auction memory auction_ = _auctions[index];
-        // While its sealed sale is open a bond is held, the losers' only until the committee named the winner.
-        if (
-            _state.status == Status.Rebalancing && lot >> 8 == _rebalance.round && auction_.running && auction_.isSealed
-        ) {
-            (bool finalized, address winner,,) = _sealedOutcome(lot, auction_.endPrice);
-            if (!finalized || winner == msg.sender) revert SealedBondLocked(lot);
-        }
-        address quote = _loadComponents()[bond.quoteIndex].token;
-        amount = bond.amount;
-        delete _bonds[lot][msg.sender];
-        _escrowed[quote] -= amount;
-        IERC20(quote).safeTransfer(msg.sender, amount);
-    }
-
-    /// @inheritdoc IBasket
-    function sealedBond(uint256 lot, address bidder) external view returns (uint256) {
-        return _bonds[lot][bidder].amount;
-    }
-
-    /// @dev The sealed sale of `lot`: whether the committee posted its result, the winner (zero before, or without
-    /// bids), whether the winner may fill (bonded, at or above `reserve`) and whether the sale is still open (the
-    /// result pending or a winner who may fill, until the fill deadline).
-    function _sealedOutcome(uint256 lot, uint256 reserve)
-        private
-        view
-        returns (bool finalized, address winner, bool fillable, bool open)
-    {
-        Sealed memory sealed_ = _sealed[lot];
-        (IMpcCommittee.Status status, bytes memory output) = sealed_.committee.result(sealed_.computationId);
-        finalized = status == IMpcCommittee.Status.Finalized;
-        if (finalized) {
-            uint256 winningBid;
-            (winner, winningBid) = abi.decode(output, (address, uint256));
-            fillable = _bonds[lot][winner].amount != 0 && winningBid * 10 ** sealed_.priceExponent >= reserve;
-        }
-        open = block.timestamp <= _fillDeadline(lot) && (fillable || !finalized);
-    }
-
-    /// @dev The end of the fill window of sealed lot `lot` of the running rebalance.
-    function _fillDeadline(uint256 lot) private view returns (uint256) {
-        return Math.min(_sealed[lot].inputDeadline + SEALED_FILL_WINDOW, _rebalance.deadline);
-    }
-
-    /// @dev Forfeits the bond of `lot`'s winner if it could fill and its fill window closed: the quote tokens stay
-    /// with the holders. Returns the winner, the bond forfeited and whether the sale is still open.
-    function _forfeit(uint256 lot, address quote, uint256 reserve)
-        private
-        returns (address winner, uint256 forfeited, bool open)
-    {
-        bool fillable;
-        (, winner, fillable, open) = _sealedOutcome(lot, reserve);
-        if (!fillable || open) return (winner, 0, open);
-        forfeited = _bonds[lot][winner].amount;
-        delete _bonds[lot][winner];
-        _escrowed[quote] -= forfeited;
+        uint256 price = winningBid * 10 ** sealed_.priceExponent;
+        if (price < auction_.endPrice) revert BelowReserve(price, auction_.endPrice);
+        amount = _remainingOf(list[index], auction_);
+        Trade memory trade = _trade(list[index], list[rebalance.quoteIndex], true, amount, price);
+        trade.last = true;
+        quoteAmount = trade.quoteAmount;
+        _execute(list, index, rebalance, true, trade);
     }
 
     /// @dev The running rebalance, its component list and component `index`'s auction, which must run.
@@ -809,7 +676,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         emit AuctionBid(msg.sender, token, sell, trade.amount, trade.quoteAmount, trade.price);
 
         if (sell) {
-            _pull(quote, trade.quoteAmount - trade.credit, IERC20(quote).balanceOf(address(this)));
+            _pull(quote, trade.quoteAmount, IERC20(quote).balanceOf(address(this)));
             IERC20(token).safeTransfer(msg.sender, trade.amount);
         } else {
             _pull(token, trade.amount, IERC20(token).balanceOf(address(this)));
@@ -830,12 +697,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         Component[] memory list = _loadComponents();
         uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
-            Auction memory auction_ = _auctions[i];
-            if (!auction_.running) continue;
-            _auctions[i].running = false;
-            if (auction_.isSealed) {
-                _forfeit(_lot(rebalance.round, i), list[rebalance.quoteIndex].token, auction_.endPrice);
-            }
+            if (_auctions[i].running) _auctions[i].running = false;
         }
         _settleRebalance(list, rebalance, false);
     }
@@ -846,10 +708,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint256 supply = totalSupply();
         uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
-            Component memory component = list[i];
-            if (component.flags & FLAG_ESCROW != 0 && _escrowed[component.token] == 0) component.flags ^= FLAG_ESCROW;
             if ((rebalance.auctioned >> i) & 1 == 0 && i != rebalance.quoteIndex) continue;
-            (uint256 usable,) = _usable(component);
+            (uint256 usable,) = _usable(list[i]);
             // forge-lint: disable-next-line(unsafe-typecast) `_unitOf` caps to 88 bits
             list[i].unit = uint88(_unitOf(usable, supply));
         }
@@ -949,13 +809,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// @dev The balance of `component` and the part of it the basket can send (not frozen).
     function _usable(Component memory component) private view returns (uint256 usable, uint256 balance) {
         balance = IERC20(component.token).balanceOf(address(this));
-        uint256 unusable = component.flags & FLAG_ESCROW != 0 ? _escrowed[component.token] : 0;
-        if (component.flags & FLAG_FREEZABLE != 0) {
-            ISecurityToken token = ISecurityToken(component.token);
-            if (token.isFrozen(address(this))) return (0, balance);
-            unusable += token.getFrozenTokens(address(this));
-        }
-        usable = balance > unusable ? balance - unusable : 0;
+        if (component.flags & FLAG_FREEZABLE == 0) return (balance, balance);
+        ISecurityToken token = ISecurityToken(component.token);
+        if (token.isFrozen(address(this))) return (0, balance);
+        uint256 frozen = token.getFrozenTokens(address(this));
+        usable = balance > frozen ? balance - frozen : 0;
     }
 
     /// @dev The balance of `component` that `supply` requires, rounded up.
@@ -1036,7 +894,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         lot = _lot(_rebalance.round, index);
         Auction memory auction_ = _auctions[index];
         if (auction_.running && auction_.isSealed && _state.status == Status.Rebalancing) {
-            Sealed memory sealed_ = _sealed[lot];
+            Sealed memory sealed_ = _sealed[index];
             return (address(sealed_.committee), sealed_.computationId, sealed_.priceExponent, lot, auction_.endPrice);
         }
     }

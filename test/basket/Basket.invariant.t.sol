@@ -12,8 +12,8 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 /// @notice Invariants of the default basket under random issues, redemptions, transfers (to eligible and ineligible
 /// wallets), time, fee accruals, impairments (the agent freezing part of the basket's shares, then reconcile and
 /// resume, or left for the next issue or redeem to see) and rebalances (random targets for the two shares against the plain ERC-20, partial bids, early ends,
-/// sell auctions sealed to the MPC committee, the bidder bonded, and bought whole by the winner of its sealed bids, or
-/// reopened as Dutch auctions when the winning bid is below the reserve).
+/// sell auctions sealed to the MPC committee and bought whole by the winner of its sealed bids, or left unsold when the
+/// winning bid is below the reserve).
 /// The test contract is its own handler; handlers bound their inputs and only call what may succeed, or expect the
 /// exact refusal, so `fail_on_revert = true` stays meaningful.
 contract BasketInvariantTest is BasketCommitteeFixture {
@@ -208,17 +208,10 @@ contract BasketInvariantTest is BasketCommitteeFixture {
         uint256 index = seed % 2;
         (, bool sell, bool running,, uint256 remaining) = basket.auction(index);
         (address sealedBy,,, uint256 lot,) = basket.sealedAuction(index);
-        if (!sell || !running || sealedBy != address(0) || remaining == 0) return;
+        if (!sell || !running || sealedBy != address(0)) return;
         uint256 id = _requestSealed(address(basket), lot, 1 minutes);
         vm.prank(basketManager);
         basket.sealAuction(index, committee, id, 30);
-        uint256 bond = Math.mulDiv(remaining, LOW, 10e18, Math.Rounding.Ceil);
-        plain.mint(bidder, bond);
-        vm.startPrank(bidder);
-        plain.approve(address(basket), bond);
-        assertEq(basket.bondSealedBid(index), bond, "a tenth of the lot at the reserve");
-        vm.stopPrank();
-        auctionIn[QUOTE] += bond;
         vm.warp(block.timestamp + 1 minutes);
         uint256 winning = bound(bidSeed, LOW / 2e30, 3.5e6 * LOW / 1e36);
         _postSealed(id, bidder, winning);
@@ -227,22 +220,18 @@ contract BasketInvariantTest is BasketCommitteeFixture {
         if (price < LOW) {
             vm.expectRevert(abi.encodeWithSelector(IBasket.BelowReserve.selector, price, LOW));
             basket.fillSealedBid(index);
-            // The win cannot be filled: the lot is a Dutch auction again and the bond goes back.
-            basket.reopenSealedAuction(index);
-            assertEq(basket.withdrawSealedBond(lot), bond);
             vm.stopPrank();
-            auctionOut[QUOTE] += bond;
             return;
         }
         uint256 cost = Math.mulDiv(remaining, price, 1e18, Math.Rounding.Ceil);
-        plain.mint(bidder, cost - bond);
-        plain.approve(address(basket), cost - bond);
+        plain.mint(bidder, cost);
+        plain.approve(address(basket), cost);
         (uint256 amount, uint256 paid) = basket.fillSealedBid(index);
         vm.stopPrank();
         assertEq(amount, remaining, "the whole lot");
         assertEq(paid, cost);
         auctionOut[index] += amount;
-        auctionIn[QUOTE] += paid - bond;
+        auctionIn[QUOTE] += paid;
     }
 
     function endRebalance() external {

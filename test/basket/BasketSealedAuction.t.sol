@@ -64,15 +64,6 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
         basket.sealAuction(index, committee, id, EXPONENT);
     }
 
-    /// @dev `bidder` bonds for component `index`'s sealed auction (a tenth of the lot at the reserve).
-    function _bond(address bidder, uint256 index) internal returns (uint256 bond) {
-        plain.mint(bidder, 1e24);
-        vm.startPrank(bidder);
-        plain.approve(address(basket), type(uint256).max);
-        bond = basket.bondSealedBid(index);
-        vm.stopPrank();
-    }
-
     /// @dev Closes the inputs of computation `id` and posts the committee's result `(winner, bid)`.
     function _post(uint256 id, address winner, uint256 bid_) internal {
         vm.warp(block.timestamp + INPUT_WINDOW);
@@ -197,8 +188,6 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
     function test_fillSealedBid_sellsTheWholeLotToTheWinnerAtItsBid() public {
         _start(_targets());
         uint256 id = _seal(0);
-        assertEq(_bond(bob, 0), 400e18, "a tenth of 1000 shares at 4");
-        uint256 held = plain.balanceOf(bob);
         _post(id, bob, BID);
         uint256 price = BID * 10 ** EXPONENT;
         vm.expectEmit(address(basket));
@@ -208,8 +197,6 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
         assertEq(amount, 1000);
         assertEq(quoteAmount, 5500e18);
         assertEq(shares[0].balanceOf(bob), 1000);
-        assertEq(held - plain.balanceOf(bob), 5100e18, "the bond paid the rest");
-        assertEq(basket.sealedBond(_lot(0), bob), 0);
         assertEq(plain.balanceOf(address(basket)), 15_500e18);
         (,, bool running,,) = basket.auction(0);
         assertFalse(running);
@@ -221,9 +208,7 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
 
     function test_fillSealedBid_completesTheRebalanceWithTheTargets() public {
         _start(_sellOnly());
-        uint256 id = _seal(0);
-        _bond(bob, 0);
-        _post(id, bob, BID);
+        _post(_seal(0), bob, BID);
         vm.expectEmit(address(basket));
         emit IBasket.RebalanceEnded(true);
         vm.prank(bob);
@@ -241,9 +226,7 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
         plain.mint(carol, 1e24);
         vm.prank(carol);
         basket.bid(0, 300, type(uint256).max);
-        uint256 id = _seal(0);
-        assertEq(_bond(bob, 0), 280e18, "a tenth of the 700 left");
-        _post(id, bob, BID);
+        _post(_seal(0), bob, BID);
         vm.prank(bob);
         (uint256 amount,) = basket.fillSealedBid(0);
         assertEq(amount, 700);
@@ -300,185 +283,12 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
         basket.fillSealedBid(0);
     }
 
-    function test_fillSealedBid_revertsForAnUnbondedWinner() public {
+    function test_fillSealedBid_revertsForAnIneligibleWinner() public {
         _start(_targets());
-        _post(_seal(0), carol, BID);
-        vm.expectRevert(abi.encodeWithSelector(IBasket.NotBonded.selector, carol));
-        vm.prank(carol);
-        basket.fillSealedBid(0);
-    }
-
-    // ----------------------------------------------------------------------------- bondSealedBid
-
-    function test_bondSealedBid_holdsTheBondOutOfTheUsableBalance() public {
-        _start(_targets());
-        _seal(0);
-        plain.mint(carol, 1e24);
-        vm.startPrank(carol);
-        plain.approve(address(basket), type(uint256).max);
-        vm.expectEmit(address(basket));
-        emit IBasket.SealedBidBonded(0, carol, 400e18);
-        basket.bondSealedBid(0);
-        vm.stopPrank();
-        assertEq(basket.sealedBond(_lot(0), carol), 400e18);
-        assertEq(plain.balanceOf(address(basket)), 10_400e18);
-        (uint256[] memory usable,) = basket.collateral();
-        assertEq(usable[2], 10_000e18, "bonds are not the holders'");
-        vm.expectRevert(abi.encodeWithSelector(IBasket.AlreadyBonded.selector, carol));
-        vm.prank(carol);
-        basket.bondSealedBid(0);
-    }
-
-    /// @dev Regression (issue 15): an ineligible bidder could win the sealed auction and void it, since only the
-    /// winner may fill and it cannot receive the component. Eligibility is now checked when it registers to bid.
-    function test_bondSealedBid_revertsForAnIneligibleBidder() public {
-        _start(_targets());
-        _seal(0);
-        plain.mint(stranger, 1e24);
-        vm.startPrank(stranger);
-        plain.approve(address(basket), type(uint256).max);
+        _post(_seal(0), stranger, BID);
         vm.expectRevert(abi.encodeWithSelector(IBasket.NotEligible.selector, address(shares[0]), stranger));
-        basket.bondSealedBid(0);
-        vm.stopPrank();
-    }
-
-    function test_bondSealedBid_revertsOnceInputsClose() public {
-        _start(_targets());
-        _seal(0);
-        vm.warp(block.timestamp + INPUT_WINDOW);
-        vm.expectRevert(abi.encodeWithSelector(IBasket.SealedBidsClosed.selector, block.timestamp));
-        vm.prank(bob);
-        basket.bondSealedBid(0);
-    }
-
-    function test_bondSealedBid_revertsOnAnUnsealedAuction() public {
-        _start(_targets());
-        vm.expectRevert(abi.encodeWithSelector(IBasket.NotSealed.selector, 0));
-        vm.prank(bob);
-        basket.bondSealedBid(0);
-    }
-
-    // ----------------------------------------------------------------------- reopenSealedAuction
-
-    /// @dev Regression (issue 15): an unbonded (here ineligible) top bidder voided the sealed auction for free, the
-    /// lot staying unsold until the end. Its win cannot be filled, so anyone reopens the lot at once as a Dutch
-    /// auction, which an eligible bidder fills.
-    function test_reopenSealedAuction_reopensTheLotWhenTheWinnerIsNotBonded() public {
-        _start(_sellOnly());
-        uint256 id = _seal(0);
-        uint256 lot = _lot(0);
-        _bond(carol, 0);
-        _post(id, stranger, BID);
-        vm.expectEmit(address(basket));
-        emit IBasket.SealedAuctionReopened(0, stranger, 0);
-        assertEq(basket.reopenSealedAuction(0), 0);
-        (address sealedBy,,,,) = basket.sealedAuction(0);
-        assertEq(sealedBy, address(0), "Dutch again");
-        vm.prank(bob);
-        basket.bid(0, 1001, type(uint256).max);
-        assertEq(uint8(basket.status()), uint8(IBasket.Status.Active), "sold");
-        vm.prank(carol);
-        assertEq(basket.withdrawSealedBond(lot), 400e18, "the loser's bond back");
-    }
-
-    function test_reopenSealedAuction_forfeitsTheBondOfAWinnerWhoDoesNotFill() public {
-        _start(_sellOnly());
-        uint256 id = _seal(0);
-        uint256 lot = _lot(0);
-        _bond(bob, 0);
-        _post(id, bob, BID);
-        uint256 fillDeadline = block.timestamp + basket.SEALED_FILL_WINDOW();
-        vm.expectRevert(abi.encodeWithSelector(IBasket.SealedFillOpen.selector, fillDeadline));
-        basket.reopenSealedAuction(0);
-        vm.expectRevert(abi.encodeWithSelector(IBasket.SealedBondLocked.selector, lot));
-        vm.prank(bob);
-        basket.withdrawSealedBond(lot);
-
-        vm.warp(fillDeadline + 1);
-        vm.expectEmit(address(basket));
-        emit IBasket.SealedAuctionReopened(0, bob, 400e18);
-        assertEq(basket.reopenSealedAuction(0), 400e18);
-        assertEq(basket.sealedBond(lot, bob), 0);
-        vm.prank(basketManager);
-        basket.endRebalance();
-        assertEq(basket.units()[2], 1040e18, "the forfeited bond backs the quote's unit");
-    }
-
-    function test_reopenSealedAuction_revertsWhileTheResultIsPending() public {
-        _start(_targets());
-        uint256 id = _seal(0);
-        vm.warp(block.timestamp + INPUT_WINDOW);
-        vm.expectRevert(
-            abi.encodeWithSelector(IBasket.SealedFillOpen.selector, block.timestamp + basket.SEALED_FILL_WINDOW())
-        );
-        basket.reopenSealedAuction(0);
-        vm.warp(block.timestamp + basket.SEALED_FILL_WINDOW() + 1);
-        assertEq(basket.reopenSealedAuction(0), 0, "the committee did not answer: nothing forfeited");
-        assertEq(committee.computation(id).inputCount, 0);
-    }
-
-    // ------------------------------------------------------------------------ withdrawSealedBond
-
-    function test_withdrawSealedBond_returnsALosersBondOnceTheWinnerIsNamed() public {
-        _start(_sellOnly());
-        uint256 id = _seal(0);
-        uint256 lot = _lot(0);
-        _bond(bob, 0);
-        _bond(carol, 0);
-        vm.expectRevert(abi.encodeWithSelector(IBasket.SealedBondLocked.selector, lot));
-        vm.prank(carol);
-        basket.withdrawSealedBond(lot);
-        _post(id, bob, BID);
-        uint256 held = plain.balanceOf(carol);
-        vm.prank(carol);
-        assertEq(basket.withdrawSealedBond(lot), 400e18);
-        assertEq(plain.balanceOf(carol) - held, 400e18);
-        vm.expectRevert(abi.encodeWithSelector(IBasket.NotBonded.selector, carol));
-        vm.prank(carol);
-        basket.withdrawSealedBond(lot);
-    }
-
-    /// @dev Bonds left in the basket when the rebalance completes stay out of the quote's unit, and are returned
-    /// later.
-    function test_withdrawSealedBond_afterTheRebalanceLeavesTheHoldersWhole() public {
-        _start(_sellOnly());
-        uint256 id = _seal(0);
-        uint256 lot = _lot(0);
-        _bond(bob, 0);
-        _bond(carol, 0);
-        _post(id, bob, BID);
-        vm.prank(bob);
+        vm.prank(stranger);
         basket.fillSealedBid(0);
-        assertEq(basket.units()[2], 1550e18, "Carol's bond is not in the unit");
-        vm.prank(carol);
-        basket.withdrawSealedBond(lot);
-        (uint256[] memory usable, uint256[] memory required) = basket.collateral();
-        assertGe(usable[2], required[2]);
-    }
-
-    function test_endRebalance_forfeitsTheBondOfAWinnerWhoDidNotFill() public {
-        _start(_sellOnly());
-        uint256 id = _seal(0);
-        uint256 lot = _lot(0);
-        _bond(bob, 0);
-        _post(id, bob, BID);
-        vm.warp(block.timestamp + DURATION);
-        basket.endRebalance();
-        assertEq(basket.sealedBond(lot, bob), 0, "forfeited");
-        assertEq(basket.units()[2], 1040e18);
-    }
-
-    function test_endRebalance_byTheManagerBeforeTheFillDeadlineReturnsTheBonds() public {
-        _start(_sellOnly());
-        uint256 id = _seal(0);
-        uint256 lot = _lot(0);
-        _bond(bob, 0);
-        _post(id, bob, BID);
-        vm.prank(basketManager);
-        basket.endRebalance();
-        assertEq(basket.units()[2], 1000e18, "bonds are not the holders'");
-        vm.prank(bob);
-        assertEq(basket.withdrawSealedBond(lot), 400e18);
     }
 
     function test_fillSealedBid_revertsOnAnAuctionOfAnEarlierRebalance() public {
@@ -504,22 +314,9 @@ contract BasketSealedAuctionTest is BasketCommitteeFixture {
         vm.snapshotGasLastCall("basket", "seal auction");
     }
 
-    function test_gas_bondSealedBid() public {
-        _start(_targets());
-        _seal(0);
-        plain.mint(carol, 1e24);
-        vm.prank(carol);
-        plain.approve(address(basket), type(uint256).max);
-        vm.prank(carol);
-        basket.bondSealedBid(0);
-        vm.snapshotGasLastCall("basket", "bond sealed bid");
-    }
-
     function test_gas_fillSealedBid() public {
         _start(_targets());
-        uint256 id = _seal(0);
-        _bond(bob, 0);
-        _post(id, bob, BID);
+        _post(_seal(0), bob, BID);
         vm.prank(bob);
         basket.fillSealedBid(0);
         vm.snapshotGasLastCall("basket", "fill sealed bid");

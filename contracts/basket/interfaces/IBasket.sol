@@ -95,13 +95,6 @@ interface IBasket is IERC20Metadata {
     /// @notice Emitted by `sealAuction`: component `index`'s auction is settled by computation `computationId` of the
     /// MPC committee `committee`, the winning bid `b` pricing the lot at `b x 10^priceExponent`.
     event AuctionSealed(uint256 indexed index, address indexed committee, uint256 computationId, uint256 priceExponent);
-    /// @notice Emitted by `bondSealedBid`: `bidder` bonded `bond` of the quote to bid in component `index`'s sealed
-    /// auction.
-    event SealedBidBonded(uint256 indexed index, address indexed bidder, uint256 bond);
-    /// @notice Emitted by `reopenSealedAuction`: component `index`'s sealed auction, which its `winner` (zero without a
-    /// result or bids) did not or could not fill, is a Dutch auction again; `forfeited` of the winner's bond stays
-    /// with the holders.
-    event SealedAuctionReopened(uint256 indexed index, address indexed winner, uint256 forfeited);
     /// @notice Emitted when a rebalance ends: `completed` when every auction reached its target, otherwise cut short
     /// by the deadline or the manager. The auctioned components' and the quote's units are then what their usable
     /// balances back (`units()`).
@@ -201,18 +194,6 @@ interface IBasket is IERC20Metadata {
     error NotWinner(address caller, address winner);
     /// @notice Thrown by `fillSealedBid` when the winning `price` is below the auction's end price, its `reserve`.
     error BelowReserve(uint256 price, uint256 reserve);
-    /// @notice Thrown by `fillSealedBid` and `withdrawSealedBond` when `bidder` posted no bond (for that lot).
-    error NotBonded(address bidder);
-    /// @notice Thrown by `bondSealedBid` when `bidder` bonded for that lot already.
-    error AlreadyBonded(address bidder);
-    /// @notice Thrown by `bondSealedBid` once the computation takes no more inputs (from `inputDeadline`).
-    error SealedBidsClosed(uint256 inputDeadline);
-    /// @notice Thrown by `reopenSealedAuction` while the sealed sale is open: the result pending, or a winner who may
-    /// fill, until `fillDeadline`.
-    error SealedFillOpen(uint256 fillDeadline);
-    /// @notice Thrown by `withdrawSealedBond` while the bond of `lot` is held: until the committee's result, and the
-    /// winner's while its sale is open.
-    error SealedBondLocked(uint256 lot);
     /// @notice Thrown by `endRebalance` when a caller other than the manager ends it before `deadline`.
     error RebalanceNotExpired(uint256 deadline);
     /// @notice Thrown by `navPerToken` when the feed gives `component` the negative price `value`.
@@ -288,28 +269,6 @@ interface IBasket is IERC20Metadata {
     /// @return quoteAmount The quote paid.
     function fillSealedBid(uint256 index) external returns (uint256 amount, uint256 quoteAmount);
 
-    /// @notice Registers the caller as a bidder in component `index`'s sealed auction, before the computation's input
-    /// deadline: the caller must be eligible for the component, and pays a bond of a tenth of the lot's value at the
-    /// reserve (`ceil(remaining x reserve / 1e18 / 10)` of the quote; approved beforehand). Only a bonded winner can
-    /// fill; the bond then pays the first part of the price. A bonded winner that does not fill by the fill deadline
-    /// (`SEALED_FILL_WINDOW` after the input deadline, at most the rebalance's deadline) forfeits its bond to the
-    /// holders (`reopenSealedAuction`, `endRebalance`). Bonds are held in the basket but are not usable balance.
-    /// @return bond The quote base units bonded.
-    function bondSealedBid(uint256 index) external returns (uint256 bond);
-
-    /// @notice Anyone: turns component `index`'s sealed auction back into a Dutch auction (at the curve's current price)
-    /// when its sale cannot or did not happen: the committee's winner is not bonded, bid below the reserve or there
-    /// were no bids; or the fill deadline passed (the winner's bond is then forfeited; without a result, nothing is).
-    /// The manager may seal it again. Refused while the sale is open (`SealedFillOpen`).
-    /// @return forfeited The winner's bond kept for the holders.
-    function reopenSealedAuction(uint256 index) external returns (uint256 forfeited);
-
-    /// @notice Returns the caller's bond for sealed lot `lot` (see `sealedAuction`): a loser's once the committee named
-    /// another winner, every bond once the sale is over (filled, reopened or the rebalance ended), except a forfeited
-    /// one. A winner's bond paid its price; what exceeded it is returned here.
-    /// @return amount The quote base units returned.
-    function withdrawSealedBond(uint256 lot) external returns (uint256 amount);
-
     /// @notice Ends the running rebalance where it stands: the manager at any time, anyone after the deadline. The
     /// auctioned components' and the quote's units become what their usable balances back, rounded down.
     function endRebalance() external;
@@ -381,13 +340,6 @@ interface IBasket is IERC20Metadata {
         external
         view
         returns (address committee, uint256 computationId, uint256 priceExponent, uint256 lot, uint256 reserve);
-
-    /// @notice How long after the input deadline a sealed auction's bonded winner has to fill (at most until the
-    /// rebalance's deadline).
-    function SEALED_FILL_WINDOW() external view returns (uint256);
-
-    /// @notice The bond `bidder` holds for sealed lot `lot` (quote base units; 0 if none).
-    function sealedBond(uint256 lot, address bidder) external view returns (uint256);
 
     /// @notice Whether `account` may hold basket tokens: it can receive every restricted component.
     function isEligible(address account) external view returns (bool);
