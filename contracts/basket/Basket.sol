@@ -269,8 +269,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint256 count = list.length;
         amounts = new uint256[](count);
         // An impairment not reconciled yet is cut here, and halts issuance: nothing is pulled or minted.
-        (bool impaired, uint256[] memory balances) = _reconcile(list, multiplier);
-        if (impaired) return amounts;
+        if (_reconcile(list, multiplier)) return amounts;
         _mintEligible(list, to, quantity);
 
         // Usable balances covered the supply before; every pull adds at least the rounded-up amount, so they
@@ -283,7 +282,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             uint256 amount =
                 Math.mulDiv(quantity, uint256(component.unit) * multiplier, _denominator, Math.Rounding.Ceil);
             amounts[i] = amount;
-            _pull(component.token, amount, balances[i]);
+            _pull(component.token, amount);
         }
         if (!backed) revert EmptyBasket();
         emit Issued(msg.sender, to, quantity, amounts);
@@ -339,9 +338,9 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         }
     }
 
-    /// @dev Pulls `amount` of `token` from the caller; the basket's balance, `before` until then, must grow by
-    /// `amount` at least.
-    function _pull(address token, uint256 amount, uint256 before) private {
+    /// @dev Pulls `amount` of `token` from the caller; the basket's balance must grow by `amount` at least.
+    function _pull(address token, uint256 amount) private {
+        uint256 before = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 balance = IERC20(token).balanceOf(address(this));
         if (balance < before + amount) {
@@ -676,10 +675,10 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         emit AuctionBid(msg.sender, token, sell, trade.amount, trade.quoteAmount, trade.price);
 
         if (sell) {
-            _pull(quote, trade.quoteAmount, IERC20(quote).balanceOf(address(this)));
+            _pull(quote, trade.quoteAmount);
             IERC20(token).safeTransfer(msg.sender, trade.amount);
         } else {
-            _pull(token, trade.amount, IERC20(token).balanceOf(address(this)));
+            _pull(token, trade.amount);
             IERC20(quote).safeTransfer(msg.sender, trade.quoteAmount);
         }
         // The last trade settles after its transfers: the units are read from the balances they leave (every entry
@@ -756,32 +755,26 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// @inheritdoc IBasket
     function reconcile() external nonReentrant returns (bool) {
         if (_state.status == Status.Rebalancing) revert RebalanceActive();
-        (bool impaired,) = _reconcile(_loadComponents(), _state.multiplier);
-        return impaired;
+        return _reconcile(_loadComponents(), _state.multiplier);
     }
 
     /// @dev Cuts every unit of `list` that its usable balance no longer backs for the supply to what it backs (rounded
-    /// down: pro rata, every holder loses the same share), stores the list and halts issuance if any was cut. Returns
-    /// the balances it read.
-    function _reconcile(Component[] memory list, uint256 multiplier)
-        private
-        returns (bool impaired, uint256[] memory balances)
-    {
+    /// down: pro rata, every holder loses the same share), stores the list and halts issuance if any was cut.
+    function _reconcile(Component[] memory list, uint256 multiplier) private returns (bool impaired) {
         uint256 supply = totalSupply();
+        if (supply == 0) return false;
         uint256 count = list.length;
-        balances = new uint256[](count);
         for (uint256 i; i < count; ++i) {
             Component memory component = list[i];
             (uint256 usable, uint256 balance) = _usable(component);
-            balances[i] = balance;
-            if (supply == 0 || usable >= _required(component, multiplier, supply)) continue;
+            if (usable >= _required(component, multiplier, supply)) continue;
             uint256 unit = Math.mulDiv(usable, _denominator, supply * multiplier);
             emit ComponentImpaired(component.token, component.unit, unit, usable, balance);
             // forge-lint: disable-next-line(unsafe-typecast) the cut unit is below the stored one
             component.unit = uint88(unit);
             impaired = true;
         }
-        if (!impaired) return (false, balances);
+        if (!impaired) return false;
         _storeComponents(list);
         if (_state.status != Status.Halted) {
             _state.status = Status.Halted;
