@@ -612,7 +612,7 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
     abi: basketAbi,
     functionName: 'bid',
     args: [BigInt(index), amount, limit],
-    classifyRevert: raced(['BidTooLarge', 'NoAuction', 'NoRebalance', 'AuctionExpired', 'SealedAuction']),
+    classifyRevert: raced(['NoAuction', 'NoRebalance', 'AuctionExpired', 'SealedAuction']),
   });
   count(ctx, 'bid', result);
   if (result.status === 'mined') await spend(ctx, id, paid, sell ? limit : amount);

@@ -27,12 +27,13 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     using SafeERC20 for IERC20;
 
     /// @dev What issue and redeem read, one slot: the fee multiplier of the units, the annual fee rate, the last
-    /// accrual time and the status.
+    /// accrual time, the status and whether the basket holds fee minted while the recipient was not eligible.
     struct State {
         uint64 multiplier;
         uint64 feeRate;
         uint32 lastAccrual;
         Status status;
+        bool feeHeld;
     }
 
     /// @dev The running rebalance, one slot; bit i of `auctioned` is set when component i got an auction; `round`
@@ -155,7 +156,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             feeRate: uint64(config.feeRate),
             // forge-lint: disable-next-line(unsafe-typecast) seconds fit 32 bits until 2106
             lastAccrual: uint32(block.timestamp),
-            status: Status.Active
+            status: Status.Active,
+            feeHeld: false
         });
         _manager = config.manager;
         _feeRecipient = config.feeRecipient;
@@ -263,23 +265,24 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (current == Status.Rebalancing) revert RebalanceActive();
         Component[] memory list = _loadComponents();
         _accrue(list);
-        _mintEligible(list, to, quantity);
-
         uint256 multiplier = _state.multiplier;
-        uint256 supply = totalSupply();
         uint256 count = list.length;
         amounts = new uint256[](count);
+        // An impairment not reconciled yet is cut here, and halts issuance: nothing is pulled or minted.
+        if (_reconcile(list, multiplier)) return amounts;
+        _mintEligible(list, to, quantity);
+
+        // Usable balances covered the supply before; every pull adds at least the rounded-up amount, so they
+        // cover the new supply (the shortfall check of `_pull` refuses less).
         bool backed;
         for (uint256 i; i < count; ++i) {
             Component memory component = list[i];
             if (component.unit == 0) continue;
             backed = true;
-            uint256 perUnit = uint256(component.unit) * multiplier;
-            uint256 amount = Math.mulDiv(quantity, perUnit, _denominator, Math.Rounding.Ceil);
+            uint256 amount =
+                Math.mulDiv(quantity, uint256(component.unit) * multiplier, _denominator, Math.Rounding.Ceil);
             amounts[i] = amount;
-            uint256 balance = _pull(component.token, amount);
-            uint256 required = Math.mulDiv(supply, perUnit, _denominator, Math.Rounding.Ceil);
-            if (balance < required) revert Undercollateralized(component.token, balance, required);
+            _pull(component.token, amount);
         }
         if (!backed) revert EmptyBasket();
         emit Issued(msg.sender, to, quantity, amounts);
@@ -292,9 +295,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         Component[] memory list = _loadComponents();
         _requireEligible(list, to);
         _accrue(list);
+        uint256 multiplier = _state.multiplier;
+        // An impairment not reconciled yet is cut before paying: every holder bears it pro rata, whoever goes first.
+        _reconcile(list, multiplier);
         _burn(msg.sender, quantity);
 
-        uint256 multiplier = _state.multiplier;
         uint256 count = list.length;
         amounts = new uint256[](count);
         for (uint256 i; i < count; ++i) {
@@ -323,10 +328,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint256 multiplier = state.multiplier;
         if (state.status != Status.Rebalancing) {
             (uint256 minted,) = _pendingFee(state);
-            if (minted != 0 && _refusingComponent(list, _feeRecipient) == address(0)) {
-                uint256 supply = totalSupply();
-                multiplier = multiplier * supply / (supply + minted);
-            }
+            uint256 supply = totalSupply();
+            if (minted != 0) multiplier = multiplier * supply / (supply + minted);
         }
         uint256 count = list.length;
         amounts = new uint256[](count);
@@ -335,12 +338,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         }
     }
 
-    /// @dev Pulls `amount` of `token` from the caller; returns the basket's balance after, which must have grown by
-    /// `amount` exactly.
-    function _pull(address token, uint256 amount) private returns (uint256 balance) {
+    /// @dev Pulls `amount` of `token` from the caller; the basket's balance must grow by `amount` at least.
+    function _pull(address token, uint256 amount) private {
         uint256 before = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        balance = IERC20(token).balanceOf(address(this));
+        uint256 balance = IERC20(token).balanceOf(address(this));
         if (balance < before + amount) {
             revert TransferShortfall(token, amount, balance > before ? balance - before : 0);
         }
@@ -372,28 +374,37 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     }
 
     /// @dev Mints the pending fee (Set v2: `supply x share / (1 - share)`) and shrinks the multiplier so that
-    /// `unit x multiplier x supply` never grows. While the recipient is not eligible for `list` the fee is deferred
-    /// (the time keeps accruing) rather than blocking issue and redeem.
+    /// `unit x multiplier x supply` never grows. The fee is charged on every accrual, hence on the supply of each
+    /// period (issue and redeem accrue before they change it): while the recipient is not eligible for `list` it is
+    /// minted to the basket itself and held, then handed to the recipient at the first accrual that finds it eligible.
     function _accrue(Component[] memory list) private returns (uint256 minted) {
         State memory state = _state;
         if (state.lastAccrual == block.timestamp) return 0;
         uint256 share;
         (minted, share) = _pendingFee(state);
-        address recipient = _feeRecipient;
-        if (minted != 0 && _refusingComponent(list, recipient) != address(0)) {
-            emit FeeDeferred(recipient);
-            return 0;
-        }
         // forge-lint: disable-next-line(unsafe-typecast) seconds fit 32 bits until 2106
-        _state.lastAccrual = uint32(block.timestamp);
-        if (minted == 0) return 0;
-        uint256 supply = totalSupply();
-        uint256 multiplier = uint256(state.multiplier) * supply / (supply + minted);
-        // forge-lint: disable-next-line(unsafe-typecast) the multiplier only shrinks from 1e18
-        _state.multiplier = uint64(multiplier);
-        // The recipient's eligibility was checked above: mint without the check of `_update`.
-        ERC20._update(address(0), recipient, minted);
-        emit FeeAccrued(recipient, minted, share, multiplier);
+        state.lastAccrual = uint32(block.timestamp);
+        if (minted != 0 || state.feeHeld) {
+            address recipient = _feeRecipient;
+            // The recipient's eligibility is checked here: mint and hand over without the check of `_update`.
+            bool eligible = _refusingComponent(list, recipient) == address(0);
+            if (eligible && state.feeHeld) {
+                ERC20._update(address(this), recipient, balanceOf(address(this)));
+                state.feeHeld = false;
+            }
+            if (minted != 0) {
+                uint256 supply = totalSupply();
+                // forge-lint: disable-next-line(unsafe-typecast) the multiplier only shrinks from 1e18
+                state.multiplier = uint64(uint256(state.multiplier) * supply / (supply + minted));
+                ERC20._update(address(0), eligible ? recipient : address(this), minted);
+                emit FeeAccrued(recipient, minted, share, state.multiplier);
+                if (!eligible) {
+                    state.feeHeld = true;
+                    emit FeeDeferred(recipient);
+                }
+            }
+        }
+        _state = state;
     }
 
     /// @dev The fee since `state.lastAccrual` (at most a year of it): its share of the supply after minting (WAD,
@@ -552,7 +563,13 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (auction_.isSealed) revert SealedAuction(index);
         if (amount == 0) revert ZeroQuantity();
         uint256 remaining = _remainingOf(list[index], auction_);
-        if (amount > remaining) revert BidTooLarge(list[index].token, amount, remaining);
+        // A bid for more than remains takes the rest, its limit scaled to it (the bidder's price limit), so that a
+        // bid placed for the whole remainder still fills after another bid took part of it.
+        if (amount > remaining) {
+            quoteLimit =
+                Math.mulDiv(quoteLimit, remaining, amount, auction_.sell ? Math.Rounding.Ceil : Math.Rounding.Floor);
+            amount = remaining;
+        }
         Trade memory trade =
             _trade(list[index], list[rebalance.quoteIndex], auction_.sell, amount, _price(auction_, rebalance));
         trade.last = amount == remaining;
@@ -736,13 +753,16 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     // -------------------------------------------------------------------------------- Impairment
 
     /// @inheritdoc IBasket
-    function reconcile() external nonReentrant returns (bool impaired) {
-        Status current = _state.status;
-        if (current == Status.Rebalancing) revert RebalanceActive();
+    function reconcile() external nonReentrant returns (bool) {
+        if (_state.status == Status.Rebalancing) revert RebalanceActive();
+        return _reconcile(_loadComponents(), _state.multiplier);
+    }
+
+    /// @dev Cuts every unit of `list` that its usable balance no longer backs for the supply to what it backs (rounded
+    /// down: pro rata, every holder loses the same share), stores the list and halts issuance if any was cut.
+    function _reconcile(Component[] memory list, uint256 multiplier) private returns (bool impaired) {
         uint256 supply = totalSupply();
         if (supply == 0) return false;
-        uint256 multiplier = _state.multiplier;
-        Component[] memory list = _loadComponents();
         uint256 count = list.length;
         for (uint256 i; i < count; ++i) {
             Component memory component = list[i];
@@ -756,7 +776,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         }
         if (!impaired) return false;
         _storeComponents(list);
-        if (current != Status.Halted) {
+        if (_state.status != Status.Halted) {
             _state.status = Status.Halted;
             emit IssuanceHalted();
         }

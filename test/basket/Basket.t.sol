@@ -233,14 +233,24 @@ contract BasketTest is BasketFixture {
         vm.stopPrank();
     }
 
-    function test_issue_revertsWhenUndercollateralized() public {
-        _issue(basket, alice, ONE);
+    /// @dev Issuing at the old units after a seizure would have the issuer pay for the loss of the holders: the call
+    /// that first sees the seizure cuts the unit and halts issuance instead, pulling and minting nothing.
+    function test_issue_cutsAnUnreconciledSeizureAndHalts() public {
+        _issue(basket, alice, 2 * ONE);
         vm.prank(agent);
         shares[0].forcedTransfer(address(basket), carol, 1);
-        _fund(basket, alice, ONE);
-        vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IBasket.Undercollateralized.selector, address(shares[0]), 399, 400));
-        basket.issue(ONE, alice);
+        _fund(basket, bob, ONE);
+        vm.expectEmit(address(basket));
+        emit IBasket.ComponentImpaired(address(shares[0]), 200, 199, 399, 399);
+        vm.expectEmit(address(basket));
+        emit IBasket.IssuanceHalted();
+        vm.prank(bob);
+        uint256[] memory amounts = basket.issue(ONE, bob);
+        assertEq(amounts, new uint256[](3), "nothing pulled");
+        assertEq(basket.balanceOf(bob), 0, "nothing minted");
+        assertEq(basket.totalSupply(), 2 * ONE);
+        assertEq(uint8(basket.status()), uint8(IBasket.Status.Halted));
+        assertEq(basket.units()[0], 199);
     }
 
     function test_issue_revertsWhenHalted() public {
@@ -441,26 +451,62 @@ contract BasketTest is BasketFixture {
         assertEq(basket.accrueFee(), minted);
     }
 
-    function test_accrueFee_defersWhileRecipientIneligible() public {
+    /// @dev While the recipient is not eligible the fee is still charged, on the supply of the time, and held by the
+    /// basket; the first accrual that finds the recipient eligible hands it over.
+    function test_accrueFee_holdsTheFeeWhileRecipientIneligible() public {
         _issue(basket, alice, 10e18);
         uint256 start = block.timestamp;
         vm.prank(agent);
         shares[0].setAddressFrozen(feeRecipient, true);
         vm.warp(start + 10 days);
+        uint256 share = FEE_RATE * 10 days / 365 days;
+        uint256 held = 10e18 * share / (ONE - share);
         vm.expectEmit(address(basket));
         emit IBasket.FeeDeferred(feeRecipient);
-        assertEq(basket.accrueFee(), 0);
+        assertEq(basket.accrueFee(), held);
+        assertEq(basket.balanceOf(address(basket)), held, "held by the basket");
+        assertEq(basket.balanceOf(feeRecipient), 0);
         (,, uint256 lastAccrual) = basket.feeState();
-        assertEq(lastAccrual, start, "the time keeps accruing");
-        assertEq(basket.previewRedeem(ONE)[0], 200, "previews follow the deferral");
+        assertEq(lastAccrual, block.timestamp, "charged");
         vm.prank(alice);
         basket.redeem(ONE, alice);
 
         vm.prank(agent);
         shares[0].setAddressFrozen(feeRecipient, false);
         vm.warp(start + 20 days);
-        uint256 share = FEE_RATE * 20 days / 365 days;
-        assertEq(basket.accrueFee(), 9e18 * share / (ONE - share));
+        uint256 supply = basket.totalSupply();
+        uint256 minted = supply * share / (ONE - share);
+        assertEq(basket.accrueFee(), minted, "on the supply of the second period, the held fee included");
+        assertEq(basket.balanceOf(feeRecipient), held + minted, "handed over");
+        assertEq(basket.balanceOf(address(basket)), 0);
+    }
+
+    /// @dev Regression (issue 15): a fee deferred for a year was charged on the supply of the day it was minted, so
+    /// a large issue made while the recipient was ineligible paid the past year's fee on its new tokens. The past year
+    /// is now charged on the supply of the past year only.
+    function test_accrueFee_doesNotChargeANewIssueForTheDeferredPast() public {
+        _issue(basket, alice, 10e18);
+        uint256 start = block.timestamp;
+        vm.prank(agent);
+        shares[0].setAddressFrozen(feeRecipient, true);
+        vm.warp(start + 365 days);
+        _verify(bob);
+        _verify(feeRecipient);
+        uint256 paid = _issue(basket, bob, 1000e18)[0];
+        vm.prank(agent);
+        shares[0].setAddressFrozen(feeRecipient, false);
+        vm.warp(block.timestamp + 1);
+        basket.accrueFee();
+
+        uint256 pastYear = 10e18 * FEE_RATE / (ONE - FEE_RATE);
+        uint256 share = FEE_RATE * 1 / 365 days;
+        uint256 lastSecond = (10e18 + pastYear + 1000e18) * share / (ONE - share);
+        assertEq(basket.balanceOf(feeRecipient), pastYear + lastSecond, "a year on 10 tokens, a second on 1010");
+        (uint256[] memory usable, uint256[] memory required) = basket.collateral();
+        assertGe(usable[0], required[0], "collateralized");
+        vm.prank(bob);
+        uint256[] memory amounts = basket.redeem(1000e18, bob);
+        assertGe(amounts[0], paid - 1, "Bob was not charged for the year before his issue, only for its last second");
     }
 
     function test_setFeeRate_accruesAtTheOldRateFirst() public {
@@ -475,6 +521,18 @@ contract BasketTest is BasketFixture {
         assertEq(basket.balanceOf(feeRecipient), minted);
         (, uint256 rate,) = basket.feeState();
         assertEq(rate, 0.1e18);
+    }
+
+    /// @dev A rate change while the recipient is not eligible applies from the change only.
+    function test_setFeeRate_chargesTheOldRateWhileRecipientIneligible() public {
+        _issue(basket, alice, 10e18);
+        vm.prank(agent);
+        shares[0].setAddressFrozen(feeRecipient, true);
+        vm.warp(block.timestamp + 10 days);
+        vm.prank(basketManager);
+        basket.setFeeRate(0.5e18);
+        uint256 share = FEE_RATE * 10 days / 365 days;
+        assertEq(basket.balanceOf(address(basket)), 10e18 * share / (ONE - share), "10 days at 2%");
     }
 
     function test_setFeeRate_revertsAboveMaximum() public {

@@ -90,6 +90,102 @@ contract BasketImpairmentTest is BasketFixture {
         assertEq(basket.units()[1], 90);
     }
 
+    // ------------------------------------------------------------------ unreconciled impairment
+
+    /// @dev Regression (issue 15): the agent freezes 50 of the basket's 100 shares; Alice redeemed half the supply
+    /// before anyone reconciled and got 50 (the whole usable balance), leaving Bob 0. The redeem now cuts first.
+    function test_redeem_cutsAnUnreconciledFreezeBeforePaying() public {
+        Basket single = _singleShareBasket();
+        _issue(single, alice, 50e18);
+        _issue(single, bob, 50e18);
+        vm.prank(agent);
+        shares[0].freezePartialTokens(address(single), 50);
+
+        vm.expectEmit(address(single));
+        emit IBasket.ComponentImpaired(address(shares[0]), 1e18, 0.5e18, 50, 100);
+        vm.expectEmit(address(single));
+        emit IBasket.IssuanceHalted();
+        vm.prank(alice);
+        assertEq(single.redeem(50e18, alice)[0], 25, "a fair share");
+        vm.prank(bob);
+        assertEq(single.redeem(50e18, bob)[0], 25, "the same share");
+        assertEq(uint8(single.status()), uint8(IBasket.Status.Halted));
+    }
+
+    /// @dev A seizure seen first by `issue`: the unit is cut and issuance halts; Carol pays and gets nothing.
+    function test_issue_cutsAnUnreconciledFreezeAndIssuesNothing() public {
+        vm.prank(agent);
+        shares[1].freezePartialTokens(address(basket), 100);
+        _fund(basket, carol, ONE);
+        uint256 before = shares[1].balanceOf(carol);
+        vm.expectEmit(address(basket));
+        emit IBasket.ComponentImpaired(address(shares[1]), 100, 90, 900, 1000);
+        vm.prank(carol);
+        uint256[] memory amounts = basket.issue(ONE, carol);
+        assertEq(amounts, new uint256[](3));
+        assertEq(basket.balanceOf(carol), 0);
+        assertEq(shares[1].balanceOf(carol), before, "nothing pulled");
+        vm.expectRevert(IBasket.IssuanceIsHalted.selector);
+        vm.prank(carol);
+        basket.issue(ONE, carol);
+    }
+
+    /// @dev For any holdings, frozen amount and order of full redemptions after a freeze nobody reconciled, every
+    /// holder gets its pro rata share of the usable balance: at most `balance x usable / supply`, and less only by
+    /// the rounding of the cut unit (one share per natural unit held) and of the payout (one share).
+    function testFuzz_redeem_paysEveryOrderProRataAfterAnImpairment(
+        uint256[3] memory quantities,
+        uint256 frozenSeed,
+        uint256 orderSeed
+    ) public {
+        Basket fine = _fineBasket();
+        address[3] memory holders = [alice, bob, carol];
+        for (uint256 i; i < 3; ++i) {
+            quantities[i] = bound(quantities[i], 1, 1000e18);
+            _issue(fine, holders[i], quantities[i]);
+        }
+        uint256 balance = shares[0].balanceOf(address(fine));
+        uint256 frozen = bound(frozenSeed, 1, balance);
+        vm.prank(agent);
+        shares[0].freezePartialTokens(address(fine), frozen);
+        uint256 usable = balance - frozen;
+        uint256 supply = fine.totalSupply();
+
+        uint256 paid;
+        for (uint256 k; k < 3; ++k) {
+            // Any of the six orders: a rotation of the holders, in one of two directions.
+            uint256 i = (orderSeed / 3 % 2 == 0 ? orderSeed % 3 + k : orderSeed % 3 + 3 - k) % 3;
+            vm.prank(holders[i]);
+            uint256 amount = fine.redeem(quantities[i], holders[i])[0];
+            uint256 fair = quantities[i] * usable / supply;
+            assertLe(amount, fair, "no more than a pro rata share");
+            assertGe(amount + quantities[i] / fine.naturalUnit() + 1, fair, "less only by rounding");
+            paid += amount;
+        }
+        assertLe(paid, usable);
+    }
+
+    /// @dev Share 0 only, one share per basket token (natural unit 1e36).
+    function _singleShareBasket() internal returns (Basket) {
+        address[] memory components = new address[](1);
+        components[0] = address(shares[0]);
+        uint256[] memory units = new uint256[](1);
+        units[0] = 1e18;
+        return _create(components, units, 1e36);
+    }
+
+    /// @dev Share 0 (200 per token) and share 1 (100) at natural unit 1e36, so that a cut unit loses at most 1e-18
+    /// share per token.
+    function _fineBasket() internal returns (Basket) {
+        address[] memory components = new address[](2);
+        components[0] = address(shares[0]);
+        components[1] = address(shares[1]);
+        uint256[] memory units = new uint256[](2);
+        units[0] = 200e18;
+        units[1] = 100e18;
+        return _create(components, units, 1e36);
+    }
+
     // ---------------------------------------------------------------------------- resumeIssuance
 
     function test_resumeIssuance_reopensIssuanceAtTheCutUnits() public {

@@ -330,10 +330,59 @@ contract BasketRebalanceTest is BasketFixture {
         basket.bid(0, 0, 0);
     }
 
-    function test_bid_revertsAboveRemaining() public {
+    /// @dev Carol front-runs Bob's bid for the whole remaining 1000 shares with a bid for one share: Bob's bid takes
+    /// the 999 left, its limit scaled to them, and completes the auction instead of reverting.
+    function test_bid_fillsTheRemainderAfterAOneUnitFrontRunOnASale() public {
         _start(_targets());
-        vm.expectRevert(abi.encodeWithSelector(IBasket.BidTooLarge.selector, address(shares[0]), 1001, 1000));
-        basket.bid(0, 1001, type(uint256).max);
+        (,,,, uint256 remaining) = basket.auction(0);
+        uint256 limit = remaining * HIGH / 1e18;
+        _fundCarol();
+        vm.prank(carol);
+        basket.bid(0, 1, type(uint256).max);
+
+        vm.expectEmit(address(basket));
+        emit IBasket.AuctionBid(bob, address(shares[0]), true, 999, 999 * HIGH / 1e18, HIGH);
+        vm.prank(bob);
+        assertEq(basket.bid(0, remaining, limit), 999 * HIGH / 1e18);
+        assertEq(shares[0].balanceOf(bob), 999);
+        (,, bool running,,) = basket.auction(0);
+        assertFalse(running, "filled");
+        (,,, uint256 pending) = basket.rebalanceState();
+        assertEq(pending, 1);
+    }
+
+    /// @dev The same front-run on a purchase: Bob offered 500 shares for at least 2000 quote tokens; he delivers the
+    /// 499 still wanted for at least 499/500 of his limit.
+    function test_bid_fillsTheRemainderAfterAOneUnitFrontRunOnAPurchase() public {
+        _start(_targets());
+        (,,,, uint256 remaining) = basket.auction(1);
+        uint256 limit = remaining * LOW / 1e18;
+        _fundCarol();
+        vm.prank(carol);
+        basket.bid(1, 1, 0);
+
+        uint256 held = shares[1].balanceOf(bob);
+        vm.prank(bob);
+        assertEq(basket.bid(1, remaining, limit), 499 * LOW / 1e18);
+        assertEq(held - shares[1].balanceOf(bob), 499, "only what was left");
+        (,, bool running,,) = basket.auction(1);
+        assertFalse(running, "filled");
+    }
+
+    function test_bid_scalesTheLimitOfAClampedBid() public {
+        _start(_targets());
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IBasket.QuoteLimitExceeded.selector, 6000e18, 5999e18));
+        basket.bid(0, 2000, 11_998e18);
+    }
+
+    function _fundCarol() internal {
+        plain.mint(carol, 1e24);
+        _mintComponent(address(shares[1]), carol, 10);
+        vm.startPrank(carol);
+        plain.approve(address(basket), type(uint256).max);
+        shares[1].approve(address(basket), type(uint256).max);
+        vm.stopPrank();
     }
 
     function test_bid_revertsWhenSellCostsMoreThanLimit() public {

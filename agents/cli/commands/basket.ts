@@ -167,8 +167,12 @@ export function register(program: Command): void {
             args: [quantity, to ?? ctx.account.address],
           });
           const amounts = result as readonly bigint[];
+          // An issue that finds an unreconciled impairment cuts the units and halts instead: all zero.
+          const halted = kind === 'issue' && amounts.every((amount) => amount === 0n);
           ctx.print(
-            `${kind === 'issue' ? 'issued' : 'redeemed'} ${quantityText} of ${b.address}; components ${amounts.join(', ')} (tx ${hash})`,
+            halted
+              ? `nothing issued: ${b.address} found a component impaired, cut its units and halted issuance (tx ${hash})`
+              : `${kind === 'issue' ? 'issued' : 'redeemed'} ${quantityText} of ${b.address}; components ${amounts.join(', ')} (tx ${hash})`,
             { basket: b.address, quantity, to: to ?? ctx.account.address, amounts, transaction: hash },
           );
         }),

@@ -75,8 +75,8 @@ interface IBasket is IERC20Metadata {
     /// @notice Emitted when `minted` basket tokens of fee (share `feeShare`, WAD, of the supply after the mint) went to
     /// `recipient` and the position multiplier became `multiplier`.
     event FeeAccrued(address indexed recipient, uint256 minted, uint256 feeShare, uint256 multiplier);
-    /// @notice Emitted when a fee is due but `recipient` cannot hold basket tokens: nothing is minted and the time
-    /// keeps accruing until the recipient is eligible again (or the manager names another).
+    /// @notice Emitted when a fee is charged but `recipient` cannot hold basket tokens: the basket holds it until an
+    /// accrual finds the recipient eligible again (or the manager names another).
     event FeeDeferred(address indexed recipient);
     /// @notice Emitted when the manager hands the role to `manager`.
     event ManagerSet(address indexed manager);
@@ -99,12 +99,13 @@ interface IBasket is IERC20Metadata {
     /// by the deadline or the manager. The auctioned components' and the quote's units are then what their usable
     /// balances back (`units()`).
     event RebalanceEnded(bool completed);
-    /// @notice Emitted by `reconcile` when `component`'s unit is cut from `previousUnit` to `unit` because only
+    /// @notice Emitted by `reconcile` (or the `issue` or `redeem` that first sees the impairment) when `component`'s unit
+    /// is cut from `previousUnit` to `unit` because only
     /// `usable` of `balance` is usable (not frozen).
     event ComponentImpaired(
         address indexed component, uint256 previousUnit, uint256 unit, uint256 usable, uint256 balance
     );
-    /// @notice Emitted by `reconcile` when it halts issuance.
+    /// @notice Emitted by `reconcile`, `issue` or `redeem` when an impairment halts issuance.
     event IssuanceHalted();
     /// @notice Emitted by `resumeIssuance`.
     event IssuanceResumed();
@@ -147,8 +148,6 @@ interface IBasket is IERC20Metadata {
     /// @notice Thrown by `issue` and `bid` when the basket received `received` of `component` instead of `expected`
     /// (fee-on-transfer or rebasing tokens).
     error TransferShortfall(address component, uint256 expected, uint256 received);
-    /// @notice Thrown by `issue` when the basket would hold `balance` of `component`, less than `required`.
-    error Undercollateralized(address component, uint256 balance, uint256 required);
     /// @notice Thrown by `resumeIssuance` when not halted.
     error NotHalted();
     /// @notice Thrown by `resumeIssuance` when only `usable` of `component` backs the `required` amount.
@@ -170,8 +169,6 @@ interface IBasket is IERC20Metadata {
     error AuctionExpired(uint256 deadline);
     /// @notice Thrown by `bid` when `component` has no auction (at target, or the quote).
     error NoAuction(address component);
-    /// @notice Thrown by `bid` when `amount` of `component` exceeds the `remaining` amount of its auction.
-    error BidTooLarge(address component, uint256 amount, uint256 remaining);
     /// @notice Thrown by `bid` when the quote amount `quoteAmount` is beyond the bidder's `limit` (above it when the
     /// basket sells, below it when it buys).
     error QuoteLimitExceeded(uint256 quoteAmount, uint256 limit);
@@ -207,13 +204,16 @@ interface IBasket is IERC20Metadata {
 
     /// @notice Accrues the fee, pulls `ceil(quantity x unit x multiplier / (1e18 x naturalUnit))` of each component
     /// from the caller (approved beforehand), then mints `quantity` basket base units to `to` (eligible for every
-    /// component). Refuses while halted or rebalancing, transfer shortfalls and undercollateralization.
-    /// @return amounts What was pulled of each component, in component order.
+    /// component). Refuses while halted or rebalancing, and transfer shortfalls. If a usable balance no longer covers
+    /// the supply (a freeze or seizure not reconciled yet), it cuts the units as `reconcile` does, halts issuance and
+    /// returns without issuing: nothing is pulled or minted.
+    /// @return amounts What was pulled of each component, in component order (all zero when it halted instead).
     function issue(uint256 quantity, address to) external returns (uint256[] memory amounts);
 
-    /// @notice Checks that `to` is eligible for every component, accrues the fee, burns `quantity` of the caller's
-    /// basket tokens and sends `floor(quantity x unit x multiplier / (1e18 x naturalUnit))` of each component to `to`.
-    /// Open while halted; refused while rebalancing.
+    /// @notice Checks that `to` is eligible for every component, accrues the fee, cuts any impairment not reconciled
+    /// yet (as `reconcile`), burns `quantity` of the caller's basket tokens and sends
+    /// `floor(quantity x unit x multiplier / (1e18 x naturalUnit))` of each component to `to`: a pro rata share of the
+    /// usable balances whoever redeems first. Open while halted; refused while rebalancing.
     /// @return amounts What was sent of each component, in component order.
     function redeem(uint256 quantity, address to) external returns (uint256[] memory amounts);
 
@@ -226,8 +226,9 @@ interface IBasket is IERC20Metadata {
     // ------------------------------------------------------------------------------------- Fees
 
     /// @notice Mints the fee accrued since the last accrual (at most one year of it) to the fee recipient and scales
-    /// the position multiplier by `supply / (supply + minted)`; no-op in the accrual's block. Deferred (`FeeDeferred`)
-    /// while the recipient is not eligible. Refused while rebalancing (the time then accrues at the next call).
+    /// the position multiplier by `supply / (supply + minted)`; no-op in the accrual's block. While the recipient is not
+    /// eligible the fee is minted to the basket and held (`FeeDeferred`), then handed over by the first accrual that
+    /// finds it eligible. Refused while rebalancing (the time then accrues at the next call).
     /// @return minted Basket base units minted.
     function accrueFee() external returns (uint256 minted);
 
@@ -251,8 +252,10 @@ interface IBasket is IERC20Metadata {
     /// @notice Trades with the auction of component `index` at the current price: when the basket sells, the bidder
     /// gets `amount` of the component and pays `ceil(amount x price / 1e18)` of the quote, at most `quoteLimit`;
     /// when it buys, the bidder delivers `amount` and gets `floor(amount x price / 1e18)` of the quote, at least
-    /// `quoteLimit`. The bidder must be eligible for what it receives. The rebalance completes with the bid that
-    /// fills the last auction; the units change only then (or at `endRebalance`).
+    /// `quoteLimit`. An `amount` above what remains takes the remainder, `quoteLimit` scaled to it pro rata (rounded
+    /// in the bidder's favour), so that a bid for the whole remainder fills even after another bid took part of it.
+    /// The bidder must be eligible for what it receives. The rebalance completes with the bid that fills the last
+    /// auction; the units change only then (or at `endRebalance`).
     /// @return quoteAmount The quote paid or received by the bidder.
     function bid(uint256 index, uint256 amount, uint256 quoteLimit) external returns (uint256 quoteAmount);
 
