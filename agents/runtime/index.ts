@@ -28,6 +28,7 @@ export {
   isRangeError,
   type UndoneBlock,
 } from './ingest.js';
+export { type LockOptions, withLock } from './lock.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 export {
   createMetrics,
