@@ -156,6 +156,8 @@ export async function startKeeper(args: {
   stack: BasketStack;
   settings: Record<string, unknown>;
   prefix: string;
+  /** The deployment's MPC committee (`contracts.mpcCommittee`), for sealed bids. */
+  committee?: Address;
 }): Promise<Agent> {
   const keyEnv = `STOA_TEST_BASKET_KEY_${args.prefix.toUpperCase().replace(/\W/g, '_')}`;
   process.env[keyEnv] = args.key;
@@ -163,7 +165,10 @@ export async function startKeeper(args: {
     raw: {
       chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2 },
       redis: { url: args.redisUrl, prefix: args.prefix },
-      contracts: { basketFactory: { address: args.stack.factory, start_block: args.stack.startBlock } },
+      contracts: {
+        basketFactory: { address: args.stack.factory, start_block: args.stack.startBlock },
+        ...(args.committee ? { mpcCommittee: { address: args.committee } } : {}),
+      },
       ingest: { confirmations: 1, poll_interval_ms: 50 },
       queue: { concurrency: 4, backoff_ms: 200, lock_ms: 5_000 },
       sweep: { enabled: true, cron: '* * * * * *' },
@@ -194,6 +199,7 @@ export function startMarketMaker(args: {
   stack: BasketStack;
   prefix: string;
   budgets?: Record<string, string>;
+  committee?: Address;
 }): Promise<Agent> {
   return startKeeper({
     ...args,
