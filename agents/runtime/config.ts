@@ -12,6 +12,14 @@ import { logLevels } from './log.js';
 const int = (min = 0) => z.number().int().min(min);
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte hex address');
 
+/** An amount in wei: a decimal string (or a safe integer, as env overrides parse), kept as a string. */
+const wei = z
+  .union([
+    z.string().regex(/^\d+$/, 'expected an amount in wei such as "500000000000"'),
+    z.number().int().min(0),
+  ])
+  .transform(String);
+
 export const contractConfigSchema = z.strictObject({
   address,
   start_block: int().default(0),
@@ -74,6 +82,10 @@ export const baseConfigSchema = z.strictObject({
       poll_interval_ms: int(10).default(500),
       stuck_after_ms: int(100).default(30_000),
       fee_bump_percent: int(10).default(20),
+      /** Most this key offers per gas (wei): first versions are signed at most at it, replacements stop there. */
+      max_fee_per_gas: wei.default('500000000000'),
+      /** Most priority fee (tip) per gas (wei), likewise. */
+      max_priority_fee_per_gas: wei.default('50000000000'),
       gas_margin_percent: int(0).default(20),
       action_lock_ms: int(500).default(10_000),
       record_ttl_s: int(60).default(2_592_000),
