@@ -11,7 +11,7 @@ import { type AbiEvent, type Address, decodeEventLog, type Hex, toEventSelector 
 import { privateKeyToAccount } from 'viem/accounts';
 import { type Chain, createChain, verifyChain } from './chain.js';
 import { type AgentConfig, loadPrivateKey } from './config.js';
-import { ConfigError, FatalError, RetryableError, redactUrl, shortMessage } from './errors.js';
+import { ConfigError, FatalError, RetryableError, redactError, redactUrl, shortMessage } from './errors.js';
 import { type HttpServer, startHttpServer } from './http.js';
 import { type ChainLog, createIngestor, type Ingestor, type UndoneBlock } from './ingest.js';
 import { createLogger, type Logger } from './log.js';
@@ -174,6 +174,9 @@ export function createAgent({
       else if (role.task)
         await role.task({ name: job.data.name, id: job.data.id, data: job.data.data }, context(log));
       else throw new UnrecoverableError(`role ${role.name} has no task handler for ${job.data.name}`);
+    } catch (error) {
+      // BullMQ keeps the message and stack of a failed job: no RPC key in them.
+      throw redactError(error);
     } finally {
       end();
     }

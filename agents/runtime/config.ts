@@ -2,7 +2,7 @@
  * Agent configuration: a pure, validated function of a JSON file and the environment.
  * Every setting is documented in README.md. Errors name the field and why, on one line.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { validate as isCron } from 'node-cron';
 import { isHex } from 'viem';
 import { z } from 'zod';
@@ -198,6 +198,26 @@ function parseEnvValue(value: string): unknown {
  * The signing key: from the file `sender.key_file` when set, else from the environment variable
  * named by `sender.key_env`. The key never appears in an error or a log line.
  */
+/**
+ * The text of a key file, refused when its mode lets the group or others read or write it (as
+ * ssh does): `chmod 600`. Errors are made by `fail` (the caller's kind and wording).
+ */
+export function readKeyFile(path: string, fail: (message: string) => Error): string {
+  let mode: number;
+  let text: string;
+  try {
+    mode = statSync(path).mode;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw fail(`cannot read the key file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if ((mode & 0o077) !== 0)
+    throw fail(
+      `the key file's mode ${(mode & 0o777).toString(8)} lets others read or write it: chmod 600 it`,
+    );
+  return text.trim();
+}
+
 export function loadPrivateKey({
   sender,
   env = process.env,
@@ -209,16 +229,13 @@ export function loadPrivateKey({
   let source: string;
   if (sender.key_file !== undefined) {
     source = `sender.key_file (${sender.key_file})`;
-    try {
-      key = readFileSync(sender.key_file, 'utf8').trim();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new ConfigError(`config error: ${source}: cannot read the key file (${code})`);
-    }
+    key = readKeyFile(sender.key_file, (message) => new ConfigError(`config error: ${source}: ${message}`));
   } else {
     source = `environment variable ${sender.key_env} (sender.key_env)`;
     key = env[sender.key_env]?.trim();
     if (!key) throw new ConfigError(`config error: ${source} is not set; the role sends transactions`);
+    // Read once: child processes inherit the environment, and Node's diagnostic report prints it.
+    delete env[sender.key_env];
   }
   const prefixed = key.startsWith('0x') ? key : `0x${key}`;
   if (!isHex(prefixed) || prefixed.length !== 66) {

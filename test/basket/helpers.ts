@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { type Abi, type Address, getAddress, type Hex, maxUint256, parseEventLogs } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { basketKeeper } from '../../agents/basket/keeper.js';
@@ -224,4 +225,39 @@ export function basketRead<T>(
 ) {
   const call = { address: stack.basket, abi: basketAbi as Abi, functionName, args };
   return clients.public.readContract(call) as Promise<T>;
+}
+
+/**
+ * An HTTP JSON-RPC proxy to `target` that answers only on `path` (as providers that put the API
+ * key in the URL path do) and fails every request with HTTP 500 while `failing` is set.
+ */
+export async function startRpcProxy(target: string, path: string) {
+  const state = { failing: false };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (req.url !== path || state.failing) return void res.writeHead(500).end('upstream failure');
+      try {
+        const upstream = await fetch(target, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+      } catch {
+        res.writeHead(502).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    state,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -23,6 +23,7 @@ import {
   priceSettings,
   sendAs,
   startKeeper,
+  startRpcProxy,
   WHOLE,
 } from './helpers.js';
 
@@ -50,18 +51,21 @@ describe('market maker against forged tasks, racing bids and a lying committee',
       args: [maker.address, spender],
     });
   /** Adds a task job by hand, as anyone who can write to the queue can, and waits until it ran. */
-  async function forge(name: string, data: unknown): Promise<string> {
-    const queue = agent.queue().queue;
+  async function forge(name: string, data: unknown, into: Agent = agent): Promise<string> {
+    const queue = into.queue().queue;
     const jobId = `task-${name}-forged-${Math.random()}`;
     await queue.add(name, { kind: 'task', name, id: jobId, data }, { jobId, attempts: 1 });
-    return waitFor(
+    await waitFor(
       async () => {
         const state = await (await Job.fromId(queue, jobId))?.getState();
         return (state === 'failed' || state === 'completed') && state;
       },
       { what: `the forged ${name} task to run`, timeoutMs: 30_000 },
     );
+    forged = (await Job.fromId(queue, jobId))!;
+    return forged.getState();
   }
+  let forged: Job;
   /** Starts a rebalance as the manager: `units` targets, quote SBND, curves around the fair prices. */
   async function rebalance(units: bigint[]) {
     const current = await basketRead<bigint[]>(clients, stack, 'units');
@@ -187,4 +191,26 @@ describe('market maker against forged tasks, racing bids and a lying committee',
     expect(await basketRead<number>(clients, stack, 'status')).toBe(BasketStatus.Rebalancing);
     expect(forged).toBe('failed'); // refused loudly: not the deployment's committee
   }, 90_000);
+
+  it("keeps the RPC URL's key out of what BullMQ stores of a failed job", async () => {
+    const proxy = await startRpcProxy(anvil.url, '/v2/SECRET-PROVIDER-KEY');
+    const leaky = await startKeeper({
+      key: makerKey,
+      rpcUrl: proxy.url,
+      redisUrl: redis.url,
+      stack,
+      prefix: 'leaky',
+      settings: { baskets: [stack.basket], fees: { enabled: false }, reconcile: { enabled: false } },
+    });
+    try {
+      proxy.state.failing = true; // the provider fails: viem's error names the URL it called
+      expect(await forge('bid', { basket: stack.basket, index: 0 }, leaky)).toBe('failed');
+      expect(forged.failedReason).toMatch(/HTTP request failed/);
+      expect(JSON.stringify([forged.failedReason, forged.stacktrace])).not.toContain('SECRET-PROVIDER-KEY');
+    } finally {
+      proxy.state.failing = false;
+      await leaky.stop();
+      await proxy.stop();
+    }
+  }, 60_000);
 });
