@@ -43,18 +43,10 @@ describe('secrets', () => {
   }, async () => {
     const seen: string[] = [];
     const watch = setInterval(() => seen.push(...commandLinesWith(SECRET)), 20);
+    // The URL goes to the CLI by its environment too (STOA_RPC_URL), as an operator should pass it.
     const run = await stoa(
-      [
-        'deploy',
-        '--rpc',
-        proxy.url,
-        '--deployment',
-        chain.deploymentFile,
-        '--kyc-provider',
-        address('provider'),
-        '--json',
-      ],
-      { as: 'deployer' },
+      ['deploy', '--deployment', chain.deploymentFile, '--kyc-provider', address('provider'), '--json'],
+      { as: 'deployer', env: { STOA_RPC_URL: proxy.url } },
     ).finally(() => clearInterval(watch));
     expect(json(run)).toHaveProperty('chainId', 313_373);
     expect(seen).toEqual([]);

@@ -6,10 +6,12 @@
  */
 import { request } from 'node:http';
 import { Queue } from 'bullmq';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from '../../agents/dashboard/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
 
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let anvil: Service;
 let redis: Service;
 let queue: Queue;
@@ -116,6 +118,25 @@ describe('dashboard exposure', () => {
       expect(headers['x-powered-by']).toBeUndefined();
     }
   });
+
+  it('still renders bull-board and the pages in Chromium under its Content-Security-Policy', async () => {
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const blocked: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text()) && !/fonts\.googleapis/.test(m.text()))
+          blocked.push(m.text());
+      });
+      await page.goto(`${dashboard.url}/queues`);
+      await page.getByText('stoa:basket-keeper').first().waitFor({ timeout: 15_000 });
+      await page.goto(`${dashboard.url}/`);
+      expect(await page.textContent('main')).toContain('stoa:basket-keeper');
+      expect(blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('keeps the RPC URL key out of its errors', async () => {
     await expect(
