@@ -684,6 +684,7 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
   await spending(ctx, async () => {
     // Read again under the lock: an earlier bid of this key may have taken part of the lot.
     const { remaining } = await readAuction(ctx, basket, index);
+    if (remaining === 0n) return;
     const available = await funds(ctx, paid, state.now);
     const { amount, limit } = sizeBid({
       sell,
