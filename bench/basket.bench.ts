@@ -162,6 +162,7 @@ async function basketSealed() {
       redisUrl: redis.url,
       stack,
       prefix: 'bench-sealed-maker',
+      committee: chain.committee,
     });
     const seal = await clients.wallet.writeContract({
       ...on,

@@ -16,7 +16,7 @@
  *   inputs, and buys the lot with `fillSealedBid` when the committee names it the winner.
  * Every task re-reads the chain before acting; reverts meaning "someone else did it" are successes.
  */
-import { type Address, encodeAbiParameters, keccak256, maxUint256, parseAbiItem, zeroAddress } from 'viem';
+import { type Address, encodeAbiParameters, getAddress, keccak256, parseAbiItem, zeroAddress } from 'viem';
 import { z } from 'zod';
 import {
   basketAbi,
@@ -34,6 +34,8 @@ import {
   type RevertClass,
   type RoleContext,
   schemas,
+  UnrecoverableError,
+  whileLocked,
 } from '../runtime/index.js';
 import {
   acceptable,
@@ -91,7 +93,7 @@ const settings = z.strictObject({
       /** End rebalances past their deadline. */
       enabled: z.boolean().default(true),
       /** Per basket: targets to rebalance to when this keeper is the manager. */
-      targets: z.record(z.string(), target).default({}),
+      targets: z.record(address, target).default({}),
     })
     .prefault({}),
   bid: z
@@ -101,18 +103,61 @@ const settings = z.strictObject({
       /** Trade only at least this much better than the fair price. */
       margin_bps: z.number().int().min(0).max(5_000).default(50),
       /** Most each token (by address) may be paid out over all bids, in base units; unlisted: the balance. */
-      budgets: z.record(z.string(), baseUnits).default({}),
+      budgets: z.record(address, baseUnits).default({}),
     })
     .prefault({}),
   /**
    * Fair values per whole token by component address (decimal, in one unit), for price curves and
    * bids; components not listed are priced by the basket's price feed (the oracle's final NAVs).
    */
-  prices: z.record(z.string(), decimal).default({}),
-  /** Largest block range of one component log query. */
+  prices: z.record(address, decimal).default({}),
 });
 export type BasketKeeperSettings = z.infer<typeof settings>;
 type Ctx = RoleContext<BasketKeeperSettings>;
+
+/**
+ * The data of each task, by task name. A job's data is input like any other (anyone who can write
+ * to the queue can forge one): it is parsed here, and the basket it names is checked against the
+ * factory's registry and `baskets` before anything is read from it, let alone sent to it.
+ */
+const basketTask = z.strictObject({ basket: address });
+const auctionTask = z.strictObject({ basket: address, index: z.number().int().min(0).max(255) });
+const taskSchemas = {
+  accrue: basketTask,
+  reconcile: basketTask,
+  start: basketTask,
+  end: basketTask,
+  bid: auctionTask,
+  sealed: auctionTask,
+} as const;
+type TaskName = keyof typeof taskSchemas;
+
+const registered = new Set<string>();
+/**
+ * Refuses a basket that is not one of `baskets` (when listed) or that the factory did not create
+ * (`isBasket`, permanent once true, so remembered per factory).
+ */
+async function checkBasket(ctx: Ctx, basket: Address) {
+  if (ctx.config.baskets.length > 0 && !ctx.config.baskets.includes(basket))
+    throw new UnrecoverableError(`basket-keeper: ${basket} is not one of role.baskets`);
+  const factory = ctx.contracts.basketFactory!;
+  if (registered.has(`${factory}-${basket}`)) return;
+  const known = await ctx.chain.client.readContract({
+    address: factory,
+    abi: basketFactoryAbi,
+    functionName: 'isBasket',
+    args: [basket],
+  });
+  if (!known)
+    throw new UnrecoverableError(`basket-keeper: ${basket} is not a basket of the factory ${factory}`);
+  registered.add(`${factory}-${basket}`);
+}
+
+/** The deployment's MPC committee (`contracts.mpcCommittee`): the only one whose results it acts on. */
+const committeeOf = (ctx: Ctx): Address | undefined => {
+  const configured = ctx.settings.contracts.mpcCommittee?.address;
+  return configured ? getAddress(configured) : undefined;
+};
 
 /** `IBasket.Status`. */
 export const BasketStatus = { Active: 0, Halted: 1, Rebalancing: 2 } as const;
@@ -324,7 +369,7 @@ async function visit(ctx: Ctx, basket: Address) {
   ) {
     await ctx.enqueue({ name: 'accrue', id: `${basket}-${lastAccrual}`, data: { basket } });
   }
-  const goal = config.rebalance.targets[basket] ?? config.rebalance.targets[basket.toLowerCase()];
+  const goal = config.rebalance.targets[basket];
   if (
     config.rebalance.enabled &&
     goal &&
@@ -347,7 +392,7 @@ async function visit(ctx: Ctx, basket: Address) {
 /** The fair value of each component per whole token: configured, else the basket's price feed. */
 async function valuesOf(ctx: Ctx, basket: Address): Promise<Valued[]> {
   const { tokens, decimals } = await metaOf(ctx, basket);
-  const configured = (token: Address) => ctx.config.prices[token] ?? ctx.config.prices[token.toLowerCase()];
+  const configured = (token: Address) => ctx.config.prices[token];
   let feed: Address | undefined;
   return Promise.all(
     tokens.map(async (token, i) => {
@@ -410,7 +455,7 @@ async function reconcile(ctx: Ctx, basket: Address) {
 }
 
 async function start(ctx: Ctx, basket: Address) {
-  const goal = ctx.config.rebalance.targets[basket] ?? ctx.config.rebalance.targets[basket.toLowerCase()];
+  const goal = ctx.config.rebalance.targets[basket];
   if (!goal) return;
   const state = await readBasket(ctx, basket);
   if (state.status !== BasketStatus.Active || state.manager !== own(ctx)) return;
@@ -465,9 +510,7 @@ async function end(ctx: Ctx, basket: Address) {
 
 // ------------------------------------------------------------------------------------ Bids
 
-const basketTask = z.strictObject({ basket: address });
-const bidTask = z.strictObject({ basket: address, index: z.number().int().min(0).max(15) });
-type BidTask = z.infer<typeof bidTask>;
+type BidTask = { basket: Address; index: number };
 
 /**
  * An auction as the market maker sees it, its seal included (committee zero: Dutch). Only a
@@ -499,6 +542,18 @@ async function offerBids(ctx: Ctx, basket: Address, state: BasketState) {
     const { sell, running, price, remaining } = auction;
     if (!running || remaining === 0n) continue;
     if (isSealed(auction)) {
+      if (auction.seal.committee !== committeeOf(ctx)) {
+        ctx.logger.warn(
+          {
+            basket,
+            index,
+            committee: auction.seal.committee,
+            deployment_committee: committeeOf(ctx) ?? null,
+          },
+          "sealed auction of another committee than the deployment's: not bidding",
+        );
+        continue;
+      }
       const [status] = await ctx.chain.client.readContract({
         address: auction.seal.committee,
         abi: mpcCommitteeAbi,
@@ -540,7 +595,7 @@ async function withinBudget(ctx: Ctx, token: Address): Promise<bigint> {
     functionName: 'balanceOf',
     args: [own(ctx)],
   });
-  const budget = ctx.config.bid.budgets[token] ?? ctx.config.bid.budgets[token.toLowerCase()];
+  const budget = ctx.config.bid.budgets[token];
   if (budget === undefined) return balance;
   const paid = await ctx.redis.hvals(`${ctx.key}:${ctx.role}:spent:${token}`);
   const spent = paid.reduce((sum, amount) => sum + BigInt(amount), 0n);
@@ -556,7 +611,16 @@ async function spend(ctx: Ctx, actionId: string, token: Address, amount: bigint)
   await ctx.redis.hset(`${ctx.key}:${ctx.role}:spent:${token}`, actionId, amount.toString());
 }
 
-async function ensureAllowance(ctx: Ctx, token: Address, spender: Address, needed: bigint) {
+/**
+ * Runs `work` (read the funds, size, approve, send, record what was paid) holding this key's
+ * spending lock, renewed while the send waits: no two bids of one market maker read the same
+ * funds, and an exact approval is used by the bid it was made for.
+ */
+const spending = <T>(ctx: Ctx, work: () => Promise<T>) =>
+  whileLocked(ctx.redis, `${ctx.key}:${ctx.role}:spending:${own(ctx)}`, { ttlMs: 10_000, waitMs: 120_000 }, work);
+
+/** Approves exactly `needed` (never more) for the action `actionId`, unless the allowance covers it. */
+async function ensureAllowance(ctx: Ctx, token: Address, spender: Address, needed: bigint, actionId: string) {
   const allowance = await ctx.chain.client.readContract({
     address: token,
     abi: securityTokenAbi,
@@ -565,11 +629,11 @@ async function ensureAllowance(ctx: Ctx, token: Address, spender: Address, neede
   });
   if (allowance >= needed) return;
   const result = await ctx.send({
-    id: `approve-${token}-${spender}-${allowance}`,
+    id: `approve-${actionId}`,
     address: token,
     abi: securityTokenAbi,
     functionName: 'approve',
-    args: [spender, maxUint256],
+    args: [spender, needed],
   });
   count(ctx, 'approve', result);
 }
@@ -592,39 +656,44 @@ async function bid(ctx: Ctx, { basket, index }: BidTask) {
   const component = tokens[index]!;
   const quote = tokens[quoteIndex]!;
   const paid = sell ? quote : component;
-  const available = await funds(ctx, paid, state.now);
-  const { amount, limit } = sizeBid({
-    sell,
-    price,
-    remaining,
-    quoteFunds: sell ? available : 0n,
-    componentFunds: sell ? 0n : available,
+  await spending(ctx, async () => {
+    // Read again under the lock: an earlier bid of this key may have taken part of the lot.
+    const { remaining } = await readAuction(ctx, basket, index);
+    if (remaining === 0n) return;
+    const available = await funds(ctx, paid, state.now);
+    const { amount, limit } = sizeBid({
+      sell,
+      price,
+      remaining,
+      quoteFunds: sell ? available : 0n,
+      componentFunds: sell ? 0n : available,
+    });
+    if (amount === 0n) {
+      log.warn({ token: paid, available: available.toString() }, 'no funds or budget left to bid');
+      return;
+    }
+    const id = `bid-${basket}-${state.rebalance.startTime}-${index}-${remaining}`;
+    await ensureAllowance(ctx, paid, basket, sell ? limit : amount, id);
+    const result = await ctx.send({
+      id,
+      address: basket,
+      abi: basketAbi,
+      functionName: 'bid',
+      args: [BigInt(index), amount, limit],
+      classifyRevert: raced(['BidTooLarge', 'NoAuction', 'NoRebalance', 'AuctionExpired', 'SealedAuction']),
+    });
+    count(ctx, 'bid', result);
+    if (result.status === 'mined') await spend(ctx, id, paid, sell ? limit : amount);
+    log.info(
+      {
+        result: result.status,
+        amount: amount.toString(),
+        quote_limit: limit.toString(),
+        remaining: remaining.toString(),
+      },
+      sell ? 'bought from the basket' : 'sold to the basket',
+    );
   });
-  if (amount === 0n) {
-    log.warn({ token: paid, available: available.toString() }, 'no funds or budget left to bid');
-    return;
-  }
-  await ensureAllowance(ctx, paid, basket, sell ? limit : amount);
-  const id = `bid-${basket}-${state.rebalance.startTime}-${index}-${remaining}`;
-  const result = await ctx.send({
-    id,
-    address: basket,
-    abi: basketAbi,
-    functionName: 'bid',
-    args: [BigInt(index), amount, limit],
-    classifyRevert: raced(['NoAuction', 'NoRebalance', 'AuctionExpired', 'SealedAuction']),
-  });
-  count(ctx, 'bid', result);
-  if (result.status === 'mined') await spend(ctx, id, paid, sell ? limit : amount);
-  log.info(
-    {
-      result: result.status,
-      amount: amount.toString(),
-      quote_limit: limit.toString(),
-      remaining: remaining.toString(),
-    },
-    sell ? 'bought from the basket' : 'sold to the basket',
-  );
 }
 
 /**
@@ -642,6 +711,10 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
   if (!auction.running || auction.remaining === 0n || !auction.sell || !isSealed(auction)) return;
   const { committee, computationId, priceExponent, lot, reserve } = auction.seal;
   const log = ctx.logger.child({ basket, index, committee, computation: computationId.toString() });
+  if (committee !== committeeOf(ctx))
+    throw new UnrecoverableError(
+      `basket-keeper: ${basket} auction ${index} is sealed to ${committee}, not the deployment's committee (contracts.mpcCommittee: ${committeeOf(ctx) ?? 'unset'})`,
+    );
   const on = { address: committee, abi: mpcCommitteeAbi } as const;
   // One read gives the phase (finalized, or collecting until the input deadline) and the output.
   const computation = await ctx.chain.client.readContract({
@@ -663,69 +736,85 @@ async function sealed(ctx: Ctx, { basket, index }: BidTask) {
     }
     const price = result.price * 10n ** priceExponent;
     const cost = quoteCost(auction.remaining, price);
-    await ensureAllowance(ctx, quoteToken, basket, cost);
-    const id = `fill-${basket}-${committee}-${computationId}`;
-    const sent = await ctx.send({
-      id,
-      address: basket,
-      abi: basketAbi,
-      functionName: 'fillSealedBid',
-      args: [BigInt(index)],
-      classifyRevert: raced(['NoAuction', 'NoRebalance', 'AuctionExpired', 'NotSealed', 'BelowReserve']),
+    await spending(ctx, async () => {
+      // Never pay more than this key bid (what a win costs at its bid was held back when it bid)
+      // nor more than its funds and budget: a result is checked, not obeyed.
+      const bidCost = await reserved.cost(reservation);
+      const available = await funds(ctx, quoteToken, state.now, reservation);
+      if (bidCost === undefined || cost > bidCost || cost > available) {
+        basketMetrics(ctx).alerts.inc({ role: ctx.role, basket, kind: 'fill_refused' });
+        log.error(
+          { cost: cost.toString(), bid_cost: bidCost?.toString() ?? null, available: available.toString() },
+          'refusing to fill: the reported winning price costs more than this key bid, or than its funds',
+        );
+        return;
+      }
+      const id = `fill-${basket}-${committee}-${computationId}`;
+      await ensureAllowance(ctx, quoteToken, basket, cost, id);
+      const sent = await ctx.send({
+        id,
+        address: basket,
+        abi: basketAbi,
+        functionName: 'fillSealedBid',
+        args: [BigInt(index)],
+        classifyRevert: raced(['NoAuction', 'NoRebalance', 'AuctionExpired', 'NotSealed', 'BelowReserve']),
+      });
+      count(ctx, 'fill', sent);
+      if (sent.status === 'mined') await spend(ctx, id, quoteToken, cost);
+      await reserved.release(reservation);
+      log.info(
+        { result: sent.status, amount: auction.remaining.toString() },
+        'won the sealed auction: bought the lot',
+      );
     });
-    count(ctx, 'fill', sent);
-    if (sent.status === 'mined') await spend(ctx, id, quoteToken, cost);
-    await reserved.release(reservation);
-    log.info(
-      { result: sent.status, amount: auction.remaining.toString() },
-      'won the sealed auction: bought the lot',
-    );
     return;
   }
   if (state.now >= computation.inputDeadline) return;
 
   const values = await valuesOf(ctx, basket);
   const fair = fairPrice(values[index]!, values[Number(state.rebalance.quoteIndex)]!);
-  const available = await funds(ctx, quoteToken, state.now, reservation);
-  const decision = sealedBid({
-    fair,
-    marginBps: ctx.config.bid.margin_bps,
-    remaining: auction.remaining,
-    funds: available,
-    priceExponent,
-    reserve,
+  await spending(ctx, async () => {
+    const available = await funds(ctx, quoteToken, state.now, reservation);
+    const decision = sealedBid({
+      fair,
+      marginBps: ctx.config.bid.margin_bps,
+      remaining: auction.remaining,
+      funds: available,
+      priceExponent,
+      reserve,
+    });
+    if ('skip' in decision) {
+      log.info(
+        { reason: decision.skip, price_exponent: Number(priceExponent), funds: available.toString() },
+        'no sealed bid: the best acceptable price is below the reserve, or does not fit the scale',
+      );
+      return;
+    }
+    const { bid } = decision;
+    const params = encodeParams({ kind: ComputationKind.SealedBidAuction, basket, lot });
+    const args = await prepareInput({
+      client: ctx.chain.client,
+      committee,
+      computationId,
+      submitter: own(ctx),
+      values: [bid],
+      params,
+    });
+    // Held before the bid goes out, so that no other bid spends what a win would cost.
+    const cost = quoteCost(auction.remaining, bid * 10n ** priceExponent);
+    await reserved.hold(reservation, cost, state.rebalance.deadline);
+    const sent = await ctx.send({
+      id: `sealed-bid-${committee}-${computationId}`,
+      ...on,
+      functionName: 'submitInput',
+      args,
+      classifyRevert: raced(['MpcCommitteeInputsClosed']),
+    });
+    count(ctx, 'sealed_bid', sent);
+    if (sent.status !== 'mined') await reserved.release(reservation); // inputs closed first: no bid
+    // The bid itself stays out of the logs: only the committee, secret-shared, ever holds it.
+    log.info({ result: sent.status, commitment: args[1] }, 'sealed bid submitted to the MPC committee');
   });
-  if ('skip' in decision) {
-    log.info(
-      { reason: decision.skip, price_exponent: Number(priceExponent), funds: available.toString() },
-      'no sealed bid: the best acceptable price is below the reserve, or does not fit the scale',
-    );
-    return;
-  }
-  const { bid } = decision;
-  const params = encodeParams({ kind: ComputationKind.SealedBidAuction, basket, lot });
-  const args = await prepareInput({
-    client: ctx.chain.client,
-    committee,
-    computationId,
-    submitter: own(ctx),
-    values: [bid],
-    params,
-  });
-  // Held before the bid goes out, so that no other bid spends what a win would cost.
-  const cost = quoteCost(auction.remaining, bid * 10n ** priceExponent);
-  await reserved.hold(reservation, cost, state.rebalance.deadline);
-  const sent = await ctx.send({
-    id: `sealed-bid-${committee}-${computationId}`,
-    ...on,
-    functionName: 'submitInput',
-    args,
-    classifyRevert: raced(['MpcCommitteeInputsClosed']),
-  });
-  count(ctx, 'sealed_bid', sent);
-  if (sent.status !== 'mined') await reserved.release(reservation); // inputs closed first: no bid
-  // The bid itself stays out of the logs: only the committee, secret-shared, ever holds it.
-  log.info({ result: sent.status, commitment: args[1] }, 'sealed bid submitted to the MPC committee');
 }
 
 export const basketKeeper = defineRole({
@@ -744,29 +833,30 @@ export const basketKeeper = defineRole({
       'basket created; components must register it as a system holder',
     );
   },
-  tasks: {
-    accrue: basketTask,
-    reconcile: basketTask,
-    start: basketTask,
-    end: basketTask,
-    bid: bidTask,
-    sealed: bidTask,
-  },
+  tasks: taskSchemas,
   task: async (task, ctx) => {
-    const { basket } = task.data as { basket: Address };
-    switch (task.name) {
+    // The runtime parsed the data with taskSchemas: an unknown name or bad data never gets here.
+    const name = task.name as TaskName;
+    const data = task.data as { basket: Address };
+    try {
+      await checkBasket(ctx, data.basket);
+    } catch (error) {
+      basketMetrics(ctx).alerts.inc({ role: ctx.role, basket: data.basket, kind: 'refused_task' });
+      throw error;
+    }
+    switch (name) {
       case 'accrue':
-        return accrue(ctx, basket);
+        return accrue(ctx, data.basket);
       case 'reconcile':
-        return reconcile(ctx, basket);
+        return reconcile(ctx, data.basket);
       case 'start':
-        return start(ctx, basket);
+        return start(ctx, data.basket);
       case 'end':
-        return end(ctx, basket);
+        return end(ctx, data.basket);
       case 'bid':
-        return bid(ctx, task.data as BidTask);
+        return bid(ctx, data as BidTask);
       case 'sealed':
-        return sealed(ctx, task.data as BidTask);
+        return sealed(ctx, data as BidTask);
     }
   },
   sweep: async (ctx) => {

@@ -11,6 +11,8 @@ export type Reservations = {
   /** Holds `cost` for `id` until `deadline` (chain time); holding again replaces it. */
   hold: (id: string, cost: bigint, deadline: bigint) => Promise<void>;
   release: (id: string) => Promise<void>;
+  /** What `id` holds (the whole lot at its bid), if anything. */
+  cost: (id: string) => Promise<bigint | undefined>;
   /** The sum held at chain time `now`, but `except`'s; drops reservations past their deadline. */
   held: (now: bigint, except?: string) => Promise<bigint>;
 };
@@ -22,6 +24,10 @@ export function createReservations(redis: Redis, key: string): Reservations {
     },
     release: async (id) => {
       await redis.hdel(key, id);
+    },
+    cost: async (id) => {
+      const value = await redis.hget(key, id);
+      return value === null ? undefined : BigInt(value.split(':')[0]!);
     },
     held: async (now, except) => {
       let held = 0n;

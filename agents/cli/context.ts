@@ -26,6 +26,7 @@ import {
 } from 'viem';
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
 import { createEventReader, defaultRange } from '../runtime/events.js';
+import { readKeyFile } from '../runtime/config.js';
 import { withGasMargin } from '../runtime/sender.js';
 import { repoRoot } from '../stack/deploy.js';
 import { platformErrors } from './errors.js';
@@ -75,24 +76,26 @@ export async function createCliContext(options: ChainOptions) {
   let account: LocalAccount | undefined;
   const decimals = new Map<Address, number>();
 
+  let key: Hex | undefined;
+  /** The signing key, read once: a key file only if no one else may read it, the variable then dropped. */
   const readKey = (): Hex => {
+    if (key) return key;
     let raw: string | undefined;
     let source: string;
     if (options.keyFile) {
       source = `--key-file ${options.keyFile}`;
-      try {
-        raw = readFileSync(options.keyFile, 'utf8').trim();
-      } catch {
-        throw usage(`${source}: cannot read the file`);
-      }
+      raw = readKeyFile(options.keyFile, (message) => usage(`${source}: ${message}`));
     } else {
       source = 'STOA_PRIVATE_KEY';
       raw = process.env.STOA_PRIVATE_KEY?.trim();
       if (!raw) throw usage('no signing key: set STOA_PRIVATE_KEY or pass --key-file <file>');
+      // Child processes (forge) inherit the environment, and Node's diagnostic report prints it.
+      delete process.env.STOA_PRIVATE_KEY;
     }
-    const key = raw.startsWith('0x') ? raw : `0x${raw}`;
-    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw usage(`${source}: not a 32-byte hex private key`);
-    return key as Hex;
+    const prefixed = raw.startsWith('0x') ? raw : `0x${raw}`;
+    if (!/^0x[0-9a-fA-F]{64}$/.test(prefixed)) throw usage(`${source}: not a 32-byte hex private key`);
+    key = prefixed as Hex;
+    return key;
   };
 
   const ctx = {

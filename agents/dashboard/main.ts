@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createPublicClient, http } from 'viem';
-import { shortMessage } from '../runtime/errors.js';
+import { redactUrl, shortMessage } from '../runtime/errors.js';
 import { stackDir } from '../stack/agents.js';
 import { deploymentPath } from '../stack/deploy.js';
 import { demoLabels } from './labels.js';
@@ -43,6 +43,11 @@ const program = new Command('dashboard')
   .option('--port <port>', 'port (0 = any free port)', int, 8090)
   .option('--from-block <n>', 'first block whose events are read', int, 0)
   .option('--max-block-range <n>', 'most blocks per getLogs request', int, 2_000)
+  .option(
+    '--allowed-host <name...>',
+    "host names (Host header) it answers to besides loopback and --host, e.g. a proxy's name",
+  )
+  .option('--writable-queues', 'let bull-board add, edit, retry and remove jobs (needs a password)')
   .option('--user <name>', 'user name of the HTTP Basic credentials', 'stoa')
   .option(
     '--password-file <file>',
@@ -61,6 +66,8 @@ const opts = program.opts<{
   maxBlockRange: number;
   user: string;
   passwordFile?: string;
+  allowedHost?: string[];
+  writableQueues?: boolean;
 }>();
 
 try {
@@ -77,7 +84,7 @@ try {
     const chainId = await createPublicClient({ transport: http(opts.rpcUrl) })
       .getChainId()
       .catch((error) => {
-        throw new Error(`cannot reach the chain at ${opts.rpcUrl}: ${shortMessage(error)}`);
+        throw new Error(`cannot reach the chain at ${redactUrl(opts.rpcUrl)}: ${shortMessage(error)}`);
       });
     file = deploymentPath(chainId);
   }
@@ -102,6 +109,8 @@ try {
     fromBlock: opts.fromBlock,
     maxBlockRange: opts.maxBlockRange,
     labels: demoLabels(),
+    allowedHosts: opts.allowedHost ?? [],
+    queuesReadOnly: !opts.writableQueues,
     logLevel: 'warn',
     // A password given but empty is an error (auth's own check), never a silent no-auth.
     ...(password !== undefined && { auth: { user: opts.user, password } }),

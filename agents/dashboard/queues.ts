@@ -8,7 +8,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
-import type { Router } from 'express';
+import type { Application, Router } from 'express';
 import type { Redis } from 'ioredis';
 import { redisConnection } from '../runtime/queue.js';
 
@@ -53,6 +53,9 @@ export function createQueueBoard(args: {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Stoa queues' } },
   });
+  // bull-board's router is an express app of its own: it would name the framework too.
+  const router = serverAdapter.getRouter() as Application;
+  router.disable('x-powered-by');
   const queues = new Map<string, { ref: QueueRef; queue: Queue }>();
   let checked = 0;
 
@@ -72,7 +75,7 @@ export function createQueueBoard(args: {
   }
 
   return {
-    router: serverAdapter.getRouter() as Router,
+    router,
     refresh,
     counts: async () => {
       await refresh();

@@ -9,7 +9,7 @@ import express, { type RequestHandler } from 'express';
 import { pino } from 'pino';
 import { type Address, createPublicClient, defineChain, getAddress, http, type PublicClient } from 'viem';
 import { z } from 'zod';
-import { shortMessage } from '../runtime/errors.js';
+import { redactUrl, shortMessage } from '../runtime/errors.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 import { type AgentEndpoint, agentsFromConfigDir } from './agents.js';
 import type { Deployment, PageContext } from './context.js';
@@ -48,8 +48,16 @@ export const dashboardOptionsSchema = z.strictObject({
   healthTimeoutMs: z.number().int().min(10).default(2_000),
   /** How often (at most) Redis is searched for new queues. */
   queueRefreshMs: z.number().int().min(0).default(2_000),
-  /** bull-board without retry/remove/promote buttons. */
-  queuesReadOnly: z.boolean().default(false),
+  /**
+   * bull-board shows the queues but changes nothing (no add, edit, retry, clean, obliterate): the
+   * default. Writes (false) need `auth`: a job added to a role's queue is work its agent does.
+   */
+  queuesReadOnly: z.boolean().default(true),
+  /**
+   * Host names (the `Host` header without its port) the dashboard answers to besides loopback's
+   * (`localhost`, `127.0.0.1`, `[::1]`) and `host`; any other gets 421 (DNS rebinding).
+   */
+  allowedHosts: z.array(z.string().min(1)).default([]),
   /** HTTP Basic credentials every request must carry; required to listen beyond loopback. */
   auth: z
     .strictObject({
@@ -82,6 +90,11 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
     throw new Error(`dashboard settings: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const options = parsed.data;
+  if (!options.auth && !options.queuesReadOnly) {
+    throw new Error(
+      'dashboard: refusing writable queues without authentication (a job added to a queue is work an agent does): set a password (option auth) or keep queuesReadOnly',
+    );
+  }
   if (!options.auth && !isLoopback(options.host)) {
     throw new Error(
       `dashboard: refusing to listen on ${options.host} without authentication (bull-board can retry and remove jobs): set a password (option auth; STOA_DASHBOARD_PASSWORD or --password-file for agents/dashboard/main.ts) or listen on loopback`,
@@ -99,7 +112,9 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
   try {
     chainId = await probe.getChainId();
   } catch (error) {
-    throw new Error(`dashboard: cannot reach the chain at ${options.rpcUrl}: ${shortMessage(error)}`);
+    throw new Error(
+      `dashboard: cannot reach the chain at ${redactUrl(options.rpcUrl)}: ${shortMessage(error)}`,
+    );
   }
   const chain = defineChain({
     id: chainId,
@@ -143,6 +158,8 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(hostCheck([options.host, ...options.allowedHosts]));
+  app.use(securityHeaders);
   if (options.auth) app.use(basicAuth(options.auth));
   for (const page of pages) {
     app.get(page.path, async (_req, res) => {
@@ -162,6 +179,11 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
   }
   app.use(
     '/queues',
+    (req, res, next) => {
+      // Read-only whatever bull-board's own checks cover: nothing but reads reaches it.
+      if (!options.queuesReadOnly || req.method === 'GET' || req.method === 'HEAD') return next();
+      res.status(405).type('text').send('the queues are read-only (queuesReadOnly)\n');
+    },
     async (_req, _res, next) => {
       await queues
         .refresh()
@@ -170,6 +192,8 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
     },
     queues.router,
   );
+
+  app.use((_req, res) => void res.status(404).type('text').send('not found\n'));
 
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
@@ -198,6 +222,44 @@ export async function startDashboard(input: DashboardOptions & { logger?: Logger
     },
   };
 }
+
+/**
+ * Answers only requests whose `Host` names this server: loopback names and `hosts`. A page of
+ * another site whose name an attacker points at 127.0.0.1 (DNS rebinding) sends its own name and
+ * gets 421, so it can neither read the pages nor use the queue API.
+ */
+function hostCheck(hosts: readonly string[]): RequestHandler {
+  const allowed = new Set(
+    [
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+      ...hosts.map((h) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h)),
+    ]
+      .filter((h) => h !== '0.0.0.0' && h !== '[::]')
+      .map((h) => h.toLowerCase()),
+  );
+  return (req, res, next) => {
+    const name = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (allowed.has(name)) return next();
+    res.status(421).type('text').send('misdirected request: unknown host (see allowedHosts)\n');
+  };
+}
+
+/**
+ * No framing (clickjacking), no MIME sniffing, and pages that load nothing but this server's own
+ * scripts, styles and images (bull-board's bundle included).
+ */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+  });
+  next();
+};
 
 /** 127.0.0.0/8, ::1 or localhost. */
 function isLoopback(host: string): boolean {

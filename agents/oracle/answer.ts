@@ -107,6 +107,9 @@ export function findEntry(
   return undefined;
 }
 
+/** Most digits of a decimal value, and most powers of ten it is shifted by. */
+const MAX_DIGITS = 78 + 36;
+
 /** `text` as a decimal number times 10^decimals, rounded half away from zero. */
 export function parseDecimal(text: string, decimals: number): bigint {
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
@@ -114,8 +117,12 @@ export function parseDecimal(text: string, decimals: number): bigint {
     throw new Refusal('unmapped', `not a decimal number: ${text}`);
   }
   const [, sign, whole = '', fraction = '', exponent = '0'] = match;
-  const digits = BigInt(`${whole}${fraction}` || '0');
+  // 10^shift is computed below: a source's "1e100000000" must not stall the process. No answer
+  // needs more than a uint256's 78 digits either side of the decimals.
   const shift = decimals + Number(exponent) - fraction.length;
+  if (whole.length + fraction.length > MAX_DIGITS || Math.abs(shift) > MAX_DIGITS)
+    throw new Refusal('unmapped', `decimal number out of range: ${text.slice(0, 80)}`);
+  const digits = BigInt(`${whole}${fraction}` || '0');
   let value: bigint;
   if (shift >= 0) value = digits * 10n ** BigInt(shift);
   else {

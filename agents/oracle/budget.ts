@@ -10,7 +10,7 @@
  */
 
 import type { Address } from 'viem';
-import { RetryableError, type RoleContext } from '../runtime/index.js';
+import { type RoleContext, whileLocked } from '../runtime/index.js';
 
 export type Position = { questionId: bigint; round: bigint; outcome: number };
 
@@ -29,6 +29,7 @@ export type Budget = {
   /**
    * Runs `work` while holding this account's lock on one question (waits for it up to `ttlMs`),
    * so that reading what is already staked and staking more are not interleaved with another job.
+   * The lock is renewed while `work` runs, however long its send takes.
    */
   exclusive: <T>(questionId: bigint, work: () => Promise<T>, ttlMs?: number) => Promise<T>;
 };
@@ -38,7 +39,6 @@ export const COMMITTED_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 const field = (p: Position) => `${p.questionId}:${p.round}:${p.outcome}`;
 const pending = (p: Position) => `pending:${field(p)}`;
-const releaseLock = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export function createBudget({
   ctx,
@@ -60,19 +60,8 @@ export function createBudget({
   const used = async () =>
     Object.values(await redis.hgetall(key)).reduce((sum, amount) => sum + BigInt(amount), 0n);
 
-  async function locked<T>(work: () => Promise<T>, name = lock, ttlMs = 5_000): Promise<T> {
-    const token = `${process.pid}-${Math.random()}`;
-    const deadline = Date.now() + ttlMs;
-    while ((await redis.set(name, token, 'PX', ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw new RetryableError(`${name} is locked by another worker`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    try {
-      return await work();
-    } finally {
-      await redis.eval(releaseLock, 1, name, token);
-    }
-  }
+  const locked = <T>(work: () => Promise<T>, name = lock, ttlMs = 5_000) =>
+    whileLocked(redis, name, { ttlMs, waitMs: ttlMs }, work);
 
   return {
     used,

@@ -4,6 +4,12 @@
  * an operator). Every source yields one raw value as a string; what it means (a scalar, an
  * outcome) is decided in `answer.ts`. Strings of a source may use `{question_id}`, `{end_time}` and
  * the named groups of the question's URI pattern as placeholders.
+ *
+ * A question's URI is anyone's text, and a source's server is not ours: placeholder values must be
+ * plain tokens (letters, digits, `-`, `_`, `.`, `~`, never `..`) and are URL-encoded in URLs;
+ * responses are read up to `max_bytes`; redirects are not followed (a redirect could lead the
+ * request, and its headers, to another host); secret-looking query parameters are masked in
+ * labels, evidence and errors.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -17,6 +23,12 @@ const httpSource = z.strictObject({
   /** JSON path of the value, e.g. `data.funds[0].nav` (a leading `$.` is allowed). */
   path: z.string().default(''),
   headers: z.record(z.string(), z.string()).default({}),
+  /** Largest response body read (bytes); a larger one is a source error. */
+  max_bytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024),
 });
 
 const fileSource = z.strictObject({
@@ -57,8 +69,67 @@ export class SourceError extends Error {
 
 export type SourceValue = { source: string; value: string };
 
-const fill = (text: string, template: Template) =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => template[name] ?? whole);
+/** What a placeholder value may be: a plain token, no path separators, no `..`, no escapes. */
+const TOKEN = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}$/;
+
+/**
+ * `text` with its placeholders replaced; a value that is not a plain token is refused (a URI
+ * pattern's group may hold anything the question's creator wrote), and in URLs every value is
+ * encoded too.
+ */
+function fill(text: string, template: Template, encode: (value: string) => string = (v) => v): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = template[name];
+    if (value === undefined) return whole;
+    if (!TOKEN.test(value) || value.includes('..'))
+      throw new SourceError(`placeholder {${name}}: refused value ${JSON.stringify(value.slice(0, 80))}`);
+    return encode(value);
+  });
+}
+const fillUrl = (text: string, template: Template) => fill(text, template, encodeURIComponent);
+
+/** Query parameters whose name says they carry a credential. */
+const SECRET_PARAM = /key|token|secret|signature|sig|auth|pass|credential/i;
+
+/** `url` without user info and with secret-looking query values masked: for labels, evidence, errors. */
+export function maskUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<invalid url>';
+  }
+  parsed.username = '';
+  parsed.password = '';
+  for (const name of [...parsed.searchParams.keys()])
+    if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '***');
+  return parsed.toString();
+}
+
+/** The body of `response`, read up to `maxBytes` (aborting past it). */
+async function boundedText(response: Response, maxBytes: number, where: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  const tooLarge = () => new SourceError(`${where}: response larger than ${maxBytes} bytes (max_bytes)`);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Reads `path` (`a.b[2].c`, optional leading `$.`) in a parsed JSON document. */
 export function jsonPath(document: unknown, path: string): unknown {
@@ -152,7 +223,7 @@ function parseJson(text: string, where: string): unknown {
 export function sourceLabel(source: Source, template: Template): string {
   switch (source.type) {
     case 'http':
-      return `http:${fill(source.url, template)}#${fill(source.path, template)}`;
+      return `http:${maskUrl(fillUrl(source.url, template))}#${fill(source.path, template)}`;
     case 'file':
       return `file:${fill(source.path, template)}`;
     case 'manual':
@@ -170,18 +241,29 @@ export async function readSource(
   const value = await (async () => {
     switch (source.type) {
       case 'http': {
-        const url = fill(source.url, template);
+        const url = fillUrl(source.url, template);
+        const shown = maskUrl(url);
+        const signal = AbortSignal.timeout(timeoutMs);
         let response: Response;
         try {
           response = await fetch(url, {
             headers: { accept: 'application/json', ...source.headers },
-            signal: AbortSignal.timeout(timeoutMs),
+            redirect: 'manual',
+            signal,
           });
         } catch (error) {
-          throw new SourceError(`GET ${url} failed: ${(error as Error).message}`);
+          throw new SourceError(`GET ${shown} failed: ${(error as Error).message}`);
         }
-        if (!response.ok) throw new SourceError(`GET ${url}: HTTP ${response.status}`);
-        const document = parseJson(await response.text(), `GET ${url}`);
+        if (response.status >= 300 && response.status < 400) {
+          await response.body?.cancel();
+          throw new SourceError(`GET ${shown}: HTTP ${response.status} redirect not followed`);
+        }
+        if (!response.ok) throw new SourceError(`GET ${shown}: HTTP ${response.status}`);
+        const text = await boundedText(response, source.max_bytes, `GET ${shown}`).catch((error) => {
+          if (error instanceof SourceError) throw error;
+          throw new SourceError(`GET ${shown} failed: ${(error as Error).message}`);
+        });
+        const document = parseJson(text, `GET ${shown}`);
         return scalarText(jsonPath(document, fill(source.path, template)), label);
       }
       case 'file': {

@@ -11,7 +11,7 @@ import { type AbiEvent, type Address, decodeEventLog, type Hex, toEventSelector 
 import { privateKeyToAccount } from 'viem/accounts';
 import { type Chain, createChain, verifyChain } from './chain.js';
 import { type AgentConfig, loadPrivateKey } from './config.js';
-import { ConfigError, FatalError, RetryableError, redactUrl, shortMessage } from './errors.js';
+import { ConfigError, FatalError, RetryableError, redactError, redactUrl, shortMessage } from './errors.js';
 import { createEventReader, type EventReader } from './events.js';
 import { type HttpServer, startHttpServer } from './http.js';
 import { type ChainLog, createIngestor, type Ingestor, type UndoneBlock } from './ingest.js';
@@ -194,9 +194,11 @@ export function createAgent({
         await role.task!({ name, id, data: taskData(name, job.data.data) }, context(log));
       }
     } catch (error) {
-      // Retrying cannot help a fatal error (bad data, a missing contract): fail the job at once.
-      if (error instanceof FatalError) throw new UnrecoverableError(error.message);
-      throw error;
+      // BullMQ keeps the message and stack of a failed job: no RPC key in them. Retrying cannot
+      // help a fatal error (bad data, a missing contract): fail the job at once.
+      const redacted = redactError(error);
+      if (error instanceof FatalError) throw new UnrecoverableError(shortMessage(redacted));
+      throw redacted;
     } finally {
       end();
     }

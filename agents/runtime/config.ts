@@ -2,7 +2,7 @@
  * Agent configuration: a pure, validated function of a JSON file and the environment.
  * Every setting is documented in README.md. Errors name the field and why, on one line.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { validate as isCron } from 'node-cron';
 import { isHex } from 'viem';
 import { z } from 'zod';
@@ -11,6 +11,14 @@ import { logLevels } from './log.js';
 import { address } from './schemas.js';
 
 const int = (min = 0) => z.number().int().min(min);
+
+/** An amount in wei: a decimal string (or a safe integer, as env overrides parse), kept as a string. */
+const wei = z
+  .union([
+    z.string().regex(/^\d+$/, 'expected an amount in wei such as "500000000000"'),
+    z.number().int().min(0),
+  ])
+  .transform(String);
 
 export const contractConfigSchema = z.strictObject({
   address,
@@ -76,6 +84,10 @@ export const baseConfigSchema = z.strictObject({
       poll_interval_ms: int(10).default(500),
       stuck_after_ms: int(100).default(30_000),
       fee_bump_percent: int(10).default(20),
+      /** Most this key offers per gas (wei): first versions are signed at most at it, replacements stop there. */
+      max_fee_per_gas: wei.default('500000000000'),
+      /** Most priority fee (tip) per gas (wei), likewise. */
+      max_priority_fee_per_gas: wei.default('50000000000'),
       gas_margin_percent: int(0).default(20),
       action_lock_ms: int(500).default(10_000),
       record_ttl_s: int(60).default(2_592_000),
@@ -188,6 +200,26 @@ function parseEnvValue(value: string): unknown {
  * The signing key: from the file `sender.key_file` when set, else from the environment variable
  * named by `sender.key_env`. The key never appears in an error or a log line.
  */
+/**
+ * The text of a key file, refused when its mode lets the group or others read or write it (as
+ * ssh does): `chmod 600`. Errors are made by `fail` (the caller's kind and wording).
+ */
+export function readKeyFile(path: string, fail: (message: string) => Error): string {
+  let mode: number;
+  let text: string;
+  try {
+    mode = statSync(path).mode;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw fail(`cannot read the key file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if ((mode & 0o077) !== 0)
+    throw fail(
+      `the key file's mode ${(mode & 0o777).toString(8)} lets others read or write it: chmod 600 it`,
+    );
+  return text.trim();
+}
+
 export function loadPrivateKey({
   sender,
   env = process.env,
@@ -199,16 +231,13 @@ export function loadPrivateKey({
   let source: string;
   if (sender.key_file !== undefined) {
     source = `sender.key_file (${sender.key_file})`;
-    try {
-      key = readFileSync(sender.key_file, 'utf8').trim();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new ConfigError(`config error: ${source}: cannot read the key file (${code})`);
-    }
+    key = readKeyFile(sender.key_file, (message) => new ConfigError(`config error: ${source}: ${message}`));
   } else {
     source = `environment variable ${sender.key_env} (sender.key_env)`;
     key = env[sender.key_env]?.trim();
     if (!key) throw new ConfigError(`config error: ${source} is not set; the role sends transactions`);
+    // Read once: child processes inherit the environment, and Node's diagnostic report prints it.
+    delete env[sender.key_env];
   }
   const prefixed = key.startsWith('0x') ? key : `0x${key}`;
   if (!isHex(prefixed) || prefixed.length !== 66) {

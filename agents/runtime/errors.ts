@@ -51,14 +51,40 @@ export function exitCodeOf(error: unknown): number {
   return ExitCode.fatal;
 }
 
-/** The first line of an error's message, without stack trace (for logs and stderr). */
+/** The first line of an error's message, without stack trace and URL secrets (for logs and stderr). */
 export function shortMessage(error: unknown): string {
   if (error instanceof Error) {
     const short = (error as { shortMessage?: unknown }).shortMessage;
     const text = typeof short === 'string' ? short : error.message;
-    return text.split('\n')[0]!.trim();
+    return redactText(text.split('\n')[0]!.trim());
   }
-  return String(error);
+  return redactText(String(error));
+}
+
+const URL_IN_TEXT = /\b(?:https?|wss?|rediss?):\/\/[^\s"'<>`]+/g;
+
+/** `text` with every URL in it redacted (`redactUrl`): viem puts the RPC URL in its messages. */
+export function redactText(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
+}
+
+/**
+ * Redacts the URLs in `error` and its causes, in place (message, stack and viem's
+ * `shortMessage`, `details`, `metaMessages`), and returns it: what BullMQ stores of a failed job
+ * (`failedReason`, `stacktrace`) and what a log or a page shows carries no provider key.
+ */
+export function redactError<T>(error: T): T {
+  let node: unknown = error;
+  for (let depth = 0; node instanceof Error && depth < 10; depth++) {
+    const fields = node as unknown as Record<string, unknown>;
+    for (const name of ['message', 'stack', 'shortMessage', 'details']) {
+      if (typeof fields[name] === 'string') fields[name] = redactText(fields[name] as string);
+    }
+    if (Array.isArray(fields.metaMessages))
+      fields.metaMessages = fields.metaMessages.map((m) => (typeof m === 'string' ? redactText(m) : m));
+    node = node.cause;
+  }
+  return error;
 }
 
 /** A URL without user name, password and (HTTP/WS) path and query, safe for messages and logs. */

@@ -16,6 +16,8 @@ export {
   exitCodeOf,
   FatalError,
   RetryableError,
+  redactError,
+  redactText,
   redactUrl,
   StoaError,
   shortMessage,

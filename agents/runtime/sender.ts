@@ -5,7 +5,8 @@
  * restarts and never goes below the chain's pending nonce. Every action is simulated before it is
  * signed; a revert is classified by the role: "already done" by someone else is a success logged
  * as a warning. A transaction that is not mined within `stuck_after_ms` is replaced with the same
- * nonce and higher fees. Nonces left unsent by a crash are sent from their records at start (and
+ * nonce and higher fees, never above `max_fee_per_gas` / `max_priority_fee_per_gas`; a replacement
+ * is what a resume rebroadcasts only once the node accepted it. Nonces left unsent by a crash are sent from their records at start (and
  * whenever a later transaction is stuck behind them), so one lost job never blocks the key.
  */
 
@@ -185,6 +186,28 @@ export function createTxSender({
     settle?: (result: Promise<'sent' | 'nonce_used'>) => void;
   };
   const slots = new Map<number, Slot>();
+  const feeCap = BigInt(config.max_fee_per_gas);
+  const tipCap = BigInt(config.max_priority_fee_per_gas);
+  /** `fee` within the caps (a tip never above the fee). */
+  const withinCaps = (fee: Fees): Fees => {
+    const maxFeePerGas = fee.maxFeePerGas < feeCap ? fee.maxFeePerGas : feeCap;
+    const tip = fee.maxPriorityFeePerGas < tipCap ? fee.maxPriorityFeePerGas : tipCap;
+    return { maxFeePerGas, maxPriorityFeePerGas: tip < maxFeePerGas ? tip : maxFeePerGas };
+  };
+  /** Counts and logs an action that the caps keep from paying what the chain asks now. */
+  function capped(log: Logger, wanted: Fees, fields: Record<string, unknown> = {}) {
+    metrics.txs.inc({ outcome: 'fee_capped' });
+    log.error(
+      {
+        ...fields,
+        wanted_max_fee_per_gas: wanted.maxFeePerGas.toString(),
+        wanted_max_priority_fee_per_gas: wanted.maxPriorityFeePerGas.toString(),
+        max_fee_per_gas: config.max_fee_per_gas,
+        max_priority_fee_per_gas: config.max_priority_fee_per_gas,
+      },
+      'fee cap reached: not paying more per gas (sender.max_fee_per_gas / max_priority_fee_per_gas)',
+    );
+  }
 
   async function allocateWaiting() {
     if (allocating || waiting.length === 0) return;
@@ -381,8 +404,11 @@ export function createTxSender({
   }
 
   /**
-   * Signs the record's transaction with `fee`, records the new hash, then broadcasts it (in the
-   * nonce's turn when `inTurn`).
+   * Signs the record's transaction with `fee`, records the new hash (so that its receipt is found
+   * whatever happens next), then broadcasts it (in the nonce's turn when `inTurn`). What a resume
+   * rebroadcasts (`raw`, with its fees) is the first version, recorded before it goes out (a crash
+   * after the broadcast must not lose it), or a replacement once the node accepted it: a version
+   * the node refused (underpriced, above the balance) never replaces one it holds.
    */
   async function dispatch(id: string, record: Signable, fee: Fees, inTurn = false): Promise<Signable> {
     const raw = await account.signTransaction({
@@ -397,16 +423,17 @@ export function createTxSender({
       maxPriorityFeePerGas: fee.maxPriorityFeePerGas,
     });
     const hashes = JSON.stringify([...(JSON.parse(record.hashes ?? '[]') as Hash[]), keccak256(raw)]);
-    const fields = {
+    const signed = {
       raw,
-      hashes,
       max_fee: fee.maxFeePerGas.toString(),
       priority_fee: fee.maxPriorityFeePerGas.toString(),
     };
-    await redis.hset(recordKey(id), fields);
+    const first = record.raw === undefined;
+    await redis.hset(recordKey(id), first ? { hashes, ...signed } : { hashes });
     const sent = inTurn ? broadcastInTurn(Number(record.nonce), raw) : broadcast(raw);
     if ((await sent) === 'nonce_used') throw new NonceConsumed();
-    return { ...record, ...fields };
+    if (!first) await redis.hset(recordKey(id), signed);
+    return { ...record, hashes, ...signed };
   }
 
   function classify(action: Action, revert: Revert): RevertClass {
@@ -481,8 +508,15 @@ export function createTxSender({
       }
       await withLock(id, waitForLocks, async (record) => {
         if (record.nonce !== String(nonce) || record.status !== 'pending') return;
-        if (record.raw) await broadcast(record.raw);
-        else await dispatch(id, record as Signable, await currentFees());
+        if (!record.raw) await dispatch(id, record as Signable, await firstFees(log));
+        // Refused now (the base fee rose past it, the node restarted): signed again, higher.
+        else if (
+          !(await broadcast(record.raw).then(
+            () => true,
+            () => false,
+          ))
+        )
+          await bump(id, record as Signable, log);
         metrics.txs.inc({ outcome: 'rebroadcast' });
         log.warn({ action_id: id, nonce }, 'sent a transaction left unsent or dropped');
       }).catch((error) =>
@@ -560,16 +594,42 @@ export function createTxSender({
     }
   }
 
+  /** The chain's fees now, within the caps (logged and counted when the caps bite). */
+  async function firstFees(log: Logger): Promise<Fees> {
+    const current = await currentFees();
+    const fee = withinCaps(current);
+    if (fee.maxFeePerGas < current.maxFeePerGas || fee.maxPriorityFeePerGas < current.maxPriorityFeePerGas)
+      capped(log, current);
+    return fee;
+  }
+
+  /**
+   * Replaces a stuck transaction: both fees raised by `fee_bump_percent` (at least to the chain's
+   * now), within the caps. Nodes take a replacement only if it raises both fees by 10% or more: at
+   * the caps it is not sent, and the transaction waits for the fees to fall to it.
+   */
   async function bump(id: string, record: Signable, log: Logger): Promise<Signable> {
     const current = await currentFees();
+    const raised = (old: string | undefined, percent: number) =>
+      (BigInt(old ?? '0') * BigInt(100 + percent) + 99n) / 100n;
     const raise = (old: string | undefined, now: bigint) => {
-      const bumped = (BigInt(old ?? '0') * BigInt(100 + config.fee_bump_percent) + 99n) / 100n;
+      const bumped = raised(old, config.fee_bump_percent);
       return bumped > now ? bumped : now;
     };
-    const fee = {
+    const wanted = {
       maxFeePerGas: raise(record.max_fee, current.maxFeePerGas),
       maxPriorityFeePerGas: raise(record.priority_fee, current.maxPriorityFeePerGas),
     };
+    const fee = withinCaps(wanted);
+    if (fee.maxFeePerGas < wanted.maxFeePerGas || fee.maxPriorityFeePerGas < wanted.maxPriorityFeePerGas) {
+      capped(log, wanted, { nonce: Number(record.nonce) });
+      if (
+        record.raw !== undefined &&
+        (fee.maxFeePerGas < raised(record.max_fee, 10) ||
+          fee.maxPriorityFeePerGas < raised(record.priority_fee, 10))
+      )
+        return record;
+    }
     // "nonce too low" here means a signed version was mined meanwhile: the next look finds it.
     const next = await dispatch(id, record, fee).catch((error) => {
       if (!(error instanceof NonceConsumed))
@@ -607,7 +667,16 @@ export function createTxSender({
         return { status: 'already_done', reason: record.reason ?? '' } as const;
       try {
         if (record.hashes) {
-          if ((await broadcast(record.raw!)) === 'sent') metrics.txs.inc({ outcome: 'rebroadcast' });
+          // A version the node refuses now is replaced (signed again, higher) once it counts as
+          // stuck, instead of failing every retry on the same nonce.
+          const resent = await broadcast(record.raw!).catch((error) => {
+            log.warn(
+              { err_message: shortMessage(error) },
+              'recorded transaction refused; replacing it when stuck',
+            );
+            return 'refused';
+          });
+          if (resent === 'sent') metrics.txs.inc({ outcome: 'rebroadcast' });
           log.info({ nonce: Number(record.nonce) }, 'resuming a transaction sent before');
           return await track(action, id, record as Signable, log, lock);
         }
@@ -636,7 +705,7 @@ export function createTxSender({
             cancel: '0',
           };
         }
-        const fee = await currentFees();
+        const fee = await firstFees(log);
         const nonce = await allocate(id, fields);
         const sent = await dispatch(id, { ...fields, nonce }, fee, true).finally(() =>
           releaseSlot(Number(nonce)),

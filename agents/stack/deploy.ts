@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Address, getAddress, type Hex } from 'viem';
+import { redactText } from '../runtime/errors.js';
 import { foundryBin } from './services.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -29,16 +30,10 @@ export function deploymentPath(chainId: number): string {
 export async function deploy(args: DeployArgs): Promise<Deployment> {
   // --slow: each transaction after the previous one's receipt. Sent all at once, anvil's automine can
   // leave one pending that no later transaction mines, and forge then waits for its receipt forever.
-  const forgeArgs = [
-    'script',
-    'script/Deploy.s.sol:Deploy',
-    '--rpc-url',
-    args.rpcUrl,
-    '--broadcast',
-    '--slow',
-  ];
-  // The key reaches forge through the environment, never the command line (visible in `ps`).
-  const env = { ...process.env, ...args.env, PRIVATE_KEY: args.privateKey };
+  const forgeArgs = ['script', 'script/Deploy.s.sol:Deploy', '--broadcast', '--slow'];
+  // The key and the RPC URL (which may carry a provider key) reach forge through the environment
+  // (FOUNDRY_ETH_RPC_URL: the eth_rpc_url setting, used when --rpc-url is not given), never the command line (visible in `ps`).
+  const env = { ...process.env, ...args.env, PRIVATE_KEY: args.privateKey, FOUNDRY_ETH_RPC_URL: args.rpcUrl };
   const output: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(foundryBin('forge'), forgeArgs, { cwd: repoRoot, env });
@@ -57,7 +52,9 @@ export async function deploy(args: DeployArgs): Promise<Deployment> {
   if (code !== 0) {
     const tail = output.filter((l) => /error|revert|fail/i.test(l)).slice(-3);
     throw new Error(
-      `forge script failed (exit ${code}): ${(tail.length ? tail : output.slice(-3)).join(' | ')}`,
+      redactText(
+        `forge script failed (exit ${code}): ${(tail.length ? tail : output.slice(-3)).join(' | ')}`,
+      ),
     );
   }
   return readDeployment(args.chainId);

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { type Abi, type Address, getAddress, type Hex, maxUint256, parseEventLogs } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { basketKeeper } from '../../agents/basket/keeper.js';
@@ -156,6 +157,8 @@ export async function startKeeper(args: {
   stack: BasketStack;
   settings: Record<string, unknown>;
   prefix: string;
+  /** The deployment's MPC committee (`contracts.mpcCommittee`), for sealed bids. */
+  committee?: Address;
 }): Promise<Agent> {
   const keyEnv = `STOA_TEST_BASKET_KEY_${args.prefix.toUpperCase().replace(/\W/g, '_')}`;
   process.env[keyEnv] = args.key;
@@ -163,7 +166,10 @@ export async function startKeeper(args: {
     raw: {
       chain: { chain_id: 31337, rpc_url: args.rpcUrl, startup_attempts: 2 },
       redis: { url: args.redisUrl, prefix: args.prefix },
-      contracts: { basketFactory: { address: args.stack.factory, start_block: args.stack.startBlock } },
+      contracts: {
+        basketFactory: { address: args.stack.factory, start_block: args.stack.startBlock },
+        ...(args.committee ? { mpcCommittee: { address: args.committee } } : {}),
+      },
       ingest: { confirmations: 1, poll_interval_ms: 50 },
       queue: { concurrency: 4, backoff_ms: 200, lock_ms: 5_000 },
       sweep: { enabled: true, cron: '* * * * * *' },
@@ -194,6 +200,7 @@ export function startMarketMaker(args: {
   stack: BasketStack;
   prefix: string;
   budgets?: Record<string, string>;
+  committee?: Address;
 }): Promise<Agent> {
   return startKeeper({
     ...args,
@@ -218,4 +225,39 @@ export function basketRead<T>(
 ) {
   const call = { address: stack.basket, abi: basketAbi as Abi, functionName, args };
   return clients.public.readContract(call) as Promise<T>;
+}
+
+/**
+ * An HTTP JSON-RPC proxy to `target` that answers only on `path` (as providers that put the API
+ * key in the URL path do) and fails every request with HTTP 500 while `failing` is set.
+ */
+export async function startRpcProxy(target: string, path: string) {
+  const state = { failing: false };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (req.url !== path || state.failing) return void res.writeHead(500).end('upstream failure');
+      try {
+        const upstream = await fetch(target, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.concat(chunks),
+        });
+        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+      } catch {
+        res.writeHead(502).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    state,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

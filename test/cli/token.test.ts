@@ -43,7 +43,7 @@ describe('stoa deploy, kyc, token and status', () => {
 
     // Alice signs with a key file this time: the key is never printed.
     const keyFile = join(chain.deploymentFile, '..', 'alice.key');
-    writeFileSync(keyFile, `${keys.alice}\n`);
+    writeFileSync(keyFile, `${keys.alice}\n`, { mode: 0o600 }); // a key file others may read is refused
     const sent = await stoa([
       'token',
       'transfer',

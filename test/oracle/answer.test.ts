@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keccak256, stringToBytes } from 'viem';
@@ -15,7 +16,14 @@ import {
   questionEntrySchema,
   Refusal,
 } from '../../agents/oracle/answer.js';
-import { canonicalJson, jsonPath, parseCsv, readSource, sourceSchema } from '../../agents/oracle/sources.js';
+import {
+  canonicalJson,
+  evidenceOf,
+  jsonPath,
+  parseCsv,
+  readSource,
+  sourceSchema,
+} from '../../agents/oracle/sources.js';
 import { startDataServer } from './helpers.js';
 
 const nav: Question = {
@@ -183,5 +191,98 @@ describe('sources: real HTTP, files and manual answers', () => {
     await expect(answer({ question: nav, entry: both, template, timeoutMs: 1_000 })).rejects.toMatchObject({
       reason: 'source_error',
     });
+  });
+});
+
+describe('hostile sources: what a question creator or a source server controls', () => {
+  const servers: Server[] = [];
+  const seen: { url?: string; headers: Record<string, unknown> }[] = [];
+  /** A server answering `handler`; every request it gets is recorded in `seen`. */
+  async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      handler(req, res);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
+  const read = (raw: unknown, template: Record<string, string> = { question_id: '7' }) =>
+    readSource(sourceSchema.parse(raw), template, { timeoutMs: 5_000 });
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('refuses a huge exponent at once (10^exponent is never computed)', () => {
+    const started = Date.now();
+    expect(refusal(() => parseDecimal('1e100000000', 18))).toBe('unmapped');
+    expect(refusal(() => parseDecimal('1e-100000000', 18))).toBe('unmapped');
+    expect(refusal(() => parseDecimal('9'.repeat(10_000), 18))).toBe('unmapped');
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(parseDecimal('1.5e20', 18)).toBe(150n * 10n ** 36n);
+  });
+
+  it('stops reading a response past max_bytes', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const url = await serve((_req, res) => {
+      let written = 0;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // 200 MB of spaces without a content-length, as fast as the client reads.
+      const pump = () => {
+        while (written < 200 * 1024 * 1024 && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => {
+        written = Number.POSITIVE_INFINITY;
+      });
+      pump();
+    });
+    await expect(read({ type: 'http', url: `${url}/big`, path: 'nav' })).rejects.toThrow(
+      /larger than 1048576 bytes/,
+    );
+    await expect(read({ type: 'http', url: `${url}/big`, path: 'nav', max_bytes: 1_000 })).rejects.toThrow(
+      /larger than 1000 bytes/,
+    );
+  });
+
+  it('follows no redirect: neither the request nor its API key reach another host', async () => {
+    const elsewhere = await serve((_req, res) => void res.writeHead(200).end('{"nav": 1}'));
+    const url = await serve((_req, res) => void res.writeHead(302, { location: `${elsewhere}/steal` }).end());
+    await expect(
+      read({ type: 'http', url: `${url}/nav`, path: 'nav', headers: { 'x-api-key': 'SECRET-API-KEY' } }),
+    ).rejects.toThrow(/HTTP 302 redirect not followed/);
+    expect(seen.some((r) => r.url === '/steal')).toBe(false);
+  });
+
+  it('refuses placeholder values that are not plain tokens, and encodes the others', async () => {
+    const url = await serve((req, res) => void res.writeHead(200).end(JSON.stringify({ got: req.url })));
+    for (const fund of ['..%2f..%2f', '..', 'a/../../etc', 'a b', 'x?y=1', ''])
+      await expect(read({ type: 'http', url: `${url}/funds/{fund}`, path: 'got' }, { fund })).rejects.toThrow(
+        /placeholder \{fund\}: refused value/,
+      );
+    await expect(
+      read({ type: 'file', path: '/etc/stoa/{fund}/answers.json' }, { fund: '../../../etc' }),
+    ).rejects.toThrow(/placeholder \{fund\}: refused value/);
+    expect(
+      (await read({ type: 'http', url: `${url}/funds/{fund}`, path: 'got' }, { fund: 'LU0123.A_b~-' })).value,
+    ).toBe('/funds/LU0123.A_b~-');
+  });
+
+  it('keeps query-string keys out of labels, evidence and errors', async () => {
+    const url = await serve((req, res) =>
+      req.url?.startsWith('/nav') ? void res.writeHead(200).end('{"nav": 5}') : void res.writeHead(500).end(),
+    );
+    const value = await read({ type: 'http', url: `${url}/nav?fund=X&apikey=SECRET-QUERY-KEY`, path: 'nav' });
+    expect(value.source).toBe(`http:${url}/nav?fund=X&apikey=***#nav`);
+    expect(evidenceOf(7n, [value]).json).not.toContain('SECRET');
+    await expect(
+      read({ type: 'http', url: `${url}/down?token=SECRET-QUERY-KEY`, path: 'nav' }),
+    ).rejects.toThrow(/^GET http:\/\/127\.0\.0\.1:\d+\/down\?token=\*\*\*: HTTP 500$/);
   });
 });

@@ -53,4 +53,22 @@ describe('bond budget', () => {
     expect(await client().zrange(committed, '0', '-1')).toEqual(['0x02', '0x03']);
     expect(await budget.used()).toBe(3n);
   });
+
+  it('keeps a question locked while the work inside runs longer than the lock TTL', async () => {
+    const budget = budgetAt({ now: 0 }, 'budget-c');
+    const order: string[] = [];
+    const slow = budget.exclusive(
+      7n,
+      async () => {
+        order.push('first in');
+        await new Promise((r) => setTimeout(r, 900)); // a send outliving the 300 ms TTL
+        order.push('first out');
+      },
+      300,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const second = budget.exclusive(7n, async () => void order.push('second in'), 3_000);
+    await Promise.all([slow, second]);
+    expect(order).toEqual(['first in', 'first out', 'second in']);
+  });
 });

@@ -209,6 +209,7 @@ describe('sealed-bid basket auction settled by the MPC committee', () => {
       redisUrl: redis.url,
       stack,
       prefix: 'sealed-maker',
+      committee: chain.committee,
     });
     // The keeper's sealed bid lands while the computation collects inputs; then the inputs close.
     await waitFor(

@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
+import { keccak256 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitterAbi } from '../../agents/generated/abis.js';
@@ -25,7 +26,10 @@ describe('transaction sender', () => {
     await stack?.stop();
   });
 
-  async function sender(overrides: Record<string, unknown> = {}) {
+  async function sender(
+    overrides: Record<string, unknown> = {},
+    metrics = createMetrics({ role: 'sender-test' }),
+  ) {
     const config = agentConfig({
       rpcUrl: stack.anvil.url,
       redisUrl: stack.redis.url,
@@ -39,7 +43,7 @@ describe('transaction sender', () => {
       key: 'stoa:31337',
       config: config.sender,
       logger: createLogger({ level: 'silent' }),
-      metrics: createMetrics({ role: 'sender-test' }),
+      metrics,
     });
     await created.start();
     return created;
@@ -98,6 +102,66 @@ describe('transaction sender', () => {
     // mines once blocks resume is the node's choice, so any recorded one may be the mined one.
     expect(await hashes()).toContain(mined.status === 'mined' ? mined.hash : '');
     expect(await nonce()).toBe(before + 1);
+  });
+
+  it('never bumps fees above the caps, and says so', async () => {
+    const { maxFeePerGas } = await stack.clients.public.estimateFeesPerGas();
+    const cap = maxFeePerGas * 3n;
+    const metrics = createMetrics({ role: 'sender-cap' });
+    const s = await sender(
+      {
+        stuck_after_ms: 100,
+        fee_bump_percent: 100,
+        max_fee_per_gas: cap.toString(),
+        max_priority_fee_per_gas: cap.toString(),
+      },
+      metrics,
+    );
+    await stack.clients.test.setAutomine(false);
+    const result = s.send(ack(5));
+    const record = `stoa:31337:sender:${agentAddress.toLowerCase()}:action:ack-5`;
+    const cappedCount = async () =>
+      (await metrics.registry.getSingleMetric('stoa_tx_total')!.get()).values.find(
+        (v) => v.labels.outcome === 'fee_capped',
+      )?.value ?? 0;
+    await waitFor(async () => (await cappedCount()) >= 3, { what: 'the cap reached', timeoutMs: 10_000 });
+    // Doubling every 100 ms for as long: without the cap, far beyond it by now.
+    const hashes = JSON.parse((await redis.hget(record, 'hashes')) ?? '[]') as string[];
+    expect(BigInt((await redis.hget(record, 'max_fee'))!)).toBeLessThanOrEqual(cap);
+    expect(hashes.length).toBeLessThanOrEqual(3);
+    await stack.clients.test.setAutomine(true);
+    await stack.clients.test.mine({ blocks: 1 });
+    const mined = await result;
+    expect(mined.status).toBe('mined');
+    const tx = await stack.clients.public.getTransaction({
+      hash: mined.status === 'mined' ? mined.hash : '0x',
+    });
+    expect(tx.maxFeePerGas! <= cap).toBe(true);
+  });
+
+  it('keeps what the node accepted as the version to resume when it refuses a replacement', async () => {
+    const s = await sender({ stuck_after_ms: 300, fee_bump_percent: 100 });
+    const wealth = await stack.clients.public.getBalance({ address: agentAddress });
+    await stack.clients.test.setAutomine(false);
+    const result = s.send(ack(6));
+    const record = `stoa:31337:sender:${agentAddress.toLowerCase()}:action:ack-6`;
+    await waitFor(async () => (await redis.hget(record, 'raw')) !== null, { what: 'the first version' });
+    const first = (await redis.hget(record, 'raw')) as `0x${string}`;
+    const gas = BigInt((await redis.hget(record, 'gas'))!);
+    const fee = BigInt((await redis.hget(record, 'max_fee'))!);
+    // Enough for the first version, not for one at twice the fee: the node refuses the replacement.
+    await stack.clients.test.setBalance({ address: agentAddress, value: (gas * fee * 3n) / 2n });
+    await waitFor(async () => JSON.parse((await redis.hget(record, 'hashes')) ?? '[]').length >= 2, {
+      what: 'a replacement tried',
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    // A restarted sender rebroadcasts `raw`: it must be what the node holds, not what it refused.
+    expect(await redis.hget(record, 'raw')).toBe(first);
+    expect(await stack.clients.public.getTransaction({ hash: keccak256(first) })).toBeDefined();
+    await stack.clients.test.setBalance({ address: agentAddress, value: wealth });
+    await stack.clients.test.setAutomine(true);
+    await stack.clients.test.mine({ blocks: 1 });
+    expect((await result).status).toBe('mined');
   });
 
   it('refuses an action that needs more gas than a block holds, and never signs above one', async () => {

@@ -82,7 +82,10 @@ export async function startBasketAgents(stack: StackInfo): Promise<LayerAgents> 
     {
       name: 'market-maker',
       role: 'basket-keeper',
-      contracts,
+      // Sealed auctions are bid on only when sealed to the deployment's committee.
+      contracts: stack.deployment.mpcCommittee
+        ? { ...contracts, mpcCommittee: stack.deployment.mpcCommittee }
+        : contracts,
       privateKey: devKey(MAKER),
       config: operatorConfig(stack.redisUrl, 'market-maker'),
       settings: {
