@@ -351,3 +351,13 @@ export function nextInputsCommitment({
     ),
   );
 }
+
+/**
+ * The hash of the input set a result was computed on: `keccak256(abi.encode(uint256[] indices))`,
+ * the on-chain indices (`InputSubmitted.index`) of the inputs that counted, ascending. Nodes sign
+ * it with the result (`Result.inputSet`), so anyone holding the logs can check which inputs were
+ * used and which were excluded.
+ */
+export function inputSetHash(indices: readonly number[]): Hex {
+  return keccak256(encodeAbiParameters([{ type: 'uint256[]' }], [indices.map(BigInt)]));
+}

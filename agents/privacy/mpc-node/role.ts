@@ -60,7 +60,7 @@ import { asBytes, asWords, type Link, MpcAbortError, MpcError, type PartyId } fr
 import { createParty, type Share } from '../mpc/party.js';
 import { fromBigints, ring } from '../mpc/ring.js';
 import { createTcpMesh, type Mesh } from '../mpc/tcp.js';
-import { resultTypedData, signResult } from '../results.js';
+import { type ComputationResult, resultTypedData, signResult } from '../results.js';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
 
@@ -121,6 +121,18 @@ export type MpcNodeRoleOptions = {
   encryptionKey?: Hex;
   /** Test hook: rewrites every protocol message this node sends (a deviating node). */
   tamper?: (data: Uint8Array) => Uint8Array;
+  /** Test hooks: a node that deviates around the MPC (inputs, signatures). */
+  misbehave?: Misbehaviour;
+};
+
+/** What a deviating test node does (`MpcNodeRoleOptions.misbehave`). */
+export type Misbehaviour = {
+  /** Input indices (on chain) this node claims it could not open, in `attempt`. */
+  rejectInputs?: (attempt: number) => readonly number[];
+  /** In `attempt`, keep its own signature, take the peers' and give up. */
+  withholdSignature?: (attempt: number) => boolean;
+  /** Every signature a peer sends this node, with the message it signs. */
+  onPeerSignature?: (signature: Hex, result: ComputationResult) => void;
 };
 
 type Committee = { epoch: bigint; nodes: readonly Address[]; keys: readonly Hex[]; threshold: bigint };
@@ -302,7 +314,9 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const started = performance.now();
     try {
       runLog.info({ inputs: inputs.length, mode: ctx.config.mode }, 'mpc computation started');
-      const valid = await agreeOnInputs(session, inputs);
+      const rejected = options.misbehave?.rejectInputs?.(attempt) ?? [];
+      const claimed = inputs.map((input) => (rejected.includes(input.index) ? { ...input, shares: undefined } : input));
+      const valid = await agreeOnInputs(session, claimed);
       const used = inputs.filter((_, j) => valid[j]);
       const link: Link = options.tamper
         ? { ...session, send: (to, data) => session.send(to, options.tamper!(data)) }
@@ -317,7 +331,10 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       };
       const typed = { chainId: ctx.chain.id, committee: committeeAddress, result };
       const signature = await signResult({ account, ...typed });
-      const signatures = await exchangeSignatures(session, signature, committee, me, typed);
+      const signatures = await exchangeSignatures(session, signature, committee, me, typed, {
+        withhold: options.misbehave?.withholdSignature?.(attempt) ?? false,
+        onPeerSignature: options.misbehave?.onPeerSignature,
+      });
       runLog.info(
         {
           inputs_used: used.length,
@@ -627,12 +644,17 @@ async function exchangeSignatures(
   committee: Committee,
   me: number,
   typed: Parameters<typeof resultTypedData>[0],
+  hooks: { withhold: boolean; onPeerSignature?: Misbehaviour['onPeerSignature'] },
 ): Promise<Hex[]> {
   const padded = new Uint8Array(SIGNATURE_WORDS * 4);
   padded.set(hexToBytes(signature));
-  session.send('next', padded);
-  session.send('prev', padded);
+  if (!hooks.withhold) {
+    session.send('next', padded);
+    session.send('prev', padded);
+  }
   const received = await Promise.all([session.recv('next'), session.recv('prev')]);
+  for (const data of received) hooks.onPeerSignature?.(bytesToHex(data.subarray(0, 65)), typed.result);
+  if (hooks.withhold) throw new MpcAbortError('withholding the signature');
   const peers = [(me + 1) % 3, (me + 2) % 3];
   const signatures: Hex[] = [signature];
   for (const [j, data] of received.entries()) {
