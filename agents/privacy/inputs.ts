@@ -36,7 +36,7 @@ import {
   hexToBytes,
   keccak256,
 } from 'viem';
-import { EciesError, eciesDecrypt, eciesEncrypt } from './ecies.js';
+import { EciesError, eciesDecrypt, eciesEncrypt, eciesOpen } from './ecies.js';
 
 /** Number of parties of the replicated sharing. */
 export const PARTIES = 3;
@@ -295,15 +295,37 @@ export type DecryptInputParameters = {
  */
 export function decryptInput({
   privateKey,
-  nodeIndex,
-  ciphertext,
-  commitment,
-  context,
+  ...rest
 }: DecryptInputParameters): readonly [ShareVector, ShareVector] {
+  return openInput(rest, (opening) => eciesDecrypt({ privateKey, ...opening }));
+}
+
+export type OpenInputWithPointParameters = Omit<DecryptInputParameters, 'privateKey'> & {
+  /** The envelope's ECDH point (33 bytes compressed), as a complaint reveals it. */
+  shared: Uint8Array;
+  /** The node's encryption public key (33 bytes compressed). */
+  recipientPublic: Uint8Array;
+};
+
+/**
+ * What `decryptInput` does, with the envelope's ECDH point instead of the node's secret key: how
+ * anyone checks a node's complaint that an input does not open (`complaints.ts`).
+ */
+export function openInputWithPoint({
+  shared,
+  recipientPublic,
+  ...rest
+}: OpenInputWithPointParameters): readonly [ShareVector, ShareVector] {
+  return openInput(rest, (opening) => eciesOpen({ shared, recipientPublic, ...opening }));
+}
+
+function openInput(
+  { nodeIndex, ciphertext, commitment, context }: Omit<DecryptInputParameters, 'privateKey'>,
+  open: (opening: { ciphertext: Uint8Array; associatedData: Uint8Array }) => Uint8Array,
+): readonly [ShareVector, ShareVector] {
   let plaintext: Uint8Array;
   try {
-    plaintext = eciesDecrypt({
-      privateKey,
+    plaintext = open({
       ciphertext: hexToBytes(ciphertext),
       associatedData: inputAssociatedData(context, nodeIndex),
     });

@@ -19,7 +19,7 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
 
     /// @dev EIP-712 type of the message nodes sign for a result.
     bytes32 public constant RESULT_TYPEHASH =
-        keccak256("Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes output)");
+        keccak256("Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes32 inputSet,bytes output)");
 
     /// @inheritdoc IMpcCommittee
     uint256 public constant MAX_COMMITTEE_SIZE = 256;
@@ -272,20 +272,36 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     // ------------------------------------------------------------------ results and equivocation
 
     /// @inheritdoc IMpcCommittee
-    function postResult(uint256 computationId, bytes calldata output, bytes[] calldata signatures) external {
+    function postResult(uint256 computationId, bytes32 inputSet, bytes calldata output, bytes[] calldata signatures)
+        external
+    {
         Computation storage c = _computations[computationId];
         uint64 inputDeadline = c.inputDeadline;
         require(inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         require(block.timestamp >= inputDeadline, MpcCommitteeInputsOpen(computationId, inputDeadline));
         require(!c.finalized, MpcCommitteeAlreadyFinalized(computationId));
         uint64 epoch_ = c.epoch;
-        uint256 threshold = _epochs[epoch_].threshold;
-        require(signatures.length >= threshold, MpcCommitteeBelowThreshold(signatures.length, threshold));
 
         bytes32 inputsCommitment = c.inputsCommitment;
-        bytes32 digest = _resultDigest(computationId, epoch_, inputsCommitment, keccak256(output));
+        address[] memory signers = _signers(
+            _resultDigest(computationId, epoch_, inputsCommitment, inputSet, keccak256(output)), epoch_, signatures
+        );
+
+        c.finalized = true;
+        c.output = output;
+        emit ResultPosted(computationId, inputsCommitment, inputSet, output, signers);
+    }
+
+    /// @dev The distinct members of `epoch_` that signed `digest` and never equivocated (an
+    /// equivocator's signature is skipped: it must not spoil the others'), at least the threshold.
+    function _signers(bytes32 digest, uint64 epoch_, bytes[] calldata signatures)
+        private
+        view
+        returns (address[] memory signers)
+    {
         mapping(address => uint256) storage slots = memberSlot[epoch_];
-        address[] memory signers = new address[](signatures.length);
+        signers = new address[](signatures.length);
+        uint256 count;
         uint256 seen;
         for (uint256 i; i < signatures.length; ++i) {
             address signer = ECDSA.recoverCalldata(digest, signatures[i]);
@@ -294,14 +310,15 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
             // forge-lint: disable-next-line(incorrect-shift)
             uint256 bit = 1 << (slot - 1);
             require(seen & bit == 0, MpcCommitteeDuplicateSigner(signer));
-            require(!_nodes[signer].equivocated, MpcCommitteeSignerEquivocated(signer));
             seen |= bit;
-            signers[i] = signer;
+            if (_nodes[signer].equivocated) continue;
+            signers[count++] = signer;
         }
-
-        c.finalized = true;
-        c.output = output;
-        emit ResultPosted(computationId, inputsCommitment, output, signers);
+        uint256 threshold = _epochs[epoch_].threshold;
+        require(count >= threshold, MpcCommitteeBelowThreshold(count, threshold));
+        assembly ("memory-safe") {
+            mstore(signers, count)
+        }
     }
 
     /// @inheritdoc IMpcCommittee
@@ -311,8 +328,10 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         Computation storage c = _computations[computationId];
         require(c.inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         uint64 epoch_ = c.epoch;
-        bytes32 firstDigest = _resultDigest(computationId, epoch_, first.inputsCommitment, keccak256(first.output));
-        bytes32 secondDigest = _resultDigest(computationId, epoch_, second.inputsCommitment, keccak256(second.output));
+        bytes32 firstDigest =
+            _resultDigest(computationId, epoch_, first.inputsCommitment, first.inputSet, keccak256(first.output));
+        bytes32 secondDigest =
+            _resultDigest(computationId, epoch_, second.inputsCommitment, second.inputSet, keccak256(second.output));
         require(firstDigest != secondDigest, MpcCommitteeSameResult(computationId));
         address node = ECDSA.recoverCalldata(firstDigest, first.signature);
         address other = ECDSA.recoverCalldata(secondDigest, second.signature);
@@ -332,22 +351,26 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc IMpcCommittee
-    function resultDigest(uint256 computationId, uint64 epoch_, bytes32 inputsCommitment, bytes calldata output)
-        external
-        view
-        returns (bytes32)
-    {
-        return _resultDigest(computationId, epoch_, inputsCommitment, keccak256(output));
+    function resultDigest(
+        uint256 computationId,
+        uint64 epoch_,
+        bytes32 inputsCommitment,
+        bytes32 inputSet,
+        bytes calldata output
+    ) external view returns (bytes32) {
+        return _resultDigest(computationId, epoch_, inputsCommitment, inputSet, keccak256(output));
     }
 
-    /// @dev EIP-712 digest of `Result(computationId, epoch, inputsCommitment, output)`.
-    function _resultDigest(uint256 computationId, uint64 epoch_, bytes32 inputsCommitment, bytes32 outputHash)
-        private
-        view
-        returns (bytes32)
-    {
+    /// @dev EIP-712 digest of `Result(computationId, epoch, inputsCommitment, inputSet, output)`.
+    function _resultDigest(
+        uint256 computationId,
+        uint64 epoch_,
+        bytes32 inputsCommitment,
+        bytes32 inputSet,
+        bytes32 outputHash
+    ) private view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(RESULT_TYPEHASH, computationId, epoch_, inputsCommitment, outputHash))
+            keccak256(abi.encode(RESULT_TYPEHASH, computationId, epoch_, inputsCommitment, inputSet, outputHash))
         );
     }
 }

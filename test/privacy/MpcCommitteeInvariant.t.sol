@@ -102,7 +102,7 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         assembly ("memory-safe") {
             mstore(sigs, count)
         }
-        committee.postResult(id, output, sigs);
+        committee.postResult(id, INPUT_SET, output, sigs);
         ghostOutputHash[id] = keccak256(output);
     }
 
@@ -118,10 +118,10 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         uint256 privateKey = _wallet(node).privateKey;
         bytes memory other = abi.encode(memberSeed, "other");
         IMpcCommittee.SignedResult memory a = IMpcCommittee.SignedResult(
-            c.inputsCommitment, "", _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, ""))
+            c.inputsCommitment, INPUT_SET, "", _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, ""))
         );
         IMpcCommittee.SignedResult memory b = IMpcCommittee.SignedResult(
-            c.inputsCommitment, other, _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, other))
+            c.inputsCommitment, INPUT_SET, other, _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, other))
         );
         ghostSlashed += committee.bondOf(node);
         ghostSlashedInEpoch[node] = committee.epoch();

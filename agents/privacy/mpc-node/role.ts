@@ -44,23 +44,48 @@ import {
 } from '../../runtime/index.js';
 import { sleep } from '../../runtime/time.js';
 import {
+  type Complaint,
+  decodeComplaints,
+  encodeComplaints,
+  proveSharedPoint,
+  verifySharedPoint,
+} from '../complaints.js';
+import {
   ComputationKind,
   type ComputationOutput,
   type ComputationParams,
   ComputationStatus,
   decodeParams,
   encodeOutput,
+  inputProvider,
   inputShape,
 } from '../computations.js';
-import { decryptInput, nextInputsCommitment, type ShareVector } from '../inputs.js';
+import { eciesEphemeralKey } from '../ecies.js';
+import {
+  decryptInput,
+  type InputContext,
+  InputError,
+  inputSetHash,
+  nextInputsCommitment,
+  openInputWithPoint,
+  type ShareVector,
+} from '../inputs.js';
 import { planeWords } from '../mpc/bits.js';
 import type { Job } from '../mpc/jobs.js';
 import { runJob } from '../mpc/jobs.js';
-import { asBytes, asWords, type Link, MpcAbortError, MpcError, type PartyId } from '../mpc/link.js';
+import {
+  asBytes,
+  asWords,
+  type Link,
+  MpcAbortError,
+  MpcError,
+  neighbourId,
+  type PartyId,
+} from '../mpc/link.js';
 import { createParty, type Share } from '../mpc/party.js';
 import { fromBigints, ring } from '../mpc/ring.js';
 import { createTcpMesh, type Mesh } from '../mpc/tcp.js';
-import { type ComputationResult, resultTypedData, signResult } from '../results.js';
+import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
 
@@ -136,7 +161,15 @@ export type Misbehaviour = {
 };
 
 type Committee = { epoch: bigint; nodes: readonly Address[]; keys: readonly Hex[]; threshold: bigint };
-type Input = { index: number; submitter: Address; shares?: readonly [ShareVector, ShareVector] };
+type Input = {
+  /** On-chain index (`InputSubmitted.index`). */
+  index: number;
+  submitter: Address;
+  commitment: Hex;
+  ciphertexts: readonly Hex[];
+  /** This node's shares; absent when it cannot use its payload (it then complains). */
+  shares?: readonly [ShareVector, ShareVector];
+};
 
 const SIGNATURE_WORDS = 17; // 65 bytes padded to whole words
 
@@ -261,31 +294,46 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     if (folded !== computation.inputsCommitment || logs.length !== computation.inputCount) {
       throw new Error(`inputs of computation ${computationId} do not match the on-chain commitment yet`);
     }
-    // The last input of each submitter counts, in submission order.
-    const last = new Map(logs.map((l) => [l.args.submitter.toLowerCase(), l]));
-    const counted = logs.filter((l) => last.get(l.args.submitter.toLowerCase()) === l);
+    // The last input of each submitter counts, in submission order; for the cap-table checks
+    // only the provider's (anyone may call submitInput: a stranger's balance must not count).
+    const provider = inputProvider(params)?.toLowerCase();
+    const allowed = logs.filter((l) => !provider || l.args.submitter.toLowerCase() === provider);
+    const last = new Map(allowed.map((l) => [l.args.submitter.toLowerCase(), l]));
+    const counted = allowed.filter((l) => last.get(l.args.submitter.toLowerCase()) === l);
     const shape = inputShape(params);
+    const opener = {
+      context: (submitter: Address) => ({
+        chainId: ctx.chain.id,
+        committee: committeeAddress,
+        computationId,
+        submitter,
+      }),
+      complaintContext: (node: number, index: number) =>
+        stringToBytes(`${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}:${node}:${index}`),
+      shape,
+    };
     const inputs: Input[] = counted.map((l) => {
-      const index = Number(l.args.index);
+      const input = {
+        index: Number(l.args.index),
+        submitter: l.args.submitter,
+        commitment: l.args.commitment,
+        ciphertexts: l.args.ciphertexts,
+      };
       try {
-        const shares = decryptInput({
-          privateKey: hexToBytes(encryption),
-          nodeIndex: me,
-          ciphertext: l.args.ciphertexts[me]!,
-          commitment: l.args.commitment,
-          context: {
-            chainId: ctx.chain.id,
-            committee: committeeAddress,
-            computationId,
-            submitter: l.args.submitter,
-          },
-        });
-        const k = shares[0].values.length;
-        if (shape.exact ? k !== shape.values : k < shape.values) throw new Error(`carries ${k} values`);
-        return { index, submitter: l.args.submitter, shares };
+        const shares = checkShape(
+          decryptInput({
+            privateKey: hexToBytes(encryption),
+            nodeIndex: me,
+            ciphertext: input.ciphertexts[me]!,
+            commitment: input.commitment,
+            context: opener.context(input.submitter),
+          }),
+          shape,
+        );
+        return { ...input, shares };
       } catch (error) {
-        log.warn({ input_index: index, reason: (error as Error).message }, 'mpc input rejected');
-        return { index, submitter: l.args.submitter };
+        log.warn({ input_index: input.index, reason: (error as Error).message }, 'mpc input rejected');
+        return input;
       }
     });
     const weights =
@@ -314,10 +362,18 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const started = performance.now();
     try {
       runLog.info({ inputs: inputs.length, mode: ctx.config.mode }, 'mpc computation started');
+      // A node that claims it cannot open an input must prove it (complaints.ts); the three then
+      // use the same inputs, and sign their hash with the result.
       const rejected = options.misbehave?.rejectInputs?.(attempt) ?? [];
-      const claimed = inputs.map((input) => (rejected.includes(input.index) ? { ...input, shares: undefined } : input));
-      const valid = await agreeOnInputs(session, claimed);
-      const used = inputs.filter((_, j) => valid[j]);
+      const own: Complaint[] = inputs
+        .filter((input) => !input.shares || rejected.includes(input.index))
+        .map((input) => complain(input, me, hexToBytes(encryption), opener));
+      const { used, inputSet } = await agreeOnInputs(session, me as PartyId, inputs, own, (from, complaint) =>
+        complaintHolds(complaint, from, inputs, committee, opener),
+      );
+      for (const input of inputs) {
+        if (!used.includes(input)) runLog.warn({ input_index: input.index }, 'mpc input excluded');
+      }
       const link: Link = options.tamper
         ? { ...session, send: (to, data) => session.send(to, options.tamper!(data)) }
         : session;
@@ -327,14 +383,36 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
         computationId,
         epoch: committee.epoch,
         inputsCommitment: computation.inputsCommitment,
+        inputSet,
         output: encodeOutput(output),
       };
       const typed = { chainId: ctx.chain.id, committee: committeeAddress, result };
+
+      // Sign only what all three computed, and never a second result for this computation: the
+      // first one signed is kept in Redis (no expiry) before the signature leaves this node.
+      const signedKey = `${ctx.key}:mpc-node:signed:${committeeAddress.toLowerCase()}:${computationId}`;
+      const record = JSON.stringify({ inputSet, output: result.output });
+      const signedBefore = await ctx.redis.get(signedKey);
+      if (signedBefore !== null && signedBefore !== record)
+        throw new MpcAbortError('refusing to sign a second result for this computation');
+      await confirmOutputs(session, resultDigest(typed));
+      if (
+        (await ctx.redis.set(signedKey, record, 'NX')) === null &&
+        (await ctx.redis.get(signedKey)) !== record
+      )
+        throw new MpcAbortError('refusing to sign a second result for this computation');
       const signature = await signResult({ account, ...typed });
-      const signatures = await exchangeSignatures(session, signature, committee, me, typed, {
+      const received = await exchangeSignatures(session, signature, committee, me, typed, {
         withhold: options.misbehave?.withholdSignature?.(attempt) ?? false,
         onPeerSignature: options.misbehave?.onPeerSignature,
       });
+      // An equivocator's signature does not count on chain: leave it out.
+      const equivocators = await Promise.all(
+        received.map(({ signer }) =>
+          ctx.chain.client.readContract({ ...read, functionName: 'isEquivocator', args: [signer] }),
+        ),
+      );
+      const signatures = [signature, ...received.filter((_, j) => !equivocators[j]).map((r) => r.signature)];
       runLog.info(
         {
           inputs_used: used.length,
@@ -347,7 +425,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       );
       if (BigInt(signatures.length) < committee.threshold)
         throw new MpcAbortError('too few valid signatures');
-      await post(ctx, computationId, result.output, signatures, me, runLog);
+      await post(ctx, computationId, inputSet, result.output, signatures, me, runLog);
     } catch (error) {
       if (!(error instanceof MpcError)) throw error;
       session.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
@@ -359,7 +437,15 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     }
   }
 
-  async function post(ctx: Ctx, id: bigint, output: Hex, signatures: Hex[], me: number, log: Ctx['logger']) {
+  async function post(
+    ctx: Ctx,
+    id: bigint,
+    inputSet: Hex,
+    output: Hex,
+    signatures: Hex[],
+    me: number,
+    log: Ctx['logger'],
+  ) {
     const address = ctx.contracts.mpcCommittee! as Address;
     if (me > 0) await sleep(me * ctx.config.post_delay_ms, ctx.signal);
     const [status] = await ctx.chain.client.readContract({
@@ -374,7 +460,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       address,
       abi: mpcCommitteeAbi,
       functionName: 'postResult',
-      args: [id, output, signatures],
+      args: [id, inputSet, output, signatures],
       classifyRevert: (revert) =>
         revert.error_name === 'MpcCommitteeAlreadyFinalized'
           ? 'already_done'
@@ -538,23 +624,139 @@ export async function agreeOnAttempt(channel: Link, proposal: number): Promise<n
   }
 }
 
+type Opener = {
+  context: (submitter: Address) => InputContext;
+  complaintContext: (node: number, index: number) => Uint8Array;
+  shape: ReturnType<typeof inputShape>;
+};
+
+/** The two share vectors if they carry as many values as the computation wants; else `InputError`. */
+function checkShape(
+  shares: readonly [ShareVector, ShareVector],
+  shape: ReturnType<typeof inputShape>,
+): readonly [ShareVector, ShareVector] {
+  const k = shares[0].values.length;
+  if (shape.exact ? k !== shape.values : k < shape.values) throw new InputError(`carries ${k} values`);
+  return shares;
+}
+
+/** This node's complaint that it cannot use `input`: its ECDH point with a DLEQ proof. */
+function complain(input: Input, me: number, secretKey: Uint8Array, opener: Opener): Complaint {
+  let ephemeral: Uint8Array;
+  try {
+    ephemeral = eciesEphemeralKey(hexToBytes(input.ciphertexts[me]!));
+  } catch {
+    return { index: input.index };
+  }
+  return {
+    index: input.index,
+    proof: proveSharedPoint(secretKey, ephemeral, opener.complaintContext(me, input.index)),
+  };
+}
+
 /**
- * Every node sends its bitmap of inputs it could open to both peers; an input counts only when all
- * three could open it (a peer can exclude inputs this way, as it could by aborting).
+ * Whether node `from`'s complaint holds: its envelope of the input is malformed, or the proven
+ * ECDH point opens it to something unusable (does not authenticate, malformed, not the committed
+ * shares, wrong size). False for a bad proof or an envelope that opens fine.
  */
-async function agreeOnInputs(session: Link, inputs: readonly Input[]): Promise<boolean[]> {
-  const words = new Uint32Array(Math.max(1, Math.ceil(inputs.length / 32)));
-  inputs.forEach((input, j) => {
-    if (input.shares) words[j >>> 5]! |= 1 << (j & 31);
-  });
-  session.send('next', asBytes(words));
-  session.send('prev', asBytes(words));
-  const [next, prev] = await Promise.all([session.recv('next'), session.recv('prev')]);
-  const a = asWords(next);
-  const b = asWords(prev);
-  if (a.length !== words.length || b.length !== words.length)
-    throw new MpcAbortError('input bitmaps differ in size');
-  return inputs.map((_, j) => ((words[j >>> 5]! & a[j >>> 5]! & b[j >>> 5]!) >>> (j & 31)) % 2 === 1);
+function complaintHolds(
+  complaint: Complaint,
+  from: number,
+  inputs: readonly Input[],
+  committee: Committee,
+  opener: Opener,
+): boolean {
+  const input = inputs.find((i) => i.index === complaint.index);
+  if (!input) return false;
+  const ciphertext = input.ciphertexts[from]!;
+  let ephemeral: Uint8Array;
+  try {
+    ephemeral = eciesEphemeralKey(hexToBytes(ciphertext));
+  } catch {
+    return true;
+  }
+  const recipientPublic = hexToBytes(committee.keys[from]!);
+  if (
+    !complaint.proof ||
+    !verifySharedPoint(
+      recipientPublic,
+      ephemeral,
+      complaint.proof,
+      opener.complaintContext(from, input.index),
+    )
+  )
+    return false;
+  try {
+    checkShape(
+      openInputWithPoint({
+        shared: complaint.proof.shared,
+        recipientPublic,
+        nodeIndex: from,
+        ciphertext,
+        commitment: input.commitment,
+        context: opener.context(input.submitter),
+      }),
+      opener.shape,
+    );
+    return false;
+  } catch (error) {
+    if (error instanceof InputError) return true;
+    throw error;
+  }
+}
+
+/**
+ * The inputs the three nodes use. Each sends its complaints (inputs it cannot use, each with its
+ * proof) to both peers and checks theirs: a false complaint aborts (it is evidence against that
+ * node), a true one excludes the input for all three. Then the three compare the hash of the
+ * resulting input set, so a node that complained to one peer only cannot split them.
+ */
+export async function agreeOnInputs(
+  session: Link,
+  me: PartyId,
+  inputs: readonly Input[],
+  own: readonly Complaint[],
+  holds: (from: number, complaint: Complaint) => boolean,
+): Promise<{ used: Input[]; inputSet: Hex }> {
+  const message = encodeComplaints(own);
+  session.send('next', message);
+  session.send('prev', message);
+  const excluded = new Set(own.map((c) => c.index));
+  for (const which of ['next', 'prev'] as const) {
+    const from = neighbourId(me, which);
+    let complaints: Complaint[];
+    try {
+      complaints = decodeComplaints(await session.recv(which));
+    } catch (error) {
+      if (error instanceof MpcError) throw error;
+      throw new MpcAbortError(`malformed complaints from node ${from}`);
+    }
+    for (const complaint of complaints) {
+      if (!holds(from, complaint))
+        throw new MpcAbortError(`false complaint from node ${from} about input ${complaint.index}`);
+      excluded.add(complaint.index);
+    }
+  }
+  const used = inputs.filter((input) => !excluded.has(input.index));
+  const inputSet = inputSetHash(used.map((input) => input.index));
+  await confirmEqual(session, hexToBytes(inputSet), 'input sets differ');
+  return { used, inputSet };
+}
+
+/** Sends `value` to both peers and aborts unless both send the same. */
+async function confirmEqual(session: Link, value: Uint8Array, what: string): Promise<void> {
+  session.send('next', value);
+  session.send('prev', value);
+  for (const which of ['next', 'prev'] as const) {
+    const theirs = await session.recv(which);
+    if (theirs.length !== value.length || theirs.some((byte, j) => byte !== value[j]))
+      throw new MpcAbortError(`${what} (${which} peer)`);
+  }
+}
+
+/** The three compare the digest of the result each computed before anyone signs it. */
+function confirmOutputs(session: Link, digest: Hex): Promise<void> {
+  return confirmEqual(session, hexToBytes(digest), 'results differ');
 }
 
 /** This node's replicated share of ring values: (s_i, s_{i+1}) of every input, concatenated. */
@@ -609,20 +811,16 @@ async function evaluate(
       return { kind: params.kind, withinCap: out.kind === 'holder-cap' && out.withinCap };
     }
     case ComputationKind.BalanceThreshold: {
-      // The investor's balance is the sum of every submitted value (e.g. one per wallet): local.
-      const all = ringShare(used);
-      const sum = { a: new Uint32Array(2), b: new Uint32Array(2) };
-      for (let j = 0; j < all.a.length / 2; j++) {
-        sum.a.set(ring.add(sum.a, all.a.subarray(2 * j, 2 * j + 2)));
-        sum.b.set(ring.add(sum.b, all.b.subarray(2 * j, 2 * j + 2)));
-      }
+      // The investor's balance is the total of the provider's values (e.g. one per wallet), each
+      // range-checked in the MPC (`totalAtLeast`: out-of-range values count as 0).
+      if (n === 0) return { kind: params.kind, atLeast: params.threshold === 0n };
       const out = await runJob(party, {
         id,
-        kind: 'threshold',
-        balances: sum,
-        thresholds: [params.threshold],
+        kind: 'total-threshold',
+        balances: ringShare(used),
+        threshold: params.threshold,
       });
-      return { kind: params.kind, atLeast: out.kind === 'threshold' && out.meets[0] === true };
+      return { kind: params.kind, atLeast: out.kind === 'total-threshold' && out.atLeast };
     }
     case ComputationKind.SealedBidAuction: {
       if (n === 0) return { kind: params.kind, winner: zeroAddress, price: 0n };
@@ -637,7 +835,11 @@ async function evaluate(
   }
 }
 
-/** Sends this node's signature to both peers, keeps the peers' signatures that recover to them. */
+/**
+ * Sends this node's signature to both peers, keeps the peers' signatures that recover to them
+ * (a peer that gives up at this point leaves the other's signature, which may still reach the
+ * threshold).
+ */
 async function exchangeSignatures(
   session: Link,
   signature: Hex,
@@ -645,27 +847,32 @@ async function exchangeSignatures(
   me: number,
   typed: Parameters<typeof resultTypedData>[0],
   hooks: { withhold: boolean; onPeerSignature?: Misbehaviour['onPeerSignature'] },
-): Promise<Hex[]> {
+): Promise<{ signer: Address; signature: Hex }[]> {
   const padded = new Uint8Array(SIGNATURE_WORDS * 4);
   padded.set(hexToBytes(signature));
   if (!hooks.withhold) {
     session.send('next', padded);
     session.send('prev', padded);
   }
-  const received = await Promise.all([session.recv('next'), session.recv('prev')]);
-  for (const data of received) hooks.onPeerSignature?.(bytesToHex(data.subarray(0, 65)), typed.result);
-  if (hooks.withhold) throw new MpcAbortError('withholding the signature');
+  const received = await Promise.allSettled([session.recv('next'), session.recv('prev')]);
   const peers = [(me + 1) % 3, (me + 2) % 3];
-  const signatures: Hex[] = [signature];
-  for (const [j, data] of received.entries()) {
-    if (data.length !== SIGNATURE_WORDS * 4) continue;
-    const peerSignature = bytesToHex(data.subarray(0, 65));
+  const signatures: { signer: Address; signature: Hex }[] = [];
+  for (const [j, settled] of received.entries()) {
+    if (settled.status !== 'fulfilled' || settled.value.length !== SIGNATURE_WORDS * 4) continue;
+    const peerSignature = bytesToHex(settled.value.subarray(0, 65));
+    hooks.onPeerSignature?.(peerSignature, typed.result);
+    const signer = committee.nodes[peers[j]!]!;
     try {
-      const signer = await recoverTypedDataAddress({ ...resultTypedData(typed), signature: peerSignature });
-      if (signer.toLowerCase() === committee.nodes[peers[j]!]!.toLowerCase()) signatures.push(peerSignature);
+      const recovered = await recoverTypedDataAddress({
+        ...resultTypedData(typed),
+        signature: peerSignature,
+      });
+      if (recovered.toLowerCase() === signer.toLowerCase())
+        signatures.push({ signer, signature: peerSignature });
     } catch {
       // an unrecoverable signature simply does not count
     }
   }
+  if (hooks.withhold) throw new MpcAbortError('withholding the signature');
   return signatures;
 }

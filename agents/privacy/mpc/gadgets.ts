@@ -112,6 +112,27 @@ export async function thresholdCheck(
   return planeToBools(await party.open(bool, below), n).map((b) => !b);
 }
 
+/**
+ * Whether the total of n balances (e.g. one investor's wallets) is at least `threshold`. Each
+ * balance must lie in [0, 2^(63 - ceil(log2 n))), so that the total never wraps past 2^63 - 1; a
+ * balance out of that range (a negative one included: unsigned it is >= 2^63) counts as 0. One
+ * unsigned comparison and one multiplication per balance, one comparison for the total.
+ */
+export async function totalAtLeast(
+  party: Party,
+  { balances, threshold }: { balances: Share; threshold: bigint },
+): Promise<boolean> {
+  const n = balances.a.length / 2;
+  const bound = 1n << BigInt(63 - Math.ceil(Math.log2(n)));
+  const inRange = await party.lt(balances, party.constant(fromBigints(Array(n).fill(bound))), n, {
+    signed: false,
+  });
+  const [kept] = (await party.mul(ring, [[await party.bitToRing(inRange, n), balances]])) as [Share];
+  const total = { a: blockSums(kept.a, 1, n), b: blockSums(kept.b, 1, n) };
+  const below = await party.lt(total, party.constant(fromBigints([threshold])), 1);
+  return !planeToBools(await party.open(bool, below), 1)[0];
+}
+
 /** Shared maximum and its index (lowest index on ties), by a tournament of log2(n) rounds. */
 async function argmax(party: Party, values: Share, n: number): Promise<{ value: Share; index: Share }> {
   let value = values;
