@@ -381,5 +381,13 @@ export function nextInputsCommitment({
  * used and which were excluded.
  */
 export function inputSetHash(indices: readonly number[]): Hex {
-  return keccak256(encodeAbiParameters([{ type: 'uint256[]' }], [indices.map(BigInt)]));
+  // abi.encode of a dynamic array: offset 0x20, length, one 32-byte word per element (u32 here).
+  const words = new Uint8Array(32 * (2 + indices.length));
+  const view = new DataView(words.buffer);
+  view.setUint32(28, 32);
+  view.setUint32(60, indices.length);
+  indices.forEach((index, j) => {
+    view.setUint32(32 * (2 + j) + 28, index);
+  });
+  return keccak256(words);
 }

@@ -41,7 +41,8 @@ describe('mpc-node against a malicious node', () => {
   afterEach(async () => {
     if (process.env.DEBUG_NODES)
       for (const [i, lines] of (nodes?.logs ?? []).entries())
-        for (const l of lines) if (/warn|error|fail|excluded|rejected/.test(l)) console.log(i, l.slice(0, 400));
+        for (const l of lines)
+          if (/warn|error|fail|excluded|rejected/.test(l)) console.log(i, l.slice(0, 400));
     await nodes?.stop();
     nodes = undefined;
   });

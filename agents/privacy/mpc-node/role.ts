@@ -7,16 +7,19 @@
  * - `compute` reads the committee of the computation's epoch (nodes, encryption keys) at the safe
  *   block, folds the `InputSubmitted` logs into the inputs commitment and checks it against the
  *   contract, keeps the last input per submitter, opens this node's ECIES payload of each and checks
- *   it against the input's commitment. The three nodes then agree on the inputs every one of them
- *   could open (validity bitmaps exchanged and ANDed), run the computation with the MPC library
- *   over the mesh (peer channels authenticated with the encryption keys registered on chain), sign
- *   the EIP-712 result, exchange signatures, check them, and post the result with the signatures
- *   (node i waits i * `post_delay_ms` and posts only if nobody did).
+ *   it against the input's commitment. An input a node cannot use is excluded only on its
+ *   complaint with proof (complaints.ts), checked by the others (a false one aborts); the three
+ *   compare the input set, run the computation with the MPC library over the mesh (peer channels
+ *   authenticated with the encryption keys registered on chain), compare the result digests, record
+ *   the result in Redis (never sign a second one), sign the EIP-712 result (binding the input set),
+ *   exchange signatures, check them, and post the result with the signatures (node i waits
+ *   i * `post_delay_ms` and posts only if nobody did).
  * - Idempotent and crash-safe: a finalized computation is skipped; every run is a fresh MPC session
  *   whose attempt number the three nodes agree on first (the highest of their Redis counters + 1,
  *   so a node restarted after a crash joins the others' next attempt); a peer that crashes or goes
  *   silent fails the attempt with `MpcTimeoutError` after `round_timeout_ms` and the task retries;
- *   an abort (a check failed: a deviating node) posts nothing. Results are deterministic, so a re-run signs the same message (never equivocates).
+ *   an abort (a check failed: a deviating node) posts nothing. A node signs at most one result per
+ *   computation (the first, kept in Redis), so a peer cannot make it equivocate.
  * - Logs carry ids, counts, sizes and timings, never a share, an input or a key.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -83,7 +86,7 @@ import {
   type PartyId,
 } from '../mpc/link.js';
 import { createParty, type Share } from '../mpc/party.js';
-import { fromBigints, ring } from '../mpc/ring.js';
+import { fromBigints } from '../mpc/ring.js';
 import { createTcpMesh, type Mesh } from '../mpc/tcp.js';
 import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
 

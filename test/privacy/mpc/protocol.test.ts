@@ -7,6 +7,7 @@ import {
   holderCapCheck,
   sealedBidAuction,
   thresholdCheck,
+  totalAtLeast,
 } from '../../../agents/privacy/mpc/gadgets.js';
 import { checkSizes, STATISTICAL_SECURITY, VERIFY_CHUNK } from '../../../agents/privacy/mpc/party.js';
 import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
@@ -168,6 +169,24 @@ describe.each(MODES)('gadgets (%s)', (mode) => {
     const thresholds = balances.map((_, j) => [5n, 6n, -3n, 1n][j % 4]!);
     const [meets] = await runParties(mode, (p, i) => thresholdCheck(p, { balances: B[i]!, thresholds }));
     expect(meets).toEqual(balances.map((b, j) => b >= thresholds[j]!));
+  });
+
+  it('totals range-checked balances: out of [0, 2^(63 - ceil log2 n)) counts as 0, never wraps', async () => {
+    const cases: [bigint[], bigint, boolean][] = [
+      [[600n, 400n], 1000n, true],
+      [[600n, 399n], 1000n, false],
+      [[2000n, -1500n], 1000n, true], // the negative balance counts as 0
+      [[3n << 61n, 3n << 61n, 3n << 61n], 1000n, false], // would wrap to 2^61
+      [[(1n << 62n) - 1n, (1n << 62n) - 1n], (1n << 63n) - 2n, true], // n = 2: the largest in range
+      [[1n << 62n, 5n], 5n, true], // n = 2: 2^62 is out of range
+      [[1n << 62n, 5n], 6n, false],
+      [[(1n << 63n) - 1n], (1n << 63n) - 1n, true], // n = 1: any non-negative value
+    ];
+    for (const [balances, threshold, expected] of cases) {
+      const B = shareValues(balances);
+      const [atLeast] = await runParties(mode, (p, i) => totalAtLeast(p, { balances: B[i]!, threshold }));
+      expect(atLeast, `${balances} >= ${threshold}`).toBe(expected);
+    }
   });
 
   it('runs first- and second-price sealed-bid auctions', async () => {
