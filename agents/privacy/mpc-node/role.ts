@@ -87,7 +87,7 @@ import {
 } from '../mpc/link.js';
 import { createParty, type Share } from '../mpc/party.js';
 import { fromBigints } from '../mpc/ring.js';
-import { createTcpMesh, type Mesh } from '../mpc/tcp.js';
+import { createTcpMesh, type Mesh, type Session } from '../mpc/tcp.js';
 import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
@@ -353,7 +353,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;
     const proposal = Number((await ctx.redis.get(attemptKey)) ?? 0) + 1;
     const attempt = await agreeOnAttempt(
-      m.session(`${base}#attempt`, ctx.config.connect_timeout_ms),
+      m.channel(`${base}#attempt`, ctx.config.connect_timeout_ms),
       proposal,
     );
     await ctx.redis.set(attemptKey, attempt, 'EX', 30 * 86_400);
@@ -361,9 +361,11 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       return log.error({ attempts: attempt - 1 }, 'mpc computation given up');
     }
     const runLog = log.child({ attempt, node: me });
-    const session = m.session(`${base}#${attempt}`, ctx.config.round_timeout_ms);
     const started = performance.now();
+    let session: Session | undefined;
     try {
+      const opened = await m.session(`${base}#${attempt}`, ctx.config.round_timeout_ms);
+      session = opened;
       runLog.info({ inputs: inputs.length, mode: ctx.config.mode }, 'mpc computation started');
       // A node that claims it cannot open an input must prove it (complaints.ts); the three then
       // use the same inputs, and sign their hash with the result.
@@ -378,8 +380,8 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
         if (!used.includes(input)) runLog.warn({ input_index: input.index }, 'mpc input excluded');
       }
       const link: Link = options.tamper
-        ? { ...session, send: (to, data) => session.send(to, options.tamper!(data)) }
-        : session;
+        ? { ...opened, send: (to, data) => opened.send(to, options.tamper!(data)) }
+        : opened;
       const party = createParty({ link, mode: ctx.config.mode });
       const output = await evaluate(party, me as PartyId, params, used, weights);
       const result = {
@@ -431,12 +433,12 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       await post(ctx, computationId, inputSet, result.output, signatures, me, runLog);
     } catch (error) {
       if (!(error instanceof MpcError)) throw error;
-      session.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
+      session?.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
       runLog.warn({ error_name: error.name, error: error.message }, 'mpc computation failed');
       if (attempt >= ctx.config.max_attempts) return runLog.error('mpc computation given up');
       throw error;
     } finally {
-      session.close();
+      session?.close();
     }
   }
 
@@ -607,7 +609,10 @@ async function ballotWeights(
  * this node got here wait for it. A peer that does not answer within the channel's timeout fails
  * this with `MpcTimeoutError` (no attempt consumed; the task retries).
  */
-export async function agreeOnAttempt(channel: Link, proposal: number): Promise<number> {
+export async function agreeOnAttempt(
+  channel: Pick<Link, 'send' | 'recv'>,
+  proposal: number,
+): Promise<number> {
   let agreed = proposal;
   const announce = () => {
     for (const to of ['next', 'prev'] as const) channel.send(to, asBytes(Uint32Array.of(agreed)));
