@@ -39,10 +39,6 @@ describe('mpc-node against a malicious node', () => {
   }, 120_000);
 
   afterEach(async () => {
-    if (process.env.DEBUG_NODES)
-      for (const [i, lines] of (nodes?.logs ?? []).entries())
-        for (const l of lines)
-          if (/warn|error|fail|excluded|rejected/.test(l)) console.log(i, l.slice(0, 400));
     await nodes?.stop();
     nodes = undefined;
   });
