@@ -17,7 +17,14 @@ export const ComputationKind = {
 export type ComputationKind = (typeof ComputationKind)[keyof typeof ComputationKind];
 
 /** `IMpcCommittee.Status`. */
-export const ComputationStatus = { None: 0, Collecting: 1, Computing: 2, Finalized: 3 } as const;
+export const ComputationStatus = {
+  None: 0,
+  Collecting: 1,
+  Computing: 2,
+  Finalized: 3,
+  Expired: 4,
+  Cancelled: 5,
+} as const;
 
 /** Secret ballot choices, in the order of the posted totals. */
 export const BallotChoice = { Yes: 0, No: 1, Abstain: 2 } as const;

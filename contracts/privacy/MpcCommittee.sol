@@ -24,6 +24,9 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     /// @inheritdoc IMpcCommittee
     uint256 public constant MAX_COMMITTEE_SIZE = 256;
 
+    /// @inheritdoc IMpcCommittee
+    uint64 public constant RESULT_WINDOW = 7 days;
+
     /// @dev secp256k1 field prime: the x coordinate of an encryption key is below it.
     uint256 private constant FIELD_PRIME = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
 
@@ -40,10 +43,12 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
 
     // ------------------------------------------------------------------ storage
 
-    /// @dev A committee epoch: members in order, their encryption keys, threshold and start time.
+    /// @dev A committee epoch: members in order, their encryption keys, threshold and start time;
+    /// `signableUntil`: the latest expiry of a computation bound to this epoch or an earlier one.
     struct EpochData {
         uint16 threshold;
         uint64 startedAt;
+        uint64 signableUntil;
         address[] nodes;
         bytes[] encryptionKeys;
     }
@@ -127,6 +132,7 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         // forge-lint: disable-next-line(unsafe-typecast)
         data.threshold = uint16(threshold);
         data.startedAt = uint64(block.timestamp);
+        data.signableUntil = _epochs[newEpoch - 1].signableUntil;
         epoch = newEpoch;
         emit CommitteeSet(newEpoch, nodes, encryptionKeys, threshold);
     }
@@ -185,12 +191,9 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         require(amount != 0, MpcCommitteeZeroAmount());
         require(to != address(0), MpcCommitteeZeroRecipient());
         NodeInfo storage info = _nodes[msg.sender];
-        uint64 lastEpoch = info.lastEpoch;
-        if (lastEpoch != 0) {
-            require(lastEpoch != epoch, MpcCommitteeNodeInCommittee(msg.sender));
-            uint256 unlocksAt = uint256(_epochs[lastEpoch + 1].startedAt) + unbondingDelay;
-            require(block.timestamp >= unlocksAt, MpcCommitteeBondLocked(msg.sender, unlocksAt));
-        }
+        uint256 unlocksAt = _bondUnlocksAt(info.lastEpoch);
+        require(unlocksAt != type(uint256).max, MpcCommitteeNodeInCommittee(msg.sender));
+        require(block.timestamp >= unlocksAt, MpcCommitteeBondLocked(msg.sender, unlocksAt));
         uint256 bond = info.bond;
         require(amount <= bond, MpcCommitteeBondExceeded(bond, amount));
 
@@ -200,6 +203,23 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         emit BondWithdrawn(msg.sender, to, amount, bond - amount);
 
         _pay(to, amount);
+    }
+
+    /// @inheritdoc IMpcCommittee
+    function bondUnlocksAt(address node) external view returns (uint256) {
+        return _bondUnlocksAt(_nodes[node].lastEpoch);
+    }
+
+    /// @dev A node whose last epoch is `lastEpoch` may sign results of computations of that epoch
+    /// and earlier ones until the latest of their expiries (computations bind to the epoch current
+    /// when requested, so none are added to an epoch once the next began): its bond stays locked
+    /// until `unbondingDelay` after that and after the next epoch's start.
+    function _bondUnlocksAt(uint64 lastEpoch) private view returns (uint256) {
+        if (lastEpoch == 0) return 0;
+        if (lastEpoch == epoch) return type(uint256).max;
+        uint256 replacedAt = _epochs[lastEpoch + 1].startedAt;
+        uint256 signableUntil = _epochs[lastEpoch].signableUntil;
+        return (replacedAt > signableUntil ? replacedAt : signableUntil) + unbondingDelay;
     }
 
     /// @dev Sends `amount` of the bond asset to `to`.
@@ -220,6 +240,10 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         require(epoch_ != 0, MpcCommitteeNoCommittee());
         require(inputDeadline > block.timestamp, MpcCommitteeDeadlineInPast(inputDeadline));
 
+        EpochData storage data = _epochs[epoch_];
+        uint64 expiresAt = inputDeadline + RESULT_WINDOW;
+        if (expiresAt > data.signableUntil) data.signableUntil = expiresAt;
+
         computationId = ++computationCount;
         Computation storage c = _computations[computationId];
         c.kind = kind;
@@ -239,6 +263,7 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         uint64 inputDeadline = c.inputDeadline;
         require(inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         require(block.timestamp < inputDeadline, MpcCommitteeInputsClosed(computationId, inputDeadline));
+        require(!c.cancelled, MpcCommitteeCancelled(computationId));
         uint256 size = _epochs[c.epoch].nodes.length;
         require(ciphertexts.length == size, MpcCommitteeCiphertextCount(ciphertexts.length, size));
 
@@ -266,7 +291,19 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         Computation storage c = _computations[computationId];
         if (c.inputDeadline == 0) return (Status.None, "");
         if (c.finalized) return (Status.Finalized, c.output);
-        return (block.timestamp < c.inputDeadline ? Status.Collecting : Status.Computing, "");
+        if (c.cancelled) return (Status.Cancelled, "");
+        if (block.timestamp < c.inputDeadline) return (Status.Collecting, "");
+        return (block.timestamp < uint256(c.inputDeadline) + RESULT_WINDOW ? Status.Computing : Status.Expired, "");
+    }
+
+    /// @inheritdoc IMpcCommittee
+    function cancelComputation(uint256 computationId) external restricted {
+        Computation storage c = _computations[computationId];
+        require(c.inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
+        require(!c.finalized, MpcCommitteeAlreadyFinalized(computationId));
+        require(!c.cancelled, MpcCommitteeCancelled(computationId));
+        c.cancelled = true;
+        emit ComputationCancelled(computationId);
     }
 
     // ------------------------------------------------------------------ results and equivocation
@@ -280,6 +317,9 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         require(inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         require(block.timestamp >= inputDeadline, MpcCommitteeInputsOpen(computationId, inputDeadline));
         require(!c.finalized, MpcCommitteeAlreadyFinalized(computationId));
+        require(!c.cancelled, MpcCommitteeCancelled(computationId));
+        uint256 expiresAt = uint256(inputDeadline) + RESULT_WINDOW;
+        require(block.timestamp < expiresAt, MpcCommitteeExpired(computationId, expiresAt));
         uint64 epoch_ = c.epoch;
 
         bytes32 inputsCommitment = c.inputsCommitment;

@@ -276,6 +276,31 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         committee.withdrawBond(1 ether + 1, client);
     }
 
+    /// @dev Issue 16: a node left the committee, waited `unbondingDelay`, withdrew, and could then
+    /// sign results of its old epoch's computations that no bond answered for.
+    function test_withdrawBond_lockedUntilItsComputationsExpire() public {
+        uint64 deadline = uint64(block.timestamp + 20 days);
+        committee.requestComputation(IMpcCommittee.ComputationKind.HolderCap, "", deadline);
+        address leaving = _rotateOutNode0();
+        uint256 unlocksAt = uint256(deadline) + committee.RESULT_WINDOW() + UNBONDING_DELAY;
+        assertEq(committee.bondUnlocksAt(leaving), unlocksAt);
+        vm.warp(block.timestamp + UNBONDING_DELAY);
+        vm.prank(leaving);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeBondLocked.selector, leaving, unlocksAt));
+        committee.withdrawBond(1, client);
+        vm.warp(unlocksAt);
+        vm.prank(leaving);
+        committee.withdrawBond(MIN_BOND, client);
+        assertEq(committee.bondOf(leaving), 0);
+    }
+
+    function test_bondUnlocksAt() public {
+        assertEq(committee.bondUnlocksAt(stranger), 0);
+        assertEq(committee.bondUnlocksAt(nodes[0].addr), type(uint256).max);
+        address leaving = _rotateOutNode0();
+        assertEq(committee.bondUnlocksAt(leaving), block.timestamp + UNBONDING_DELAY);
+    }
+
     /// @dev Replaces node 0 by a fresh node in a new epoch; returns node 0's address.
     function _rotateOutNode0() private returns (address) {
         Vm.Wallet[] memory next = new Vm.Wallet[](3);
@@ -563,6 +588,48 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         );
         committee.reportEquivocation(id, a, b);
         assertTrue(committee.isEquivocator(nodes[2].addr));
+    }
+
+    /// @dev Issue 16: old epochs' computations never expired.
+    function test_postResult_expired() public {
+        uint256 id = _computed();
+        bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
+        uint256 expiresAt = uint256(committee.computation(id).inputDeadline) + committee.RESULT_WINDOW();
+        vm.warp(expiresAt);
+        (IMpcCommittee.Status status,) = committee.result(id);
+        assertEq(uint8(status), uint8(IMpcCommittee.Status.Expired));
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeExpired.selector, id, expiresAt));
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
+    }
+
+    function test_cancelComputation() public {
+        uint256 id = _request();
+        vm.expectEmit(address(committee));
+        emit IMpcCommittee.ComputationCancelled(id);
+        committee.cancelComputation(id);
+        (IMpcCommittee.Status status,) = committee.result(id);
+        assertEq(uint8(status), uint8(IMpcCommittee.Status.Cancelled));
+        bytes[] memory cts = _ciphertexts(nodes.length, 1);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeCancelled.selector, id));
+        committee.submitInput(id, bytes32(0), cts);
+        vm.warp(block.timestamp + INPUT_WINDOW);
+        bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeCancelled.selector, id));
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeCancelled.selector, id));
+        committee.cancelComputation(id);
+    }
+
+    function test_cancelComputation_refusals() public {
+        uint256 id = _computed();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger));
+        committee.cancelComputation(id);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeUnknownComputation.selector, id + 1));
+        committee.cancelComputation(id + 1);
+        committee.postResult(id, INPUT_SET, OUTPUT, _signResult(nodes, id, OUTPUT));
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeAlreadyFinalized.selector, id));
+        committee.cancelComputation(id);
     }
 
     function test_postResult_shortSignature() public {

@@ -230,17 +230,20 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const committeeAddress = ctx.contracts.mpcCommittee! as Address;
     const read = { address: committeeAddress, abi: mpcCommitteeAbi } as const;
     const blockNumber = await ctx.safeBlock();
-    const [computation, block] = await Promise.all([
+    const [computation, [status], block] = await Promise.all([
       ctx.chain.client.readContract({
         ...read,
         functionName: 'computation',
         args: [computationId],
         blockNumber,
       }),
+      ctx.chain.client.readContract({ ...read, functionName: 'result', args: [computationId], blockNumber }),
       ctx.chain.client.getBlock({ blockNumber }),
     ]);
     const log = ctx.logger.child({ computation_id: computationId.toString(), kind: computation.kind });
-    if (computation.finalized) return log.info('mpc computation already finalized');
+    if (status === ComputationStatus.Finalized) return log.info('mpc computation already finalized');
+    if (status === ComputationStatus.Expired || status === ComputationStatus.Cancelled)
+      return log.info({ status }, 'mpc computation closed without a result (expired or cancelled)');
     if (block.timestamp < computation.inputDeadline) {
       throw new Error(`inputs of computation ${computationId} still open at the safe block`);
     }

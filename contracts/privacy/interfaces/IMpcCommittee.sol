@@ -25,12 +25,16 @@ interface IMpcCommittee {
 
     /// @notice Where a computation stands.
     /// @dev `None`: unknown id. `Collecting`: inputs accepted (now < inputDeadline). `Computing`:
-    /// inputs frozen, waiting for a signed result. `Finalized`: result posted.
+    /// inputs frozen, waiting for a signed result. `Finalized`: result posted. `Expired`: no result
+    /// within `RESULT_WINDOW` after the input deadline (none can be posted any more). `Cancelled`:
+    /// cancelled by the admin before a result.
     enum Status {
         None,
         Collecting,
         Computing,
-        Finalized
+        Finalized,
+        Expired,
+        Cancelled
     }
 
     /// @notice A requested computation as stored.
@@ -39,6 +43,7 @@ interface IMpcCommittee {
     /// @param inputDeadline Timestamp from which inputs are refused.
     /// @param inputCount Number of inputs submitted.
     /// @param finalized Whether a result was posted.
+    /// @param cancelled Whether the admin cancelled it.
     /// @param requester Account that requested it.
     /// @param paramsHash keccak256 of the parameters (the parameters are in `ComputationRequested`).
     /// @param inputsCommitment Running hash chain over the submissions (zero before the first).
@@ -49,6 +54,7 @@ interface IMpcCommittee {
         uint64 inputDeadline;
         uint32 inputCount;
         bool finalized;
+        bool cancelled;
         address requester;
         bytes32 paramsHash;
         bytes32 inputsCommitment;
@@ -129,6 +135,11 @@ interface IMpcCommittee {
     /// @notice Thrown by `postResult` when two signatures recover to the same node.
     error MpcCommitteeDuplicateSigner(address signer);
 
+    /// @notice Thrown by `postResult` from `RESULT_WINDOW` after the input deadline on.
+    error MpcCommitteeExpired(uint256 computationId, uint256 expiresAt);
+    /// @notice Thrown by `submitInput`, `postResult` and `cancelComputation` for a cancelled computation.
+    error MpcCommitteeCancelled(uint256 computationId);
+
     /// @notice Thrown by `reportEquivocation` when both messages are identical.
     error MpcCommitteeSameResult(uint256 computationId);
     /// @notice Thrown by `reportEquivocation` when the two signatures recover to different signers.
@@ -174,6 +185,8 @@ interface IMpcCommittee {
     event ResultPosted(
         uint256 indexed computationId, bytes32 inputsCommitment, bytes32 inputSet, bytes output, address[] signers
     );
+    /// @notice Emitted by `cancelComputation`.
+    event ComputationCancelled(uint256 indexed computationId);
     /// @notice Emitted by `reportEquivocation` when a node was recorded as equivocating and slashed.
     event NodeEquivocated(
         address indexed node, uint256 indexed computationId, address indexed reporter, uint256 slashed, uint256 reward
@@ -233,8 +246,13 @@ interface IMpcCommittee {
     function depositBond(address node, uint256 amount) external payable;
 
     /// @notice Sends `amount` of the caller's bond to `to`. Only outside the current committee and
-    /// `unbondingDelay` seconds after the epoch that replaced the caller's last one.
+    /// `unbondingDelay` seconds after both the start of the epoch that replaced the caller's last
+    /// one and the expiry of every computation its epochs can still sign (`bondUnlocksAt`).
     function withdrawBond(uint256 amount, address to) external;
+
+    /// @notice When `node` may withdraw its bond (0: never appointed; `type(uint256).max`: in the
+    /// current committee).
+    function bondUnlocksAt(address node) external view returns (uint256);
 
     // ------------------------------------------------------------------ computations
 
@@ -243,6 +261,15 @@ interface IMpcCommittee {
     function requestComputation(ComputationKind kind, bytes calldata params, uint64 inputDeadline)
         external
         returns (uint256 computationId);
+
+    /// @notice Seconds after its input deadline during which a computation's result may be posted;
+    /// afterwards it is `Expired`. Bonds stay locked until then (see `withdrawBond`).
+    function RESULT_WINDOW() external view returns (uint64);
+
+    /// @notice Cancels a computation that has no result (inputs and results are refused after).
+    /// Restricted (AccessManager). To move a computation to a new committee, cancel it and request
+    /// it again (its inputs were encrypted to the old committee's keys).
+    function cancelComputation(uint256 computationId) external;
 
     /// @notice Submits one input: `commitment` to the client's shares and `ciphertexts`, one per node
     /// of the computation's epoch in committee order. Extends the running commitment:
