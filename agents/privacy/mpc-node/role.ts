@@ -90,6 +90,9 @@ import { fromBigints } from '../mpc/ring.js';
 import { createTcpMesh, type Mesh, type Session } from '../mpc/tcp.js';
 import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
 
+/** Most attempts a computation may be given; a higher announced attempt number is refused. */
+export const MAX_ATTEMPTS = 100;
+
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
 
 export const mpcNodeSettings = z.strictObject({
@@ -120,7 +123,7 @@ export const mpcNodeSettings = z.strictObject({
   round_timeout_ms: z.number().int().positive().default(30_000),
   connect_timeout_ms: z.number().int().positive().default(30_000),
   /** MPC attempts per computation (timeouts, aborts) before the node gives up on it. */
-  max_attempts: z.number().int().min(1).max(100).default(5),
+  max_attempts: z.number().int().min(1).max(MAX_ATTEMPTS).default(5),
   /** Node i waits i times this before posting the result (the first node usually posts alone). */
   post_delay_ms: z.number().int().min(0).default(2_000),
   /** Most recent computations the sweep looks at. */
@@ -610,7 +613,9 @@ async function ballotWeights(
  * it holds; so all three end on the highest proposal. Older, lower announcements left in the
  * channel (earlier rounds) are skipped. The channel is never closed: announcements sent before
  * this node got here wait for it. A peer that does not answer within the channel's timeout fails
- * this with `MpcTimeoutError` (no attempt consumed; the task retries).
+ * this with `MpcTimeoutError` (no attempt consumed; the task retries). A number above
+ * `MAX_ATTEMPTS + 1` is refused (`MpcAbortError`, nothing stored): a peer announcing 2^32 - 1 would
+ * otherwise make the others give the computation up for good.
  */
 export async function agreeOnAttempt(
   channel: Pick<Link, 'send' | 'recv'>,
@@ -627,6 +632,8 @@ export async function agreeOnAttempt(
     if (!behind) return agreed;
     const message = asWords(await channel.recv(behind));
     if (message.length !== 1) throw new MpcAbortError('malformed attempt announcement');
+    if (message[0]! > MAX_ATTEMPTS + 1)
+      throw new MpcAbortError(`attempt ${message[0]} announced: out of range`);
     heard[behind] = message[0]!;
     if (message[0]! > agreed) {
       agreed = message[0]!;

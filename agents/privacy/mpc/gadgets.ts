@@ -27,8 +27,13 @@ function pick(x: Share, indices: readonly number[]): Share {
   return { a: take(x.a), b: take(x.b) };
 }
 
-/** Sums of consecutive blocks of `size` elements (size < 2^21, so the high word stays exact). */
-function blockSums(x: Words, blocks: number, size: number): Words {
+/** Most elements one block sum takes: the high word, a double, stays exact below 2^21 * 2^32. */
+export const MAX_BLOCK_SUM = 2 ** 21 - 1;
+
+/** Sums of consecutive blocks of `size` elements; throws `RangeError` above `MAX_BLOCK_SUM`. */
+export function blockSums(x: Words, blocks: number, size: number): Words {
+  if (size > MAX_BLOCK_SUM)
+    throw new RangeError(`a block sum takes at most ${MAX_BLOCK_SUM} elements, not ${size}`);
   const out = new Uint32Array(2 * blocks);
   for (let j = 0; j < blocks; j++) {
     let lo = 0;

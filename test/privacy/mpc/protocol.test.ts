@@ -4,12 +4,19 @@ import { planeToBools, planeWords } from '../../../agents/privacy/mpc/bits.js';
 import {
   ballotChoiceBits,
   ballotTally,
+  blockSums,
   holderCapCheck,
+  MAX_BLOCK_SUM,
   sealedBidAuction,
   thresholdCheck,
   totalAtLeast,
 } from '../../../agents/privacy/mpc/gadgets.js';
-import { checkSizes, STATISTICAL_SECURITY, VERIFY_CHUNK } from '../../../agents/privacy/mpc/party.js';
+import {
+  checkSizes,
+  permutation,
+  STATISTICAL_SECURITY,
+  VERIFY_CHUNK,
+} from '../../../agents/privacy/mpc/party.js';
 import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
 import { reconstruct, shareBits, shareValues } from '../../../agents/privacy/mpc/share.js';
 import { EDGES, MASK, MODES, maxOf, pairs, randomU64, runParties, signed } from './helpers.js';
@@ -243,5 +250,32 @@ describe('checkSizes (malicious mode: buckets and opened triples)', () => {
       expect(cut).toBeGreaterThanOrEqual(1);
     }
     expect(checkSizes(VERIFY_CHUNK, 16)).toEqual({ bucket: 3, cut: 3 });
+  });
+});
+
+describe('issue 16, low', () => {
+  it('draws every permutation position uniformly (rejection sampling, no modulo bias)', () => {
+    // m = 3: 6 permutations; over many seeds each appears ~1/6 of the time.
+    const counts = new Map<string, number>();
+    const runs = 6000;
+    for (let r = 0; r < runs; r++) {
+      const seed = new Uint8Array(32);
+      new DataView(seed.buffer).setUint32(0, r);
+      const key = [...permutation(seed, 3)].join('');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(6);
+    for (const c of counts.values()) expect(Math.abs(c - runs / 6)).toBeLessThan(150);
+    expect([...permutation(new Uint8Array(32), 1000)].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+  });
+
+  it('refuses a block sum over 2^21 - 1 elements (its high word would lose precision)', () => {
+    expect(() => blockSums(new Uint32Array(2 * (MAX_BLOCK_SUM + 1)), 1, MAX_BLOCK_SUM + 1)).toThrow(
+      RangeError,
+    );
+    const x = new Uint32Array(2 * 4).fill(0xffffffff);
+    expect([...blockSums(x, 1, 4)]).toEqual([0xfffffffc, 0xffffffff]);
   });
 });
