@@ -89,6 +89,12 @@ const CLOSED_TAGS_KEPT = 10_000;
 /** Unauthenticated connections the listener keeps at a time. */
 export const MAX_PENDING_HANDSHAKES = 8;
 const NONCE_BYTES = 32;
+/**
+ * What a buffered message counts against the unread limit: its bytes plus a fixed overhead, so
+ * that empty messages, or messages for tags nobody reads, cannot pile up without bound.
+ */
+const MESSAGE_OVERHEAD = 256;
+const buffered = (data: Uint8Array) => data.length + MESSAGE_OVERHEAD;
 
 type Inbox = {
   items: Uint8Array[];
@@ -322,7 +328,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       const waiter = inbox.waiters.shift();
       if (waiter) waiter.resolve(data);
       else {
-        conn!.unread += data.length;
+        conn!.unread += buffered(data);
         if (conn!.unread > 2 * maxFrameBytes) return fail('too much unread data');
         inbox.items.push(data);
       }
@@ -530,12 +536,12 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
               };
               inbox.waiters.push(waiter);
             });
-        if (item) conn.unread -= item.length;
+        if (item) conn.unread -= buffered(item);
         return received.then((data) => {
           if (data.length !== 1) return data;
           // The peer gave up: keep the message so that every later receive fails the same way.
           inbox.items.unshift(data);
-          conn.unread += data.length;
+          conn.unread += buffered(data);
           if (data[0] === GAVE_UP.abort) throw new MpcAbortError(`peer ${conn.peer} aborted`);
           throw new MpcTimeoutError(`peer ${conn.peer} gave up`);
         });
@@ -550,7 +556,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
         // until the unread limit drops the connection, which a correct peer never reaches).
         if (closedTags.size > CLOSED_TAGS_KEPT) closedTags.delete(closedTags.values().next().value!);
         for (const conn of bound.values()) {
-          for (const item of conn.inboxes.get(tagHex)?.items ?? []) conn.unread -= item.length;
+          for (const item of conn.inboxes.get(tagHex)?.items ?? []) conn.unread -= buffered(item);
           conn.inboxes.delete(tagHex);
         }
       },

@@ -65,6 +65,14 @@ async function startMeshes(
 
 const rejected = (lines: Record<string, unknown>[]) => lines.filter((l) => l.msg === 'mpc frame rejected');
 
+async function waitUntil(check: () => boolean, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('tcp mesh', () => {
   it('runs a multiplication over authenticated links', async () => {
     const { meshes: m } = await startMeshes();
@@ -179,6 +187,15 @@ describe('tcp mesh', () => {
     const { meshes: m, logs } = await startMeshes({ impostor: 1 });
     await expect(m[0]!.ready(1_500)).rejects.toBeInstanceOf(MpcTimeoutError);
     expect(rejected(logs[0]!.lines).some((l) => l.reason === 'bad signature')).toBe(true);
+  });
+
+  it('drops a peer that floods empty messages or messages for tags nobody reads (issue 16)', async () => {
+    const { meshes: m, logs } = await startMeshes({ maxFrameBytes: () => 4096 });
+    await Promise.all(m.map((mesh) => mesh.ready(10_000)));
+    const from1 = m[1]!.channel('flood', 10_000);
+    for (let j = 0; j < 40; j++) from1.send('prev', new Uint8Array(0));
+    for (let j = 0; j < 40; j++) m[1]!.channel(`unread-${j}`, 10_000).send('prev', Uint8Array.of(1, 2, 3, 4));
+    await waitUntil(() => rejected(logs[0]!.lines).some((l) => l.reason === 'too much unread data'));
   });
 
   it('drops an authenticated peer that sends an oversized frame, then reconnects', async () => {
