@@ -133,6 +133,27 @@ describe('mpc-node against a malicious node', () => {
     expect(nodes.logs[0]!.join('\n')).toContain('mpc input excluded');
   }, 90_000);
 
+  it('leaves ballots without voting power out of the computation and of the input set', async () => {
+    nodes = await startNodes(chain, redis.url, { prefix: 'weightless' });
+    const computation = await ballot();
+    const stranger = privateKeyToAccount(generatePrivateKey());
+    await chain.clients.test.setBalance({ address: stranger.address, value: parseEther('1') });
+    await submit(chain, computation, voters[0], [BigInt(BallotChoice.No)]);
+    await submit(chain, computation, stranger, [BigInt(BallotChoice.Yes)]); // owns no neuron
+    await closeInputs(chain);
+    const tally = await waitFor(() => output(computation.id), { what: 'the tally', timeoutMs: 60_000 });
+    expect(tally).toEqual({ kind: ComputationKind.SecretBallot, totals: [0n, chain.power[0]!, 0n] });
+    const [posted] = await chain.clients.public.getContractEvents({
+      address: chain.committee,
+      abi: mpcCommitteeAbi,
+      eventName: 'ResultPosted',
+      args: { computationId: computation.id },
+      fromBlock: 0n,
+      strict: true,
+    });
+    expect(posted!.args.inputSet).toBe(inputSetHash([0]));
+  }, 90_000);
+
   it('an honest node is never slashed: shrinking the inputs and withholding a signature collects no second one', async () => {
     // Attempt 1: node 1 claims two inputs did not open and, once the others signed, gives up
     // without sending its own signature; attempt 2: it behaves. It keeps every signature it gets.

@@ -308,7 +308,16 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const provider = inputProvider(params)?.toLowerCase();
     const allowed = logs.filter((l) => !provider || l.args.submitter.toLowerCase() === provider);
     const last = new Map(allowed.map((l) => [l.args.submitter.toLowerCase(), l]));
-    const counted = allowed.filter((l) => last.get(l.args.submitter.toLowerCase()) === l);
+    // A ballot from a submitter without voting power would count for nothing: it is not computed on.
+    const weights =
+      params.kind === ComputationKind.SecretBallot
+        ? await ballotWeights(ctx, params, blockNumber)
+        : undefined;
+    const counted = allowed.filter(
+      (l) =>
+        last.get(l.args.submitter.toLowerCase()) === l &&
+        (!weights || (weights.get(l.args.submitter.toLowerCase()) ?? 0n) > 0n),
+    );
     const shape = inputShape(params);
     const opener = {
       context: (submitter: Address) => ({
@@ -345,11 +354,6 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
         return input;
       }
     });
-    const weights =
-      params.kind === ComputationKind.SecretBallot
-        ? await ballotWeights(ctx, params, blockNumber)
-        : undefined;
-
     // Both peers connected, then the three agree on the attempt number (the highest proposed):
     // a node that is down or busy consumes none, and counters that drifted apart (a node that
     // crashed through a whole attempt of its peers, or tried alone) meet again.
