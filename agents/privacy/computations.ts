@@ -17,7 +17,14 @@ export const ComputationKind = {
 export type ComputationKind = (typeof ComputationKind)[keyof typeof ComputationKind];
 
 /** `IMpcCommittee.Status`. */
-export const ComputationStatus = { None: 0, Collecting: 1, Computing: 2, Finalized: 3 } as const;
+export const ComputationStatus = {
+  None: 0,
+  Collecting: 1,
+  Computing: 2,
+  Finalized: 3,
+  Expired: 4,
+  Cancelled: 5,
+} as const;
 
 /** Secret ballot choices, in the order of the posted totals. */
 export const BallotChoice = { Yes: 0, No: 1, Abstain: 2 } as const;
@@ -28,8 +35,21 @@ export const MAX_AMOUNT = (1n << 63n) - 1n;
 
 export type ComputationParams =
   | { kind: typeof ComputationKind.SecretBallot; governance: Address; proposalId: bigint; choices: number }
-  | { kind: typeof ComputationKind.HolderCap; token: Address; cap: bigint }
-  | { kind: typeof ComputationKind.BalanceThreshold; token: Address; investor: Address; threshold: bigint }
+  | {
+      kind: typeof ComputationKind.HolderCap;
+      token: Address;
+      cap: bigint;
+      /** The only account whose input counts (the issuer, which holds the cap table). */
+      provider: Address;
+    }
+  | {
+      kind: typeof ComputationKind.BalanceThreshold;
+      token: Address;
+      investor: Address;
+      threshold: bigint;
+      /** The only account whose input counts (the issuer or the requester). */
+      provider: Address;
+    }
   | { kind: typeof ComputationKind.SealedBidAuction; basket: Address; lot: bigint };
 
 export type ComputationOutput =
@@ -40,8 +60,13 @@ export type ComputationOutput =
 
 const paramTypes = {
   [ComputationKind.SecretBallot]: [{ type: 'address' }, { type: 'uint256' }, { type: 'uint8' }],
-  [ComputationKind.HolderCap]: [{ type: 'address' }, { type: 'uint256' }],
-  [ComputationKind.BalanceThreshold]: [{ type: 'address' }, { type: 'address' }, { type: 'uint256' }],
+  [ComputationKind.HolderCap]: [{ type: 'address' }, { type: 'uint256' }, { type: 'address' }],
+  [ComputationKind.BalanceThreshold]: [
+    { type: 'address' },
+    { type: 'address' },
+    { type: 'uint256' },
+    { type: 'address' },
+  ],
   [ComputationKind.SealedBidAuction]: [{ type: 'address' }, { type: 'uint256' }],
 } as const;
 
@@ -59,9 +84,14 @@ export function encodeParams(params: ComputationParams): Hex {
         params.choices,
       ]);
     case ComputationKind.HolderCap:
-      return encodeAbiParameters(paramTypes[params.kind], [params.token, params.cap]);
+      return encodeAbiParameters(paramTypes[params.kind], [params.token, params.cap, params.provider]);
     case ComputationKind.BalanceThreshold:
-      return encodeAbiParameters(paramTypes[params.kind], [params.token, params.investor, params.threshold]);
+      return encodeAbiParameters(paramTypes[params.kind], [
+        params.token,
+        params.investor,
+        params.threshold,
+        params.provider,
+      ]);
     case ComputationKind.SealedBidAuction:
       return encodeAbiParameters(paramTypes[params.kind], [params.basket, params.lot]);
   }
@@ -77,12 +107,12 @@ export function decodeParams(kind: number, data: Hex): ComputationParams {
         return { kind, governance, proposalId, choices };
       }
       case ComputationKind.HolderCap: {
-        const [token, cap] = decodeAbiParameters(paramTypes[kind], data);
-        return { kind, token, cap: amount(cap, 'cap') };
+        const [token, cap, provider] = decodeAbiParameters(paramTypes[kind], data);
+        return { kind, token, cap: amount(cap, 'cap'), provider };
       }
       case ComputationKind.BalanceThreshold: {
-        const [token, investor, threshold] = decodeAbiParameters(paramTypes[kind], data);
-        return { kind, token, investor, threshold: amount(threshold, 'threshold') };
+        const [token, investor, threshold, provider] = decodeAbiParameters(paramTypes[kind], data);
+        return { kind, token, investor, threshold: amount(threshold, 'threshold'), provider };
       }
       case ComputationKind.SealedBidAuction: {
         const [basket, lot] = decodeAbiParameters(paramTypes[kind], data);
@@ -99,6 +129,16 @@ export function decodeParams(kind: number, data: Hex): ComputationParams {
 function amount(value: bigint, what: string): bigint {
   if (value > MAX_AMOUNT) throw new ComputationError(`${what} ${value} exceeds 2^63 - 1`);
   return value;
+}
+
+/**
+ * Who may supply inputs: the provider named in the parameters for the cap-table checks (anyone
+ * else's input is ignored), anyone for ballots and auctions (one input per submitter counts).
+ */
+export function inputProvider(params: ComputationParams): Address | undefined {
+  return params.kind === ComputationKind.HolderCap || params.kind === ComputationKind.BalanceThreshold
+    ? params.provider
+    : undefined;
 }
 
 /** Values per input: a ballot carries its choice's bits, an auction one bid, the checks >= 1 balances. */

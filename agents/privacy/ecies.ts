@@ -52,15 +52,13 @@ export function createEciesKeyPair(args: { privateKey?: Uint8Array } = {}): Ecie
   return { privateKey, publicKey: secp256k1.getPublicKey(privateKey, true) };
 }
 
-/** The envelope key from our `secret` and the other side's public key (`peerPublic`). */
-function deriveKey(args: {
-  secret: Uint8Array;
-  peerPublic: Uint8Array;
-  ephemeralPublic: Uint8Array;
-  recipientPublic: Uint8Array;
-}): Uint8Array {
-  const shared = secp256k1.getSharedSecret(args.secret, args.peerPublic, true).subarray(1);
-  return hkdf(sha256, shared, concatBytes(args.ephemeralPublic, args.recipientPublic), KDF_INFO, 32);
+/** The envelope key from the ECDH point (33 bytes compressed) and both public keys. */
+function envelopeKey(
+  shared: Uint8Array,
+  ephemeralPublic: Uint8Array,
+  recipientPublic: Uint8Array,
+): Uint8Array {
+  return hkdf(sha256, shared.subarray(1), concatBytes(ephemeralPublic, recipientPublic), KDF_INFO, 32);
 }
 
 export type EciesEncryptParameters = {
@@ -81,12 +79,8 @@ export function eciesEncrypt({
   const ephemeral = createEciesKeyPair();
   const nonce = randomBytes(NONCE_BYTES);
   const header = concatBytes(Uint8Array.of(ECIES_VERSION), ephemeral.publicKey, nonce);
-  const key = deriveKey({
-    secret: ephemeral.privateKey,
-    peerPublic: recipient,
-    ephemeralPublic: ephemeral.publicKey,
-    recipientPublic: recipient,
-  });
+  const shared = secp256k1.getSharedSecret(ephemeral.privateKey, recipient, true);
+  const key = envelopeKey(shared, ephemeral.publicKey, recipient);
   const sealed = xchacha20poly1305(key, nonce, concatBytes(header, associatedData)).encrypt(plaintext);
   return concatBytes(header, sealed);
 }
@@ -100,29 +94,58 @@ export type EciesDecryptParameters = {
   associatedData?: Uint8Array;
 };
 
+/** The ephemeral public key (33 bytes) of a version-1 envelope; throws `EciesError` when malformed. */
+export function eciesEphemeralKey(ciphertext: Uint8Array): Uint8Array {
+  if (ciphertext.length < ECIES_OVERHEAD) throw new EciesError('envelope too short');
+  if (ciphertext[0] !== ECIES_VERSION) throw new EciesError(`unsupported envelope version ${ciphertext[0]}`);
+  const ephemeral = ciphertext.subarray(1, 1 + PUBLIC_KEY_BYTES);
+  try {
+    secp256k1.Point.fromBytes(ephemeral).assertValidity();
+  } catch {
+    throw new EciesError('invalid ephemeral public key');
+  }
+  return ephemeral;
+}
+
 /** Opens a version-1 envelope; throws `EciesError` unless it authenticates. */
 export function eciesDecrypt({
   privateKey,
   ciphertext,
   associatedData = new Uint8Array(),
 }: EciesDecryptParameters): Uint8Array {
-  if (ciphertext.length < ECIES_OVERHEAD) throw new EciesError('envelope too short');
-  if (ciphertext[0] !== ECIES_VERSION) throw new EciesError(`unsupported envelope version ${ciphertext[0]}`);
+  const shared = secp256k1.getSharedSecret(privateKey, eciesEphemeralKey(ciphertext), true);
+  return eciesOpen({
+    shared,
+    recipientPublic: secp256k1.getPublicKey(privateKey, true),
+    ciphertext,
+    associatedData,
+  });
+}
+
+export type EciesOpenParameters = {
+  /** The ECDH point (secret key times ephemeral key), 33 bytes compressed: what a complaint reveals. */
+  shared: Uint8Array;
+  /** Recipient's public key, 33 bytes compressed. */
+  recipientPublic: Uint8Array;
+  ciphertext: Uint8Array;
+  associatedData?: Uint8Array;
+};
+
+/**
+ * Opens an envelope with its ECDH point instead of the secret key: anyone given the point (with a
+ * proof that it is the right one, see `agents/privacy/complaints.ts`) can check what the envelope
+ * holds. Throws `EciesError` unless it authenticates.
+ */
+export function eciesOpen({
+  shared,
+  recipientPublic,
+  ciphertext,
+  associatedData = new Uint8Array(),
+}: EciesOpenParameters): Uint8Array {
+  const ephemeralPublic = eciesEphemeralKey(ciphertext);
   const header = ciphertext.subarray(0, HEADER_BYTES);
-  const ephemeralPublic = ciphertext.subarray(1, 1 + PUBLIC_KEY_BYTES);
   const nonce = ciphertext.subarray(1 + PUBLIC_KEY_BYTES, HEADER_BYTES);
-  const recipient = secp256k1.getPublicKey(privateKey, true);
-  let key: Uint8Array;
-  try {
-    key = deriveKey({
-      secret: privateKey,
-      peerPublic: ephemeralPublic,
-      ephemeralPublic,
-      recipientPublic: recipient,
-    });
-  } catch {
-    throw new EciesError('invalid ephemeral public key');
-  }
+  const key = envelopeKey(shared, ephemeralPublic, recipientPublic);
   try {
     return xchacha20poly1305(key, nonce, concatBytes(header, associatedData)).decrypt(
       ciphertext.subarray(HEADER_BYTES),

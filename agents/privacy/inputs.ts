@@ -36,7 +36,7 @@ import {
   hexToBytes,
   keccak256,
 } from 'viem';
-import { EciesError, eciesDecrypt, eciesEncrypt } from './ecies.js';
+import { EciesError, eciesDecrypt, eciesEncrypt, eciesOpen } from './ecies.js';
 
 /** Number of parties of the replicated sharing. */
 export const PARTIES = 3;
@@ -295,15 +295,37 @@ export type DecryptInputParameters = {
  */
 export function decryptInput({
   privateKey,
-  nodeIndex,
-  ciphertext,
-  commitment,
-  context,
+  ...rest
 }: DecryptInputParameters): readonly [ShareVector, ShareVector] {
+  return openInput(rest, (opening) => eciesDecrypt({ privateKey, ...opening }));
+}
+
+export type OpenInputWithPointParameters = Omit<DecryptInputParameters, 'privateKey'> & {
+  /** The envelope's ECDH point (33 bytes compressed), as a complaint reveals it. */
+  shared: Uint8Array;
+  /** The node's encryption public key (33 bytes compressed). */
+  recipientPublic: Uint8Array;
+};
+
+/**
+ * What `decryptInput` does, with the envelope's ECDH point instead of the node's secret key: how
+ * anyone checks a node's complaint that an input does not open (`complaints.ts`).
+ */
+export function openInputWithPoint({
+  shared,
+  recipientPublic,
+  ...rest
+}: OpenInputWithPointParameters): readonly [ShareVector, ShareVector] {
+  return openInput(rest, (opening) => eciesOpen({ shared, recipientPublic, ...opening }));
+}
+
+function openInput(
+  { nodeIndex, ciphertext, commitment, context }: Omit<DecryptInputParameters, 'privateKey'>,
+  open: (opening: { ciphertext: Uint8Array; associatedData: Uint8Array }) => Uint8Array,
+): readonly [ShareVector, ShareVector] {
   let plaintext: Uint8Array;
   try {
-    plaintext = eciesDecrypt({
-      privateKey,
+    plaintext = open({
       ciphertext: hexToBytes(ciphertext),
       associatedData: inputAssociatedData(context, nodeIndex),
     });
@@ -350,4 +372,22 @@ export function nextInputsCommitment({
       [previous, submitter, commitment, ciphertextsHash],
     ),
   );
+}
+
+/**
+ * The hash of the input set a result was computed on: `keccak256(abi.encode(uint256[] indices))`,
+ * the on-chain indices (`InputSubmitted.index`) of the inputs that counted, ascending. Nodes sign
+ * it with the result (`Result.inputSet`), so anyone holding the logs can check which inputs were
+ * used and which were excluded.
+ */
+export function inputSetHash(indices: readonly number[]): Hex {
+  // abi.encode of a dynamic array: offset 0x20, length, one 32-byte word per element (u32 here).
+  const words = new Uint8Array(32 * (2 + indices.length));
+  const view = new DataView(words.buffer);
+  view.setUint32(28, 32);
+  view.setUint32(60, indices.length);
+  indices.forEach((index, j) => {
+    view.setUint32(32 * (2 + j) + 28, index);
+  });
+  return keccak256(words);
 }

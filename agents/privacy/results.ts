@@ -2,10 +2,10 @@
  * Results signed by the MPC nodes: the EIP-712 message the MpcCommittee contract verifies.
  *
  * Domain: name "Stoa MpcCommittee", version "1", chain id, the committee contract.
- * Type: `Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes output)`.
- * A node signs one result per computation, over the computation's epoch and the final running
- * inputs commitment; signing a second, different result for the same computation is equivocation
- * and forfeits the node's bond.
+ * Type: `Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes32 inputSet,bytes output)`.
+ * A node signs one result per computation, over the computation's epoch, the final running inputs
+ * commitment and the hash of the inputs that counted (`inputSetHash` in inputs.ts); signing a
+ * second, different result for the same computation is equivocation and forfeits the node's bond.
  */
 import { type Address, type Hex, hashTypedData, type LocalAccount, type TypedDataDefinition } from 'viem';
 
@@ -14,6 +14,7 @@ export const resultTypes = {
     { name: 'computationId', type: 'uint256' },
     { name: 'epoch', type: 'uint64' },
     { name: 'inputsCommitment', type: 'bytes32' },
+    { name: 'inputSet', type: 'bytes32' },
     { name: 'output', type: 'bytes' },
   ],
 } as const;
@@ -23,6 +24,8 @@ export type ComputationResult = {
   computationId: bigint;
   epoch: bigint;
   inputsCommitment: Hex;
+  /** `inputSetHash` of the inputs the output was computed on. */
+  inputSet: Hex;
   output: Hex;
 };
 

@@ -19,10 +19,13 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
 
     /// @dev EIP-712 type of the message nodes sign for a result.
     bytes32 public constant RESULT_TYPEHASH =
-        keccak256("Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes output)");
+        keccak256("Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes32 inputSet,bytes output)");
 
     /// @inheritdoc IMpcCommittee
     uint256 public constant MAX_COMMITTEE_SIZE = 256;
+
+    /// @inheritdoc IMpcCommittee
+    uint64 public constant RESULT_WINDOW = 7 days;
 
     /// @dev secp256k1 field prime: the x coordinate of an encryption key is below it.
     uint256 private constant FIELD_PRIME = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
@@ -40,10 +43,12 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
 
     // ------------------------------------------------------------------ storage
 
-    /// @dev A committee epoch: members in order, their encryption keys, threshold and start time.
+    /// @dev A committee epoch: members in order, their encryption keys, threshold and start time;
+    /// `signableUntil`: the latest expiry of a computation bound to this epoch or an earlier one.
     struct EpochData {
         uint16 threshold;
         uint64 startedAt;
+        uint64 signableUntil;
         address[] nodes;
         bytes[] encryptionKeys;
     }
@@ -127,6 +132,7 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         // forge-lint: disable-next-line(unsafe-typecast)
         data.threshold = uint16(threshold);
         data.startedAt = uint64(block.timestamp);
+        data.signableUntil = _epochs[newEpoch - 1].signableUntil;
         epoch = newEpoch;
         emit CommitteeSet(newEpoch, nodes, encryptionKeys, threshold);
     }
@@ -185,12 +191,9 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         require(amount != 0, MpcCommitteeZeroAmount());
         require(to != address(0), MpcCommitteeZeroRecipient());
         NodeInfo storage info = _nodes[msg.sender];
-        uint64 lastEpoch = info.lastEpoch;
-        if (lastEpoch != 0) {
-            require(lastEpoch != epoch, MpcCommitteeNodeInCommittee(msg.sender));
-            uint256 unlocksAt = uint256(_epochs[lastEpoch + 1].startedAt) + unbondingDelay;
-            require(block.timestamp >= unlocksAt, MpcCommitteeBondLocked(msg.sender, unlocksAt));
-        }
+        uint256 unlocksAt = _bondUnlocksAt(info.lastEpoch);
+        require(unlocksAt != type(uint256).max, MpcCommitteeNodeInCommittee(msg.sender));
+        require(block.timestamp >= unlocksAt, MpcCommitteeBondLocked(msg.sender, unlocksAt));
         uint256 bond = info.bond;
         require(amount <= bond, MpcCommitteeBondExceeded(bond, amount));
 
@@ -200,6 +203,23 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         emit BondWithdrawn(msg.sender, to, amount, bond - amount);
 
         _pay(to, amount);
+    }
+
+    /// @inheritdoc IMpcCommittee
+    function bondUnlocksAt(address node) external view returns (uint256) {
+        return _bondUnlocksAt(_nodes[node].lastEpoch);
+    }
+
+    /// @dev A node whose last epoch is `lastEpoch` may sign results of computations of that epoch
+    /// and earlier ones until the latest of their expiries (computations bind to the epoch current
+    /// when requested, so none are added to an epoch once the next began): its bond stays locked
+    /// until `unbondingDelay` after that and after the next epoch's start.
+    function _bondUnlocksAt(uint64 lastEpoch) private view returns (uint256) {
+        if (lastEpoch == 0) return 0;
+        if (lastEpoch == epoch) return type(uint256).max;
+        uint256 replacedAt = _epochs[lastEpoch + 1].startedAt;
+        uint256 signableUntil = _epochs[lastEpoch].signableUntil;
+        return (replacedAt > signableUntil ? replacedAt : signableUntil) + unbondingDelay;
     }
 
     /// @dev Sends `amount` of the bond asset to `to`.
@@ -220,6 +240,10 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         require(epoch_ != 0, MpcCommitteeNoCommittee());
         require(inputDeadline > block.timestamp, MpcCommitteeDeadlineInPast(inputDeadline));
 
+        EpochData storage data = _epochs[epoch_];
+        uint64 expiresAt = inputDeadline + RESULT_WINDOW;
+        if (expiresAt > data.signableUntil) data.signableUntil = expiresAt;
+
         computationId = ++computationCount;
         Computation storage c = _computations[computationId];
         c.kind = kind;
@@ -239,6 +263,7 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         uint64 inputDeadline = c.inputDeadline;
         require(inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         require(block.timestamp < inputDeadline, MpcCommitteeInputsClosed(computationId, inputDeadline));
+        require(!c.cancelled, MpcCommitteeCancelled(computationId));
         uint256 size = _epochs[c.epoch].nodes.length;
         require(ciphertexts.length == size, MpcCommitteeCiphertextCount(ciphertexts.length, size));
 
@@ -266,26 +291,57 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         Computation storage c = _computations[computationId];
         if (c.inputDeadline == 0) return (Status.None, "");
         if (c.finalized) return (Status.Finalized, c.output);
-        return (block.timestamp < c.inputDeadline ? Status.Collecting : Status.Computing, "");
+        if (c.cancelled) return (Status.Cancelled, "");
+        if (block.timestamp < c.inputDeadline) return (Status.Collecting, "");
+        return (block.timestamp < uint256(c.inputDeadline) + RESULT_WINDOW ? Status.Computing : Status.Expired, "");
+    }
+
+    /// @inheritdoc IMpcCommittee
+    function cancelComputation(uint256 computationId) external restricted {
+        Computation storage c = _computations[computationId];
+        require(c.inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
+        require(!c.finalized, MpcCommitteeAlreadyFinalized(computationId));
+        require(!c.cancelled, MpcCommitteeCancelled(computationId));
+        c.cancelled = true;
+        emit ComputationCancelled(computationId);
     }
 
     // ------------------------------------------------------------------ results and equivocation
 
     /// @inheritdoc IMpcCommittee
-    function postResult(uint256 computationId, bytes calldata output, bytes[] calldata signatures) external {
+    function postResult(uint256 computationId, bytes32 inputSet, bytes calldata output, bytes[] calldata signatures)
+        external
+    {
         Computation storage c = _computations[computationId];
         uint64 inputDeadline = c.inputDeadline;
         require(inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         require(block.timestamp >= inputDeadline, MpcCommitteeInputsOpen(computationId, inputDeadline));
         require(!c.finalized, MpcCommitteeAlreadyFinalized(computationId));
+        require(!c.cancelled, MpcCommitteeCancelled(computationId));
+        uint256 expiresAt = uint256(inputDeadline) + RESULT_WINDOW;
+        require(block.timestamp < expiresAt, MpcCommitteeExpired(computationId, expiresAt));
         uint64 epoch_ = c.epoch;
-        uint256 threshold = _epochs[epoch_].threshold;
-        require(signatures.length >= threshold, MpcCommitteeBelowThreshold(signatures.length, threshold));
 
         bytes32 inputsCommitment = c.inputsCommitment;
-        bytes32 digest = _resultDigest(computationId, epoch_, inputsCommitment, keccak256(output));
+        address[] memory signers = _signers(
+            _resultDigest(computationId, epoch_, inputsCommitment, inputSet, keccak256(output)), epoch_, signatures
+        );
+
+        c.finalized = true;
+        c.output = output;
+        emit ResultPosted(computationId, inputsCommitment, inputSet, output, signers);
+    }
+
+    /// @dev The distinct members of `epoch_` that signed `digest` and never equivocated (an
+    /// equivocator's signature is skipped: it must not spoil the others'), at least the threshold.
+    function _signers(bytes32 digest, uint64 epoch_, bytes[] calldata signatures)
+        private
+        view
+        returns (address[] memory signers)
+    {
         mapping(address => uint256) storage slots = memberSlot[epoch_];
-        address[] memory signers = new address[](signatures.length);
+        signers = new address[](signatures.length);
+        uint256 count;
         uint256 seen;
         for (uint256 i; i < signatures.length; ++i) {
             address signer = ECDSA.recoverCalldata(digest, signatures[i]);
@@ -294,14 +350,15 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
             // forge-lint: disable-next-line(incorrect-shift)
             uint256 bit = 1 << (slot - 1);
             require(seen & bit == 0, MpcCommitteeDuplicateSigner(signer));
-            require(!_nodes[signer].equivocated, MpcCommitteeSignerEquivocated(signer));
             seen |= bit;
-            signers[i] = signer;
+            if (_nodes[signer].equivocated) continue;
+            signers[count++] = signer;
         }
-
-        c.finalized = true;
-        c.output = output;
-        emit ResultPosted(computationId, inputsCommitment, output, signers);
+        uint256 threshold = _epochs[epoch_].threshold;
+        require(count >= threshold, MpcCommitteeBelowThreshold(count, threshold));
+        assembly ("memory-safe") {
+            mstore(signers, count)
+        }
     }
 
     /// @inheritdoc IMpcCommittee
@@ -311,8 +368,10 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         Computation storage c = _computations[computationId];
         require(c.inputDeadline != 0, MpcCommitteeUnknownComputation(computationId));
         uint64 epoch_ = c.epoch;
-        bytes32 firstDigest = _resultDigest(computationId, epoch_, first.inputsCommitment, keccak256(first.output));
-        bytes32 secondDigest = _resultDigest(computationId, epoch_, second.inputsCommitment, keccak256(second.output));
+        bytes32 firstDigest =
+            _resultDigest(computationId, epoch_, first.inputsCommitment, first.inputSet, keccak256(first.output));
+        bytes32 secondDigest =
+            _resultDigest(computationId, epoch_, second.inputsCommitment, second.inputSet, keccak256(second.output));
         require(firstDigest != secondDigest, MpcCommitteeSameResult(computationId));
         address node = ECDSA.recoverCalldata(firstDigest, first.signature);
         address other = ECDSA.recoverCalldata(secondDigest, second.signature);
@@ -332,22 +391,26 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc IMpcCommittee
-    function resultDigest(uint256 computationId, uint64 epoch_, bytes32 inputsCommitment, bytes calldata output)
-        external
-        view
-        returns (bytes32)
-    {
-        return _resultDigest(computationId, epoch_, inputsCommitment, keccak256(output));
+    function resultDigest(
+        uint256 computationId,
+        uint64 epoch_,
+        bytes32 inputsCommitment,
+        bytes32 inputSet,
+        bytes calldata output
+    ) external view returns (bytes32) {
+        return _resultDigest(computationId, epoch_, inputsCommitment, inputSet, keccak256(output));
     }
 
-    /// @dev EIP-712 digest of `Result(computationId, epoch, inputsCommitment, output)`.
-    function _resultDigest(uint256 computationId, uint64 epoch_, bytes32 inputsCommitment, bytes32 outputHash)
-        private
-        view
-        returns (bytes32)
-    {
+    /// @dev EIP-712 digest of `Result(computationId, epoch, inputsCommitment, inputSet, output)`.
+    function _resultDigest(
+        uint256 computationId,
+        uint64 epoch_,
+        bytes32 inputsCommitment,
+        bytes32 inputSet,
+        bytes32 outputHash
+    ) private view returns (bytes32) {
         return _hashTypedDataV4(
-            keccak256(abi.encode(RESULT_TYPEHASH, computationId, epoch_, inputsCommitment, outputHash))
+            keccak256(abi.encode(RESULT_TYPEHASH, computationId, epoch_, inputsCommitment, inputSet, outputHash))
         );
     }
 }

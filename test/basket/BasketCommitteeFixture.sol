@@ -38,12 +38,12 @@ abstract contract BasketCommitteeFixture is BasketFixture {
     function _postSealed(uint256 id, address winner, uint256 bid) internal {
         bytes memory output = abi.encode(winner, bid);
         IMpcCommittee.Computation memory computation = committee.computation(id);
-        bytes32 digest = committee.resultDigest(id, computation.epoch, computation.inputsCommitment, output);
+        bytes32 digest = committee.resultDigest(id, computation.epoch, computation.inputsCommitment, bytes32(0), output);
         bytes[] memory signatures = new bytes[](2);
         for (uint256 i; i < 2; ++i) {
             (uint8 v, bytes32 r, bytes32 s) = vm.sign(nodes[i].privateKey, digest);
             signatures[i] = abi.encodePacked(r, s, v);
         }
-        committee.postResult(id, output, signatures);
+        committee.postResult(id, bytes32(0), output, signatures);
     }
 }

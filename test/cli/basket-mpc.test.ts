@@ -4,7 +4,7 @@
  * deployment (its demo basket of three share tokens and an MPC committee of three nodes).
  */
 import { readFileSync } from 'node:fs';
-import { type Address, createPublicClient, createWalletClient, hexToBytes, http } from 'viem';
+import { type Address, createPublicClient, createWalletClient, hexToBytes, http, zeroHash } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basketAbi, mpcCommitteeAbi } from '../../agents/generated/abis.js';
@@ -380,7 +380,7 @@ describe('stoa basket and mpc', () => {
     const digest = await client.readContract({
       ...committee,
       functionName: 'resultDigest',
-      args: [BigInt(id), computation.epoch, computation.inputsCommitment, output],
+      args: [BigInt(id), computation.epoch, computation.inputsCommitment, zeroHash, output],
     });
     const signatures = await Promise.all(
       (['mpcNode1', 'mpcNode2'] as const).map((node) =>
@@ -396,7 +396,7 @@ describe('stoa basket and mpc', () => {
         chain: null,
         ...committee,
         functionName: 'postResult',
-        args: [BigInt(id), output, signatures],
+        args: [BigInt(id), zeroHash, output, signatures],
       }),
     });
 

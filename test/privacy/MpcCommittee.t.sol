@@ -30,7 +30,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
     function test_gas_postResult() public {
         uint256 id = _computed();
         bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
         vm.snapshotGasLastCall("privacy", "post result 3 signatures");
     }
 
@@ -276,6 +276,31 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         committee.withdrawBond(1 ether + 1, client);
     }
 
+    /// @dev Issue 16: a node left the committee, waited `unbondingDelay`, withdrew, and could then
+    /// sign results of its old epoch's computations that no bond answered for.
+    function test_withdrawBond_lockedUntilItsComputationsExpire() public {
+        uint64 deadline = uint64(block.timestamp + 20 days);
+        committee.requestComputation(IMpcCommittee.ComputationKind.HolderCap, "", deadline);
+        address leaving = _rotateOutNode0();
+        uint256 unlocksAt = uint256(deadline) + committee.RESULT_WINDOW() + UNBONDING_DELAY;
+        assertEq(committee.bondUnlocksAt(leaving), unlocksAt);
+        vm.warp(block.timestamp + UNBONDING_DELAY);
+        vm.prank(leaving);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeBondLocked.selector, leaving, unlocksAt));
+        committee.withdrawBond(1, client);
+        vm.warp(unlocksAt);
+        vm.prank(leaving);
+        committee.withdrawBond(MIN_BOND, client);
+        assertEq(committee.bondOf(leaving), 0);
+    }
+
+    function test_bondUnlocksAt() public {
+        assertEq(committee.bondUnlocksAt(stranger), 0);
+        assertEq(committee.bondUnlocksAt(nodes[0].addr), type(uint256).max);
+        address leaving = _rotateOutNode0();
+        assertEq(committee.bondUnlocksAt(leaving), block.timestamp + UNBONDING_DELAY);
+    }
+
     /// @dev Replaces node 0 by a fresh node in a new epoch; returns node 0's address.
     function _rotateOutNode0() private returns (address) {
         Vm.Wallet[] memory next = new Vm.Wallet[](3);
@@ -406,9 +431,9 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         bytes32 inputsCommitment = committee.computation(id).inputsCommitment;
         address[] memory signers = _addresses(quorum);
         vm.expectEmit(address(committee));
-        emit IMpcCommittee.ResultPosted(id, inputsCommitment, OUTPUT, signers);
+        emit IMpcCommittee.ResultPosted(id, inputsCommitment, INPUT_SET, OUTPUT, signers);
         vm.prank(stranger);
-        committee.postResult(id, OUTPUT, _signResult(quorum, id, OUTPUT));
+        committee.postResult(id, INPUT_SET, OUTPUT, _signResult(quorum, id, OUTPUT));
 
         (IMpcCommittee.Status status, bytes memory output) = committee.result(id);
         assertEq(uint8(status), uint8(IMpcCommittee.Status.Finalized));
@@ -419,7 +444,9 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
     function test_postResult_digestMatchesContract() public {
         uint256 id = _computed();
         bytes32 inputsCommitment = committee.computation(id).inputsCommitment;
-        assertEq(committee.resultDigest(id, 1, inputsCommitment, OUTPUT), _digest(id, 1, inputsCommitment, OUTPUT));
+        assertEq(
+            committee.resultDigest(id, 1, inputsCommitment, INPUT_SET, OUTPUT), _digest(id, 1, inputsCommitment, OUTPUT)
+        );
     }
 
     function test_postResult_statusComputing() public {
@@ -432,7 +459,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
 
     function test_postResult_unknownComputation() public {
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeUnknownComputation.selector, 1));
-        committee.postResult(1, OUTPUT, new bytes[](0));
+        committee.postResult(1, INPUT_SET, OUTPUT, new bytes[](0));
     }
 
     function test_postResult_inputsOpen() public {
@@ -440,15 +467,15 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         uint64 deadline = committee.computation(id).inputDeadline;
         bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeInputsOpen.selector, id, deadline));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function test_postResult_alreadyFinalized() public {
         uint256 id = _computed();
         bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeAlreadyFinalized.selector, id));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function test_postResult_belowThreshold() public {
@@ -456,7 +483,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         bytes[] memory sigs = new bytes[](1);
         sigs[0] = _signResult(nodes, id, OUTPUT)[0];
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeBelowThreshold.selector, 1, THRESHOLD));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function test_postResult_duplicateSigner() public {
@@ -464,7 +491,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
         sigs[2] = sigs[0];
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeDuplicateSigner.selector, nodes[0].addr));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function test_postResult_nonMember() public {
@@ -473,7 +500,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         Vm.Wallet memory outsider = vm.createWallet("outsider");
         sigs[1] = _sign(outsider.privateKey, _digest(id, 1, committee.computation(id).inputsCommitment, OUTPUT));
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, outsider.addr, 1));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function test_postResult_memberOfLaterEpochOnly() public {
@@ -482,7 +509,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         committee.setCommittee(_addresses(four), _keys(four), 3);
         bytes[] memory sigs = _signResult(four, id, OUTPUT);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, four[3].addr, 1));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function test_postResult_otherOutputSigned() public {
@@ -491,7 +518,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         bytes memory other = abi.encode(uint256(8));
         address recovered = ECDSA.recover(_digest(id, 1, committee.computation(id).inputsCommitment, other), sigs[0]);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, recovered, 1));
-        committee.postResult(id, other, sigs);
+        committee.postResult(id, INPUT_SET, other, sigs);
     }
 
     function test_postResult_staleInputsCommitment() public {
@@ -502,16 +529,107 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         vm.warp(block.timestamp + INPUT_WINDOW);
         address recovered = ECDSA.recover(_digest(id, 1, committee.computation(id).inputsCommitment, OUTPUT), early[0]);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, recovered, 1));
-        committee.postResult(id, OUTPUT, early);
+        committee.postResult(id, INPUT_SET, OUTPUT, early);
     }
 
-    function test_postResult_signerEquivocated() public {
+    /// @dev Issue 16: an equivocator's signature used to revert every later result of the epoch.
+    function test_postResult_skipsEquivocator() public {
         uint256 id = _computed();
         (IMpcCommittee.SignedResult memory a, IMpcCommittee.SignedResult memory b) = _equivocation(nodes[1], id);
         committee.reportEquivocation(id, a, b);
         bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
-        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeSignerEquivocated.selector, nodes[1].addr));
-        committee.postResult(id, OUTPUT, sigs);
+        address[] memory counted = new address[](2);
+        counted[0] = nodes[0].addr;
+        counted[1] = nodes[2].addr;
+        vm.expectEmit(address(committee));
+        emit IMpcCommittee.ResultPosted(id, committee.computation(id).inputsCommitment, INPUT_SET, OUTPUT, counted);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
+        assertTrue(committee.computation(id).finalized);
+    }
+
+    function test_postResult_equivocatorDoesNotCount() public {
+        uint256 id = _computed();
+        (IMpcCommittee.SignedResult memory a, IMpcCommittee.SignedResult memory b) = _equivocation(nodes[1], id);
+        committee.reportEquivocation(id, a, b);
+        Vm.Wallet[] memory pair = new Vm.Wallet[](2);
+        pair[0] = nodes[0];
+        pair[1] = nodes[1];
+        bytes[] memory sigs = _signResult(pair, id, OUTPUT);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeBelowThreshold.selector, 1, THRESHOLD));
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
+    }
+
+    /// @dev Issue 16: a result binds the set of inputs it was computed on.
+    function test_postResult_otherInputSetSigned() public {
+        uint256 id = _computed();
+        bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
+        bytes32 inputsCommitment = committee.computation(id).inputsCommitment;
+        bytes32 fewer = keccak256(abi.encode(new uint256[](0)));
+        address recovered = ECDSA.recover(_digest(id, 1, inputsCommitment, fewer, OUTPUT), sigs[0]);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, recovered, 1));
+        committee.postResult(id, fewer, OUTPUT, sigs);
+    }
+
+    function test_reportEquivocation_differentInputSet() public {
+        uint256 id = _computed();
+        IMpcCommittee.Computation memory c = committee.computation(id);
+        bytes32 fewer = keccak256(abi.encode(new uint256[](0)));
+        IMpcCommittee.SignedResult memory a = IMpcCommittee.SignedResult(
+            c.inputsCommitment,
+            INPUT_SET,
+            OUTPUT,
+            _sign(nodes[2].privateKey, _digest(id, 1, c.inputsCommitment, OUTPUT))
+        );
+        IMpcCommittee.SignedResult memory b = IMpcCommittee.SignedResult(
+            c.inputsCommitment,
+            fewer,
+            OUTPUT,
+            _sign(nodes[2].privateKey, _digest(id, 1, c.inputsCommitment, fewer, OUTPUT))
+        );
+        committee.reportEquivocation(id, a, b);
+        assertTrue(committee.isEquivocator(nodes[2].addr));
+    }
+
+    /// @dev Issue 16: old epochs' computations never expired.
+    function test_postResult_expired() public {
+        uint256 id = _computed();
+        bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
+        uint256 expiresAt = uint256(committee.computation(id).inputDeadline) + committee.RESULT_WINDOW();
+        vm.warp(expiresAt);
+        (IMpcCommittee.Status status,) = committee.result(id);
+        assertEq(uint8(status), uint8(IMpcCommittee.Status.Expired));
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeExpired.selector, id, expiresAt));
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
+    }
+
+    function test_cancelComputation() public {
+        uint256 id = _request();
+        vm.expectEmit(address(committee));
+        emit IMpcCommittee.ComputationCancelled(id);
+        committee.cancelComputation(id);
+        (IMpcCommittee.Status status,) = committee.result(id);
+        assertEq(uint8(status), uint8(IMpcCommittee.Status.Cancelled));
+        bytes[] memory cts = _ciphertexts(nodes.length, 1);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeCancelled.selector, id));
+        committee.submitInput(id, bytes32(0), cts);
+        vm.warp(block.timestamp + INPUT_WINDOW);
+        bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeCancelled.selector, id));
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeCancelled.selector, id));
+        committee.cancelComputation(id);
+    }
+
+    function test_cancelComputation_refusals() public {
+        uint256 id = _computed();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger));
+        committee.cancelComputation(id);
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeUnknownComputation.selector, id + 1));
+        committee.cancelComputation(id + 1);
+        committee.postResult(id, INPUT_SET, OUTPUT, _signResult(nodes, id, OUTPUT));
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeAlreadyFinalized.selector, id));
+        committee.cancelComputation(id);
     }
 
     function test_postResult_shortSignature() public {
@@ -519,7 +637,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         bytes[] memory sigs = _signResult(nodes, id, OUTPUT);
         sigs[0] = new bytes(64);
         vm.expectRevert(abi.encodeWithSelector(ECDSA.ECDSAInvalidSignatureLength.selector, 64));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     // ------------------------------------------------------------------ reportEquivocation
@@ -533,10 +651,16 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         IMpcCommittee.Computation memory c = committee.computation(id);
         bytes memory other = abi.encode(uint256(0), uint256(10), uint256(1));
         a = IMpcCommittee.SignedResult(
-            c.inputsCommitment, OUTPUT, _sign(node.privateKey, _digest(id, c.epoch, c.inputsCommitment, OUTPUT))
+            c.inputsCommitment,
+            INPUT_SET,
+            OUTPUT,
+            _sign(node.privateKey, _digest(id, c.epoch, c.inputsCommitment, OUTPUT))
         );
         b = IMpcCommittee.SignedResult(
-            c.inputsCommitment, other, _sign(node.privateKey, _digest(id, c.epoch, c.inputsCommitment, other))
+            c.inputsCommitment,
+            INPUT_SET,
+            other,
+            _sign(node.privateKey, _digest(id, c.epoch, c.inputsCommitment, other))
         );
     }
 
@@ -560,8 +684,9 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         uint256 id = _computed();
         (IMpcCommittee.SignedResult memory a,) = _equivocation(nodes[0], id);
         bytes32 forged = keccak256("forged");
-        IMpcCommittee.SignedResult memory b =
-            IMpcCommittee.SignedResult(forged, OUTPUT, _sign(nodes[0].privateKey, _digest(id, 1, forged, OUTPUT)));
+        IMpcCommittee.SignedResult memory b = IMpcCommittee.SignedResult(
+            forged, INPUT_SET, OUTPUT, _sign(nodes[0].privateKey, _digest(id, 1, forged, OUTPUT))
+        );
         committee.reportEquivocation(id, a, b);
         assertTrue(committee.isEquivocator(nodes[0].addr));
     }
@@ -648,7 +773,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         (Vm.Wallet[] memory seven, uint256 id) = _seven();
         count = bound(count, 4, 7);
         Vm.Wallet[] memory quorum = _pick(seven, count, seed);
-        committee.postResult(id, OUTPUT, _signResult(quorum, id, OUTPUT));
+        committee.postResult(id, INPUT_SET, OUTPUT, _signResult(quorum, id, OUTPUT));
         (, bytes memory output) = committee.result(id);
         assertEq(output, OUTPUT);
     }
@@ -658,7 +783,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         count = bound(count, 0, 3);
         bytes[] memory sigs = _signResult(_pick(seven, count, seed), id, OUTPUT);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeBelowThreshold.selector, count, 4));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function testFuzz_postResult_duplicate(uint256 count, uint256 seed, uint256 from, uint256 to) public {
@@ -671,7 +796,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         sigs[to] = sigs[from];
         address dup = _signerOf(sigs[from], id);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeDuplicateSigner.selector, dup));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function testFuzz_postResult_nonMember(uint256 count, uint256 seed, uint256 outsiderKey, uint256 at) public {
@@ -684,7 +809,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         quorum[bound(at, 0, count - 1)] = outsider;
         bytes[] memory sigs = _signResult(quorum, id, OUTPUT);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, outsider.addr, 2));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     function testFuzz_postResult_wrongEpoch(uint64 signedEpoch, uint256 seed) public {
@@ -698,7 +823,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         }
         address recovered = ECDSA.recover(_digest(id, 2, inputsCommitment, OUTPUT), sigs[0]);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNotMember.selector, recovered, 2));
-        committee.postResult(id, OUTPUT, sigs);
+        committee.postResult(id, INPUT_SET, OUTPUT, sigs);
     }
 
     /// @dev Who signed `sig` over the result of `id` with OUTPUT.
@@ -769,7 +894,7 @@ contract MpcCommitteeEthBondTest is MpcCommitteeFixture {
         view
         returns (IMpcCommittee.SignedResult memory)
     {
-        bytes32 digest = ethCommittee.resultDigest(id, 1, bytes32(0), output);
-        return IMpcCommittee.SignedResult(bytes32(0), output, _sign(wallet.privateKey, digest));
+        bytes32 digest = ethCommittee.resultDigest(id, 1, bytes32(0), INPUT_SET, output);
+        return IMpcCommittee.SignedResult(bytes32(0), INPUT_SET, output, _sign(wallet.privateKey, digest));
     }
 }

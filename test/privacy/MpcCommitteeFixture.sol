@@ -15,6 +15,8 @@ abstract contract MpcCommitteeFixture is Test {
     uint16 internal constant REWARD_BPS = 1000;
     uint64 internal constant INPUT_WINDOW = 1 hours;
     uint256 internal constant THRESHOLD = 2;
+    /// @dev The input set results are signed over in these tests (inputs 0 and 1).
+    bytes32 internal constant INPUT_SET = keccak256(abi.encode(uint256(0x20), uint256(2), uint256(0), uint256(1)));
 
     AccessManager internal manager;
     TestToken internal token;
@@ -101,8 +103,17 @@ abstract contract MpcCommitteeFixture is Test {
         return committee.submitInput(id, keccak256(abi.encode("commitment", salt)), _ciphertexts(members.length, salt));
     }
 
-    /// @dev EIP-712 digest built here from the domain and type, independently of the contract's helper.
+    /// @dev EIP-712 digest of a result over `INPUT_SET`.
     function _digest(uint256 id, uint64 epoch, bytes32 inputsCommitment, bytes memory output)
+        internal
+        view
+        returns (bytes32)
+    {
+        return _digest(id, epoch, inputsCommitment, INPUT_SET, output);
+    }
+
+    /// @dev EIP-712 digest built here from the domain and type, independently of the contract's helper.
+    function _digest(uint256 id, uint64 epoch, bytes32 inputsCommitment, bytes32 inputSet, bytes memory output)
         internal
         view
         returns (bytes32)
@@ -118,10 +129,13 @@ abstract contract MpcCommitteeFixture is Test {
         );
         bytes32 structHash = keccak256(
             abi.encode(
-                keccak256("Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes output)"),
+                keccak256(
+                    "Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes32 inputSet,bytes output)"
+                ),
                 id,
                 epoch,
                 inputsCommitment,
+                inputSet,
                 keccak256(output)
             )
         );

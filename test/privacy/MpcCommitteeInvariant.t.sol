@@ -24,6 +24,8 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
     mapping(uint256 id => bytes32) internal ghostOutputHash;
     mapping(address node => uint64) internal ghostSlashedInEpoch;
     mapping(uint64 epoch => uint256) internal ghostStartedAt;
+    /// @dev Latest expiry of a computation of this epoch or an earlier one.
+    mapping(uint64 epoch => uint256) internal ghostSignableUntil;
     mapping(address node => uint256) internal poolIndex;
 
     function setUp() public override {
@@ -66,6 +68,9 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         committee.requestComputation(
             IMpcCommittee.ComputationKind(kind % 4), abi.encode(window), uint64(block.timestamp + window)
         );
+        uint256 expiresAt = block.timestamp + window + committee.RESULT_WINDOW();
+        uint64 current = committee.epoch();
+        if (expiresAt > ghostSignableUntil[current]) ghostSignableUntil[current] = expiresAt;
     }
 
     function handleSubmit(uint256 idSeed, uint256 salt) external {
@@ -102,7 +107,7 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         assembly ("memory-safe") {
             mstore(sigs, count)
         }
-        committee.postResult(id, output, sigs);
+        committee.postResult(id, INPUT_SET, output, sigs);
         ghostOutputHash[id] = keccak256(output);
     }
 
@@ -118,10 +123,10 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         uint256 privateKey = _wallet(node).privateKey;
         bytes memory other = abi.encode(memberSeed, "other");
         IMpcCommittee.SignedResult memory a = IMpcCommittee.SignedResult(
-            c.inputsCommitment, "", _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, ""))
+            c.inputsCommitment, INPUT_SET, "", _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, ""))
         );
         IMpcCommittee.SignedResult memory b = IMpcCommittee.SignedResult(
-            c.inputsCommitment, other, _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, other))
+            c.inputsCommitment, INPUT_SET, other, _sign(privateKey, _digest(id, c.epoch, c.inputsCommitment, other))
         );
         ghostSlashed += committee.bondOf(node);
         ghostSlashedInEpoch[node] = committee.epoch();
@@ -157,6 +162,7 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         }
         committee.setCommittee(eligible, keys, size / 2 + 1 + (seed >> 16) % (size - size / 2));
         ghostStartedAt[committee.epoch()] = block.timestamp;
+        ghostSignableUntil[committee.epoch()] = ghostSignableUntil[committee.epoch() - 1];
     }
 
     // ------------------------------------------------------------------ invariants
@@ -233,6 +239,8 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
         }
         if (last == 0) return true;
         if (last == current) return false;
-        return block.timestamp >= ghostStartedAt[last + 1] + UNBONDING_DELAY;
+        uint256 from = ghostStartedAt[last + 1];
+        if (ghostSignableUntil[last] > from) from = ghostSignableUntil[last];
+        return block.timestamp >= from + UNBONDING_DELAY;
     }
 }

@@ -4,9 +4,9 @@
  * and a silent peer fails the agreement with a timeout.
  */
 import { describe, expect, it } from 'vitest';
-import { asBytes, MpcTimeoutError } from '../../agents/privacy/mpc/link.js';
+import { asBytes, MpcAbortError, MpcTimeoutError } from '../../agents/privacy/mpc/link.js';
 import { createMemoryLinks } from '../../agents/privacy/mpc/memory.js';
-import { agreeOnAttempt } from '../../agents/privacy/mpc-node/role.js';
+import { agreeOnAttempt, MAX_ATTEMPTS } from '../../agents/privacy/mpc-node/role.js';
 
 describe('agreeOnAttempt', () => {
   it('ends on the highest proposal on every node, for random proposals', async () => {
@@ -24,6 +24,24 @@ describe('agreeOnAttempt', () => {
     for (const stale of [2, 3]) links[1]!.send('prev', asBytes(Uint32Array.of(stale)));
     const agreed = await Promise.all([5, 4, 4].map((p, i) => agreeOnAttempt(links[i]!, p)));
     expect(agreed).toEqual([5, 5, 5]);
+  });
+
+  it('refuses an attempt number out of range (issue 16: 2^32 - 1 ended the computation)', async () => {
+    const links = createMemoryLinks({ timeoutMs: 1_000 });
+    const honest = [0, 1].map((i) => agreeOnAttempt(links[i]!, 1));
+    // Node 2 announces the largest number, then follows the rules.
+    for (const to of ['next', 'prev'] as const) links[2]!.send(to, asBytes(Uint32Array.of(2 ** 32 - 1)));
+    for (const outcome of await Promise.allSettled(honest)) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(MpcAbortError);
+    }
+    const fine = createMemoryLinks({ timeoutMs: 1_000 });
+    const top = MAX_ATTEMPTS + 1;
+    expect(await Promise.all(fine.map((link, i) => agreeOnAttempt(link, i === 2 ? top : 1)))).toEqual([
+      top,
+      top,
+      top,
+    ]);
   });
 
   it('fails with a timeout when a peer never announces', async () => {

@@ -30,6 +30,7 @@ import { createEciesKeyPair } from '../../agents/privacy/ecies.js';
 import {
   decryptInput,
   encryptInput,
+  inputSetHash,
   nextInputsCommitment,
   reconstructShares,
   type ShareVector,
@@ -239,6 +240,7 @@ describe('MpcCommittee on anvil', () => {
       computationId,
       epoch: BigInt(computation.epoch),
       inputsCommitment,
+      inputSet: inputSetHash([0, 1, 2]),
       output: encodeAbiParameters(TALLY, [tally[0]!, tally[1]!, tally[2]!]),
     };
     const params = { chainId: foundry.id, committee, result };
@@ -247,11 +249,14 @@ describe('MpcCommittee on anvil', () => {
         address: committee,
         abi: mpcCommitteeAbi,
         functionName: 'resultDigest',
-        args: [computationId, computation.epoch, inputsCommitment, result.output],
+        args: [computationId, computation.epoch, inputsCommitment, result.inputSet, result.output],
       }),
     ).toBe(resultDigest(params));
     const signatures = await Promise.all(signers.map((account) => signResult({ account, ...params })));
-    await send(voters[0]!, { functionName: 'postResult', args: [computationId, result.output, signatures] });
+    await send(voters[0]!, {
+      functionName: 'postResult',
+      args: [computationId, result.inputSet, result.output, signatures],
+    });
 
     const [status, output] = await publicClient.readContract({
       address: committee,
@@ -267,7 +272,7 @@ describe('MpcCommittee on anvil', () => {
       address: committee,
       abi: mpcCommitteeAbi,
       functionName: 'postResult',
-      args: [computationId, result.output, signatures],
+      args: [computationId, result.inputSet, result.output, signatures],
     });
     expect(await revertOf(replay)).toEqual({
       errorName: 'MpcCommitteeAlreadyFinalized',
@@ -278,14 +283,20 @@ describe('MpcCommittee on anvil', () => {
   it('rejects a result signed by fewer nodes than the threshold', async () => {
     const computationId = await requestBallot();
     await closeInputs();
-    const result = { computationId, epoch: 1n, inputsCommitment: zeroHash, output: '0x01' as Hex };
+    const result = {
+      computationId,
+      epoch: 1n,
+      inputsCommitment: zeroHash,
+      inputSet: zeroHash,
+      output: '0x01' as Hex,
+    };
     const signature = await signResult({ account: signers[0]!, chainId: foundry.id, committee, result });
     const attempt = publicClient.simulateContract({
       account: voters[0]!,
       address: committee,
       abi: mpcCommitteeAbi,
       functionName: 'postResult',
-      args: [computationId, result.output, [signature]],
+      args: [computationId, result.inputSet, result.output, [signature]],
     });
     expect(await revertOf(attempt)).toEqual({ errorName: 'MpcCommitteeBelowThreshold', args: [1n, 2n] });
     const [status] = await publicClient.readContract({

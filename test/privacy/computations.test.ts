@@ -19,8 +19,14 @@ describe('computation encodings', () => {
   it('round-trips the parameters of every kind', () => {
     for (const params of [
       { kind: ComputationKind.SecretBallot, governance: token, proposalId: 7n, choices: 3 },
-      { kind: ComputationKind.HolderCap, token, cap: 2000n },
-      { kind: ComputationKind.BalanceThreshold, token, investor: token, threshold: MAX_AMOUNT },
+      { kind: ComputationKind.HolderCap, token, cap: 2000n, provider: token },
+      {
+        kind: ComputationKind.BalanceThreshold,
+        token,
+        investor: token,
+        threshold: MAX_AMOUNT,
+        provider: token,
+      },
       { kind: ComputationKind.SealedBidAuction, basket: token, lot: 1n },
     ] as const) {
       expect(decodeParams(params.kind, encodeParams(params))).toEqual(params);
@@ -28,7 +34,12 @@ describe('computation encodings', () => {
   });
 
   it('refuses amounts outside the signed 64-bit ring, ballots of one choice and garbage', () => {
-    const cap = encodeParams({ kind: ComputationKind.HolderCap, token, cap: MAX_AMOUNT + 1n });
+    const cap = encodeParams({
+      kind: ComputationKind.HolderCap,
+      token,
+      cap: MAX_AMOUNT + 1n,
+      provider: token,
+    });
     expect(() => decodeParams(ComputationKind.HolderCap, cap)).toThrow(ComputationError);
     const ballot = encodeParams({
       kind: ComputationKind.SecretBallot,

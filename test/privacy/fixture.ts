@@ -250,6 +250,7 @@ export async function startNodes(
   options: {
     mode?: 'semi-honest' | 'malicious';
     tamper?: Record<number, MpcNodeRoleOptions['tamper']>;
+    misbehave?: Record<number, MpcNodeRoleOptions['misbehave']>;
     prefix: string;
   },
 ): Promise<Nodes> {
@@ -288,7 +289,11 @@ export async function startNodes(
         callback();
       },
     });
-    const role = createMpcNodeRole({ signingKey: chain.nodeKeys[i]!, tamper: options.tamper?.[i] });
+    const role = createMpcNodeRole({
+      signingKey: chain.nodeKeys[i]!,
+      tamper: options.tamper?.[i],
+      misbehave: options.misbehave?.[i],
+    });
     return createAgent({
       role,
       config,

@@ -1,5 +1,5 @@
 import { randomBytes } from '@noble/hashes/utils.js';
-import { bytesToHex, hexToBytes, keccak256, zeroAddress } from 'viem';
+import { bytesToHex, encodeAbiParameters, hexToBytes, keccak256, zeroAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { createEciesKeyPair, ECIES_OVERHEAD, eciesEncrypt } from '../../agents/privacy/ecies.js';
 import {
@@ -12,6 +12,7 @@ import {
   InputError,
   inputAssociatedData,
   inputCommitment,
+  inputSetHash,
   reconstructShares,
   type ShareVector,
   shareCommitment,
@@ -179,6 +180,14 @@ describe('encrypted inputs', () => {
     };
     expect(open(0)).not.toThrow();
     expect(open(1)).toThrow(/do not match the commitment/);
+  });
+
+  it('hashes an input set as keccak256(abi.encode(uint256[] indices)), what the contract binds', () => {
+    for (const indices of [[], [0, 2], [5], Array.from({ length: 300 }, (_, j) => j * 70_001)]) {
+      expect(inputSetHash(indices)).toBe(
+        keccak256(encodeAbiParameters([{ type: 'uint256[]' }], [indices.map(BigInt)])),
+      );
+    }
   });
 
   it('refuses malformed payloads', () => {

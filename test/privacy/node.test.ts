@@ -43,6 +43,7 @@ describe('mpc-node on anvil with Redis', () => {
     await Promise.all([anvil?.stop(), redis?.stop()]);
   });
 
+  const owner = () => chain.clients.wallet.account.address;
   const output = (id: bigint) => readOutput(chain.clients.public, chain.committee, id);
 
   it('tallies a secret ballot on a proposal from encrypted inputs to the signed tally on chain', async () => {
@@ -80,13 +81,24 @@ describe('mpc-node on anvil with Redis', () => {
   }, 90_000);
 
   it('checks the holder cap and an investor threshold without revealing balances', async () => {
-    const cap = await request(chain, { kind: ComputationKind.HolderCap, token: chain.token, cap: 2n });
-    const loose = await request(chain, { kind: ComputationKind.HolderCap, token: chain.token, cap: 3n });
+    const cap = await request(chain, {
+      kind: ComputationKind.HolderCap,
+      token: chain.token,
+      provider: owner(),
+      cap: 2n,
+    });
+    const loose = await request(chain, {
+      kind: ComputationKind.HolderCap,
+      token: chain.token,
+      provider: owner(),
+      cap: 3n,
+    });
     const threshold = await request(chain, {
       kind: ComputationKind.BalanceThreshold,
       token: chain.token,
       investor: chain.voters[0]!.address,
       threshold: 1_000_000n,
+      provider: owner(),
     });
     await submit(chain, cap, 'owner', BALANCES);
     await submit(chain, loose, 'owner', BALANCES);
@@ -146,7 +158,12 @@ describe('mpc-node on anvil with Redis', () => {
   });
 
   it('retries after a node goes down: its peers time out, the restarted node joins, the result is posted', async () => {
-    const cap = await request(chain, { kind: ComputationKind.HolderCap, token: chain.token, cap: 5n });
+    const cap = await request(chain, {
+      kind: ComputationKind.HolderCap,
+      token: chain.token,
+      provider: owner(),
+      cap: 5n,
+    });
     await submit(chain, cap, 'owner', BALANCES);
     await nodes!.restart(2, async () => {
       await closeInputs(chain);
@@ -171,7 +188,12 @@ describe('mpc-node on anvil with Redis', () => {
       return copy;
     };
     nodes = await startNodes(chain, redis.url, { prefix: 'tampered', tamper: { 1: flip } });
-    const cap = await request(chain, { kind: ComputationKind.HolderCap, token: chain.token, cap: 2n });
+    const cap = await request(chain, {
+      kind: ComputationKind.HolderCap,
+      token: chain.token,
+      provider: owner(),
+      cap: 2n,
+    });
     await submit(chain, cap, 'owner', BALANCES);
     await closeInputs(chain);
     await waitFor(
@@ -198,7 +220,12 @@ describe('mpc-node on anvil with Redis', () => {
   }, 90_000);
   it("meets again when the nodes' attempt counters drifted apart (a node that tried alone)", async () => {
     await nodes?.stop();
-    const cap = await request(chain, { kind: ComputationKind.HolderCap, token: chain.token, cap: 2n });
+    const cap = await request(chain, {
+      kind: ComputationKind.HolderCap,
+      token: chain.token,
+      provider: owner(),
+      cap: 2n,
+    });
     await submit(chain, cap, 'owner', BALANCES);
     // Node 0 already ran attempt 1 alone (its peers had not seen the computation yet): without an
     // agreement it would run attempt 2 while its peers run attempt 1, and never meet them.

@@ -7,16 +7,19 @@
  * - `compute` reads the committee of the computation's epoch (nodes, encryption keys) at the safe
  *   block, folds the `InputSubmitted` logs into the inputs commitment and checks it against the
  *   contract, keeps the last input per submitter, opens this node's ECIES payload of each and checks
- *   it against the input's commitment. The three nodes then agree on the inputs every one of them
- *   could open (validity bitmaps exchanged and ANDed), run the computation with the MPC library
- *   over the mesh (peer channels authenticated with the encryption keys registered on chain), sign
- *   the EIP-712 result, exchange signatures, check them, and post the result with the signatures
- *   (node i waits i * `post_delay_ms` and posts only if nobody did).
+ *   it against the input's commitment. An input a node cannot use is excluded only on its
+ *   complaint with proof (complaints.ts), checked by the others (a false one aborts); the three
+ *   compare the input set, run the computation with the MPC library over the mesh (peer channels
+ *   authenticated with the encryption keys registered on chain), compare the result digests, record
+ *   the result in Redis (never sign a second one), sign the EIP-712 result (binding the input set),
+ *   exchange signatures, check them, and post the result with the signatures (node i waits
+ *   i * `post_delay_ms` and posts only if nobody did).
  * - Idempotent and crash-safe: a finalized computation is skipped; every run is a fresh MPC session
  *   whose attempt number the three nodes agree on first (the highest of their Redis counters + 1,
  *   so a node restarted after a crash joins the others' next attempt); a peer that crashes or goes
  *   silent fails the attempt with `MpcTimeoutError` after `round_timeout_ms` and the task retries;
- *   an abort (a check failed: a deviating node) posts nothing. Results are deterministic, so a re-run signs the same message (never equivocates).
+ *   an abort (a check failed: a deviating node) posts nothing. A node signs at most one result per
+ *   computation (the first, kept in Redis), so a peer cannot make it equivocate.
  * - Logs carry ids, counts, sizes and timings, never a share, an input or a key.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -45,23 +48,51 @@ import {
 } from '../../runtime/index.js';
 import { sleep } from '../../runtime/time.js';
 import {
+  type Complaint,
+  decodeComplaints,
+  encodeComplaints,
+  proveSharedPoint,
+  verifySharedPoint,
+} from '../complaints.js';
+import {
   ComputationKind,
   type ComputationOutput,
   type ComputationParams,
   ComputationStatus,
   decodeParams,
   encodeOutput,
+  inputProvider,
   inputShape,
 } from '../computations.js';
-import { decryptInput, nextInputsCommitment, type ShareVector } from '../inputs.js';
+import { eciesEphemeralKey } from '../ecies.js';
+import {
+  decryptInput,
+  type InputContext,
+  InputError,
+  inputSetHash,
+  nextInputsCommitment,
+  openInputWithPoint,
+  type ShareVector,
+} from '../inputs.js';
 import { planeWords } from '../mpc/bits.js';
 import type { Job } from '../mpc/jobs.js';
 import { runJob } from '../mpc/jobs.js';
-import { asBytes, asWords, type Link, MpcAbortError, MpcError, type PartyId } from '../mpc/link.js';
+import {
+  asBytes,
+  asWords,
+  type Link,
+  MpcAbortError,
+  MpcError,
+  neighbourId,
+  type PartyId,
+} from '../mpc/link.js';
 import { createParty, type Share } from '../mpc/party.js';
-import { fromBigints, ring } from '../mpc/ring.js';
-import { createTcpMesh, type Mesh } from '../mpc/tcp.js';
-import { resultTypedData, signResult } from '../results.js';
+import { fromBigints } from '../mpc/ring.js';
+import { createTcpMesh, type Mesh, type Session } from '../mpc/tcp.js';
+import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
+
+/** Most attempts a computation may be given; a higher announced attempt number is refused. */
+export const MAX_ATTEMPTS = 100;
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
 
@@ -93,7 +124,7 @@ export const mpcNodeSettings = z.strictObject({
   round_timeout_ms: z.number().int().positive().default(30_000),
   connect_timeout_ms: z.number().int().positive().default(30_000),
   /** MPC attempts per computation (timeouts, aborts) before the node gives up on it. */
-  max_attempts: z.number().int().min(1).max(100).default(5),
+  max_attempts: z.number().int().min(1).max(MAX_ATTEMPTS).default(5),
   /** Node i waits i times this before posting the result (the first node usually posts alone). */
   post_delay_ms: z.number().int().min(0).default(2_000),
   /** Most recent computations the sweep looks at. */
@@ -122,10 +153,30 @@ export type MpcNodeRoleOptions = {
   encryptionKey?: Hex;
   /** Test hook: rewrites every protocol message this node sends (a deviating node). */
   tamper?: (data: Uint8Array) => Uint8Array;
+  /** Test hooks: a node that deviates around the MPC (inputs, signatures). */
+  misbehave?: Misbehaviour;
+};
+
+/** What a deviating test node does (`MpcNodeRoleOptions.misbehave`). */
+export type Misbehaviour = {
+  /** Input indices (on chain) this node claims it could not open, in `attempt`. */
+  rejectInputs?: (attempt: number) => readonly number[];
+  /** In `attempt`, keep its own signature, take the peers' and give up. */
+  withholdSignature?: (attempt: number) => boolean;
+  /** Every signature a peer sends this node, with the message it signs. */
+  onPeerSignature?: (signature: Hex, result: ComputationResult) => void;
 };
 
 type Committee = { epoch: bigint; nodes: readonly Address[]; keys: readonly Hex[]; threshold: bigint };
-type Input = { index: number; submitter: Address; shares?: readonly [ShareVector, ShareVector] };
+type Input = {
+  /** On-chain index (`InputSubmitted.index`). */
+  index: number;
+  submitter: Address;
+  commitment: Hex;
+  ciphertexts: readonly Hex[];
+  /** This node's shares; absent when it cannot use its payload (it then complains). */
+  shares?: readonly [ShareVector, ShareVector];
+};
 
 const SIGNATURE_WORDS = 17; // 65 bytes padded to whole words
 
@@ -183,17 +234,20 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const committeeAddress = ctx.contracts.mpcCommittee! as Address;
     const read = { address: committeeAddress, abi: mpcCommitteeAbi } as const;
     const blockNumber = await ctx.safeBlock();
-    const [computation, block] = await Promise.all([
+    const [computation, [status], block] = await Promise.all([
       ctx.chain.client.readContract({
         ...read,
         functionName: 'computation',
         args: [computationId],
         blockNumber,
       }),
+      ctx.chain.client.readContract({ ...read, functionName: 'result', args: [computationId], blockNumber }),
       ctx.chain.client.getBlock({ blockNumber }),
     ]);
     const log = ctx.logger.child({ computation_id: computationId.toString(), kind: computation.kind });
-    if (computation.finalized) return log.info('mpc computation already finalized');
+    if (status === ComputationStatus.Finalized) return log.info('mpc computation already finalized');
+    if (status === ComputationStatus.Expired || status === ComputationStatus.Cancelled)
+      return log.info({ status }, 'mpc computation closed without a result (expired or cancelled)');
     if (block.timestamp < computation.inputDeadline) {
       throw new Error(`inputs of computation ${computationId} still open at the safe block`);
     }
@@ -247,38 +301,57 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     if (folded !== computation.inputsCommitment || logs.length !== computation.inputCount) {
       throw new Error(`inputs of computation ${computationId} do not match the on-chain commitment yet`);
     }
-    // The last input of each submitter counts, in submission order.
-    const last = new Map(logs.map((l) => [l.args.submitter.toLowerCase(), l]));
-    const counted = logs.filter((l) => last.get(l.args.submitter.toLowerCase()) === l);
-    const shape = inputShape(params);
-    const inputs: Input[] = counted.map((l) => {
-      const index = Number(l.args.index);
-      try {
-        const shares = decryptInput({
-          privateKey: hexToBytes(encryption),
-          nodeIndex: me,
-          ciphertext: l.args.ciphertexts[me]!,
-          commitment: l.args.commitment,
-          context: {
-            chainId: ctx.chain.id,
-            committee: committeeAddress,
-            computationId,
-            submitter: l.args.submitter,
-          },
-        });
-        const k = shares[0].values.length;
-        if (shape.exact ? k !== shape.values : k < shape.values) throw new Error(`carries ${k} values`);
-        return { index, submitter: l.args.submitter, shares };
-      } catch (error) {
-        log.warn({ input_index: index, reason: (error as Error).message }, 'mpc input rejected');
-        return { index, submitter: l.args.submitter };
-      }
-    });
+    // The last input of each submitter counts, in submission order; for the cap-table checks
+    // only the provider's (anyone may call submitInput: a stranger's balance must not count).
+    const provider = inputProvider(params)?.toLowerCase();
+    const allowed = logs.filter((l) => !provider || l.args.submitter.toLowerCase() === provider);
+    const last = new Map(allowed.map((l) => [l.args.submitter.toLowerCase(), l]));
+    // A ballot from a submitter without voting power would count for nothing: it is not computed on.
     const weights =
       params.kind === ComputationKind.SecretBallot
         ? await ballotWeights(ctx, params, blockNumber)
         : undefined;
-
+    const counted = allowed.filter(
+      (l) =>
+        last.get(l.args.submitter.toLowerCase()) === l &&
+        (!weights || (weights.get(l.args.submitter.toLowerCase()) ?? 0n) > 0n),
+    );
+    const shape = inputShape(params);
+    const opener = {
+      context: (submitter: Address) => ({
+        chainId: ctx.chain.id,
+        committee: committeeAddress,
+        computationId,
+        submitter,
+      }),
+      complaintContext: (node: number, index: number) =>
+        stringToBytes(`${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}:${node}:${index}`),
+      shape,
+    };
+    const inputs: Input[] = counted.map((l) => {
+      const input = {
+        index: Number(l.args.index),
+        submitter: l.args.submitter,
+        commitment: l.args.commitment,
+        ciphertexts: l.args.ciphertexts,
+      };
+      try {
+        const shares = checkShape(
+          decryptInput({
+            privateKey: hexToBytes(encryption),
+            nodeIndex: me,
+            ciphertext: input.ciphertexts[me]!,
+            commitment: input.commitment,
+            context: opener.context(input.submitter),
+          }),
+          shape,
+        );
+        return { ...input, shares };
+      } catch (error) {
+        log.warn({ input_index: input.index, reason: (error as Error).message }, 'mpc input rejected');
+        return input;
+      }
+    });
     // Both peers connected, then the three agree on the attempt number (the highest proposed):
     // a node that is down or busy consumes none, and counters that drifted apart (a node that
     // crashed through a whole attempt of its peers, or tried alone) meet again.
@@ -288,7 +361,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;
     const proposal = Number((await ctx.redis.get(attemptKey)) ?? 0) + 1;
     const attempt = await agreeOnAttempt(
-      m.session(`${base}#attempt`, ctx.config.connect_timeout_ms),
+      m.channel(`${base}#attempt`, ctx.config.connect_timeout_ms),
       proposal,
     );
     await ctx.redis.set(attemptKey, attempt, 'EX', 30 * 86_400);
@@ -296,26 +369,63 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       return log.error({ attempts: attempt - 1 }, 'mpc computation given up');
     }
     const runLog = log.child({ attempt, node: me });
-    const session = m.session(`${base}#${attempt}`, ctx.config.round_timeout_ms);
     const started = performance.now();
+    let session: Session | undefined;
     try {
+      const opened = await m.session(`${base}#${attempt}`, ctx.config.round_timeout_ms);
+      session = opened;
       runLog.info({ inputs: inputs.length, mode: ctx.config.mode }, 'mpc computation started');
-      const valid = await agreeOnInputs(session, inputs);
-      const used = inputs.filter((_, j) => valid[j]);
+      // A node that claims it cannot open an input must prove it (complaints.ts); the three then
+      // use the same inputs, and sign their hash with the result.
+      const rejected = options.misbehave?.rejectInputs?.(attempt) ?? [];
+      const own: Complaint[] = inputs
+        .filter((input) => !input.shares || rejected.includes(input.index))
+        .map((input) => complain(input, me, hexToBytes(encryption), opener));
+      const { used, inputSet } = await agreeOnInputs(session, me as PartyId, inputs, own, (from, complaint) =>
+        complaintHolds(complaint, from, inputs, committee, opener),
+      );
+      for (const input of inputs) {
+        if (!used.includes(input)) runLog.warn({ input_index: input.index }, 'mpc input excluded');
+      }
       const link: Link = options.tamper
-        ? { ...session, send: (to, data) => session.send(to, options.tamper!(data)) }
-        : session;
+        ? { ...opened, send: (to, data) => opened.send(to, options.tamper!(data)) }
+        : opened;
       const party = createParty({ link, mode: ctx.config.mode });
       const output = await evaluate(party, me as PartyId, params, used, weights);
       const result = {
         computationId,
         epoch: committee.epoch,
         inputsCommitment: computation.inputsCommitment,
+        inputSet,
         output: encodeOutput(output),
       };
       const typed = { chainId: ctx.chain.id, committee: committeeAddress, result };
+
+      // Sign only what all three computed, and never a second result for this computation: the
+      // first one signed is kept in Redis (no expiry) before the signature leaves this node.
+      const signedKey = `${ctx.key}:mpc-node:signed:${committeeAddress.toLowerCase()}:${computationId}`;
+      const record = JSON.stringify({ inputSet, output: result.output });
+      const signedBefore = await ctx.redis.get(signedKey);
+      if (signedBefore !== null && signedBefore !== record)
+        throw new MpcAbortError('refusing to sign a second result for this computation');
+      await confirmOutputs(session, resultDigest(typed));
+      if (
+        (await ctx.redis.set(signedKey, record, 'NX')) === null &&
+        (await ctx.redis.get(signedKey)) !== record
+      )
+        throw new MpcAbortError('refusing to sign a second result for this computation');
       const signature = await signResult({ account, ...typed });
-      const signatures = await exchangeSignatures(session, signature, committee, me, typed);
+      const received = await exchangeSignatures(session, signature, committee, me, typed, {
+        withhold: options.misbehave?.withholdSignature?.(attempt) ?? false,
+        onPeerSignature: options.misbehave?.onPeerSignature,
+      });
+      // An equivocator's signature does not count on chain: leave it out.
+      const equivocators = await Promise.all(
+        received.map(({ signer }) =>
+          ctx.chain.client.readContract({ ...read, functionName: 'isEquivocator', args: [signer] }),
+        ),
+      );
+      const signatures = [signature, ...received.filter((_, j) => !equivocators[j]).map((r) => r.signature)];
       runLog.info(
         {
           inputs_used: used.length,
@@ -328,19 +438,27 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       );
       if (BigInt(signatures.length) < committee.threshold)
         throw new MpcAbortError('too few valid signatures');
-      await post(ctx, computationId, result.output, signatures, me, runLog);
+      await post(ctx, computationId, inputSet, result.output, signatures, me, runLog);
     } catch (error) {
       if (!(error instanceof MpcError)) throw error;
-      session.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
+      session?.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
       runLog.warn({ error_name: error.name, error: error.message }, 'mpc computation failed');
       if (attempt >= ctx.config.max_attempts) return runLog.error('mpc computation given up');
       throw error;
     } finally {
-      session.close();
+      session?.close();
     }
   }
 
-  async function post(ctx: Ctx, id: bigint, output: Hex, signatures: Hex[], me: number, log: Ctx['logger']) {
+  async function post(
+    ctx: Ctx,
+    id: bigint,
+    inputSet: Hex,
+    output: Hex,
+    signatures: Hex[],
+    me: number,
+    log: Ctx['logger'],
+  ) {
     const address = ctx.contracts.mpcCommittee! as Address;
     if (me > 0) await sleep(me * ctx.config.post_delay_ms, ctx.signal);
     const [status] = await ctx.chain.client.readContract({
@@ -355,7 +473,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       address,
       abi: mpcCommitteeAbi,
       functionName: 'postResult',
-      args: [id, output, signatures],
+      args: [id, inputSet, output, signatures],
       classifyRevert: (revert) =>
         revert.error_name === 'MpcCommitteeAlreadyFinalized'
           ? 'already_done'
@@ -497,9 +615,14 @@ async function ballotWeights(
  * it holds; so all three end on the highest proposal. Older, lower announcements left in the
  * channel (earlier rounds) are skipped. The channel is never closed: announcements sent before
  * this node got here wait for it. A peer that does not answer within the channel's timeout fails
- * this with `MpcTimeoutError` (no attempt consumed; the task retries).
+ * this with `MpcTimeoutError` (no attempt consumed; the task retries). A number above
+ * `MAX_ATTEMPTS + 1` is refused (`MpcAbortError`, nothing stored): a peer announcing 2^32 - 1 would
+ * otherwise make the others give the computation up for good.
  */
-export async function agreeOnAttempt(channel: Link, proposal: number): Promise<number> {
+export async function agreeOnAttempt(
+  channel: Pick<Link, 'send' | 'recv'>,
+  proposal: number,
+): Promise<number> {
   let agreed = proposal;
   const announce = () => {
     for (const to of ['next', 'prev'] as const) channel.send(to, asBytes(Uint32Array.of(agreed)));
@@ -511,6 +634,8 @@ export async function agreeOnAttempt(channel: Link, proposal: number): Promise<n
     if (!behind) return agreed;
     const message = asWords(await channel.recv(behind));
     if (message.length !== 1) throw new MpcAbortError('malformed attempt announcement');
+    if (message[0]! > MAX_ATTEMPTS + 1)
+      throw new MpcAbortError(`attempt ${message[0]} announced: out of range`);
     heard[behind] = message[0]!;
     if (message[0]! > agreed) {
       agreed = message[0]!;
@@ -519,23 +644,139 @@ export async function agreeOnAttempt(channel: Link, proposal: number): Promise<n
   }
 }
 
+type Opener = {
+  context: (submitter: Address) => InputContext;
+  complaintContext: (node: number, index: number) => Uint8Array;
+  shape: ReturnType<typeof inputShape>;
+};
+
+/** The two share vectors if they carry as many values as the computation wants; else `InputError`. */
+function checkShape(
+  shares: readonly [ShareVector, ShareVector],
+  shape: ReturnType<typeof inputShape>,
+): readonly [ShareVector, ShareVector] {
+  const k = shares[0].values.length;
+  if (shape.exact ? k !== shape.values : k < shape.values) throw new InputError(`carries ${k} values`);
+  return shares;
+}
+
+/** This node's complaint that it cannot use `input`: its ECDH point with a DLEQ proof. */
+function complain(input: Input, me: number, secretKey: Uint8Array, opener: Opener): Complaint {
+  let ephemeral: Uint8Array;
+  try {
+    ephemeral = eciesEphemeralKey(hexToBytes(input.ciphertexts[me]!));
+  } catch {
+    return { index: input.index };
+  }
+  return {
+    index: input.index,
+    proof: proveSharedPoint(secretKey, ephemeral, opener.complaintContext(me, input.index)),
+  };
+}
+
 /**
- * Every node sends its bitmap of inputs it could open to both peers; an input counts only when all
- * three could open it (a peer can exclude inputs this way, as it could by aborting).
+ * Whether node `from`'s complaint holds: its envelope of the input is malformed, or the proven
+ * ECDH point opens it to something unusable (does not authenticate, malformed, not the committed
+ * shares, wrong size). False for a bad proof or an envelope that opens fine.
  */
-async function agreeOnInputs(session: Link, inputs: readonly Input[]): Promise<boolean[]> {
-  const words = new Uint32Array(Math.max(1, Math.ceil(inputs.length / 32)));
-  inputs.forEach((input, j) => {
-    if (input.shares) words[j >>> 5]! |= 1 << (j & 31);
-  });
-  session.send('next', asBytes(words));
-  session.send('prev', asBytes(words));
-  const [next, prev] = await Promise.all([session.recv('next'), session.recv('prev')]);
-  const a = asWords(next);
-  const b = asWords(prev);
-  if (a.length !== words.length || b.length !== words.length)
-    throw new MpcAbortError('input bitmaps differ in size');
-  return inputs.map((_, j) => ((words[j >>> 5]! & a[j >>> 5]! & b[j >>> 5]!) >>> (j & 31)) % 2 === 1);
+function complaintHolds(
+  complaint: Complaint,
+  from: number,
+  inputs: readonly Input[],
+  committee: Committee,
+  opener: Opener,
+): boolean {
+  const input = inputs.find((i) => i.index === complaint.index);
+  if (!input) return false;
+  const ciphertext = input.ciphertexts[from]!;
+  let ephemeral: Uint8Array;
+  try {
+    ephemeral = eciesEphemeralKey(hexToBytes(ciphertext));
+  } catch {
+    return true;
+  }
+  const recipientPublic = hexToBytes(committee.keys[from]!);
+  if (
+    !complaint.proof ||
+    !verifySharedPoint(
+      recipientPublic,
+      ephemeral,
+      complaint.proof,
+      opener.complaintContext(from, input.index),
+    )
+  )
+    return false;
+  try {
+    checkShape(
+      openInputWithPoint({
+        shared: complaint.proof.shared,
+        recipientPublic,
+        nodeIndex: from,
+        ciphertext,
+        commitment: input.commitment,
+        context: opener.context(input.submitter),
+      }),
+      opener.shape,
+    );
+    return false;
+  } catch (error) {
+    if (error instanceof InputError) return true;
+    throw error;
+  }
+}
+
+/**
+ * The inputs the three nodes use. Each sends its complaints (inputs it cannot use, each with its
+ * proof) to both peers and checks theirs: a false complaint aborts (it is evidence against that
+ * node), a true one excludes the input for all three. Then the three compare the hash of the
+ * resulting input set, so a node that complained to one peer only cannot split them.
+ */
+export async function agreeOnInputs(
+  session: Link,
+  me: PartyId,
+  inputs: readonly Input[],
+  own: readonly Complaint[],
+  holds: (from: number, complaint: Complaint) => boolean,
+): Promise<{ used: Input[]; inputSet: Hex }> {
+  const message = encodeComplaints(own);
+  session.send('next', message);
+  session.send('prev', message);
+  const excluded = new Set(own.map((c) => c.index));
+  for (const which of ['next', 'prev'] as const) {
+    const from = neighbourId(me, which);
+    let complaints: Complaint[];
+    try {
+      complaints = decodeComplaints(await session.recv(which));
+    } catch (error) {
+      if (error instanceof MpcError) throw error;
+      throw new MpcAbortError(`malformed complaints from node ${from}`);
+    }
+    for (const complaint of complaints) {
+      if (!holds(from, complaint))
+        throw new MpcAbortError(`false complaint from node ${from} about input ${complaint.index}`);
+      excluded.add(complaint.index);
+    }
+  }
+  const used = inputs.filter((input) => !excluded.has(input.index));
+  const inputSet = inputSetHash(used.map((input) => input.index));
+  await confirmEqual(session, hexToBytes(inputSet), 'input sets differ');
+  return { used, inputSet };
+}
+
+/** Sends `value` to both peers and aborts unless both send the same. */
+async function confirmEqual(session: Link, value: Uint8Array, what: string): Promise<void> {
+  session.send('next', value);
+  session.send('prev', value);
+  for (const which of ['next', 'prev'] as const) {
+    const theirs = await session.recv(which);
+    if (theirs.length !== value.length || theirs.some((byte, j) => byte !== value[j]))
+      throw new MpcAbortError(`${what} (${which} peer)`);
+  }
+}
+
+/** The three compare the digest of the result each computed before anyone signs it. */
+function confirmOutputs(session: Link, digest: Hex): Promise<void> {
+  return confirmEqual(session, hexToBytes(digest), 'results differ');
 }
 
 /** This node's replicated share of ring values: (s_i, s_{i+1}) of every input, concatenated. */
@@ -590,20 +831,16 @@ async function evaluate(
       return { kind: params.kind, withinCap: out.kind === 'holder-cap' && out.withinCap };
     }
     case ComputationKind.BalanceThreshold: {
-      // The investor's balance is the sum of every submitted value (e.g. one per wallet): local.
-      const all = ringShare(used);
-      const sum = { a: new Uint32Array(2), b: new Uint32Array(2) };
-      for (let j = 0; j < all.a.length / 2; j++) {
-        sum.a.set(ring.add(sum.a, all.a.subarray(2 * j, 2 * j + 2)));
-        sum.b.set(ring.add(sum.b, all.b.subarray(2 * j, 2 * j + 2)));
-      }
+      // The investor's balance is the total of the provider's values (e.g. one per wallet), each
+      // range-checked in the MPC (`totalAtLeast`: out-of-range values count as 0).
+      if (n === 0) return { kind: params.kind, atLeast: params.threshold === 0n };
       const out = await runJob(party, {
         id,
-        kind: 'threshold',
-        balances: sum,
-        thresholds: [params.threshold],
+        kind: 'total-threshold',
+        balances: ringShare(used),
+        threshold: params.threshold,
       });
-      return { kind: params.kind, atLeast: out.kind === 'threshold' && out.meets[0] === true };
+      return { kind: params.kind, atLeast: out.kind === 'total-threshold' && out.atLeast };
     }
     case ComputationKind.SealedBidAuction: {
       if (n === 0) return { kind: params.kind, winner: zeroAddress, price: 0n };
@@ -618,30 +855,44 @@ async function evaluate(
   }
 }
 
-/** Sends this node's signature to both peers, keeps the peers' signatures that recover to them. */
+/**
+ * Sends this node's signature to both peers, keeps the peers' signatures that recover to them
+ * (a peer that gives up at this point leaves the other's signature, which may still reach the
+ * threshold).
+ */
 async function exchangeSignatures(
   session: Link,
   signature: Hex,
   committee: Committee,
   me: number,
   typed: Parameters<typeof resultTypedData>[0],
-): Promise<Hex[]> {
+  hooks: { withhold: boolean; onPeerSignature?: Misbehaviour['onPeerSignature'] },
+): Promise<{ signer: Address; signature: Hex }[]> {
   const padded = new Uint8Array(SIGNATURE_WORDS * 4);
   padded.set(hexToBytes(signature));
-  session.send('next', padded);
-  session.send('prev', padded);
-  const received = await Promise.all([session.recv('next'), session.recv('prev')]);
+  if (!hooks.withhold) {
+    session.send('next', padded);
+    session.send('prev', padded);
+  }
+  const received = await Promise.allSettled([session.recv('next'), session.recv('prev')]);
   const peers = [(me + 1) % 3, (me + 2) % 3];
-  const signatures: Hex[] = [signature];
-  for (const [j, data] of received.entries()) {
-    if (data.length !== SIGNATURE_WORDS * 4) continue;
-    const peerSignature = bytesToHex(data.subarray(0, 65));
+  const signatures: { signer: Address; signature: Hex }[] = [];
+  for (const [j, settled] of received.entries()) {
+    if (settled.status !== 'fulfilled' || settled.value.length !== SIGNATURE_WORDS * 4) continue;
+    const peerSignature = bytesToHex(settled.value.subarray(0, 65));
+    hooks.onPeerSignature?.(peerSignature, typed.result);
+    const signer = committee.nodes[peers[j]!]!;
     try {
-      const signer = await recoverTypedDataAddress({ ...resultTypedData(typed), signature: peerSignature });
-      if (signer.toLowerCase() === committee.nodes[peers[j]!]!.toLowerCase()) signatures.push(peerSignature);
+      const recovered = await recoverTypedDataAddress({
+        ...resultTypedData(typed),
+        signature: peerSignature,
+      });
+      if (recovered.toLowerCase() === signer.toLowerCase())
+        signatures.push({ signer, signature: peerSignature });
     } catch {
       // an unrecoverable signature simply does not count
     }
   }
+  if (hooks.withhold) throw new MpcAbortError('withholding the signature');
   return signatures;
 }

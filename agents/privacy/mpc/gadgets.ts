@@ -27,8 +27,13 @@ function pick(x: Share, indices: readonly number[]): Share {
   return { a: take(x.a), b: take(x.b) };
 }
 
-/** Sums of consecutive blocks of `size` elements (size < 2^21, so the high word stays exact). */
-function blockSums(x: Words, blocks: number, size: number): Words {
+/** Most elements one block sum takes: the high word, a double, stays exact below 2^21 * 2^32. */
+export const MAX_BLOCK_SUM = 2 ** 21 - 1;
+
+/** Sums of consecutive blocks of `size` elements; throws `RangeError` above `MAX_BLOCK_SUM`. */
+export function blockSums(x: Words, blocks: number, size: number): Words {
+  if (size > MAX_BLOCK_SUM)
+    throw new RangeError(`a block sum takes at most ${MAX_BLOCK_SUM} elements, not ${size}`);
   const out = new Uint32Array(2 * blocks);
   for (let j = 0; j < blocks; j++) {
     let lo = 0;
@@ -110,6 +115,27 @@ export async function thresholdCheck(
   const n = balances.a.length / 2;
   const below = await party.lt(balances, party.constant(fromBigints(thresholds)), n);
   return planeToBools(await party.open(bool, below), n).map((b) => !b);
+}
+
+/**
+ * Whether the total of n balances (e.g. one investor's wallets) is at least `threshold`. Each
+ * balance must lie in [0, 2^(63 - ceil(log2 n))), so that the total never wraps past 2^63 - 1; a
+ * balance out of that range (a negative one included: unsigned it is >= 2^63) counts as 0. One
+ * unsigned comparison and one multiplication per balance, one comparison for the total.
+ */
+export async function totalAtLeast(
+  party: Party,
+  { balances, threshold }: { balances: Share; threshold: bigint },
+): Promise<boolean> {
+  const n = balances.a.length / 2;
+  const bound = 1n << BigInt(63 - Math.ceil(Math.log2(n)));
+  const inRange = await party.lt(balances, party.constant(fromBigints(Array(n).fill(bound))), n, {
+    signed: false,
+  });
+  const [kept] = (await party.mul(ring, [[await party.bitToRing(inRange, n), balances]])) as [Share];
+  const total = { a: blockSums(kept.a, 1, n), b: blockSums(kept.b, 1, n) };
+  const below = await party.lt(total, party.constant(fromBigints([threshold])), 1);
+  return !planeToBools(await party.open(bool, below), 1)[0];
 }
 
 /** Shared maximum and its index (lowest index on ties), by a tournament of log2(n) rounds. */

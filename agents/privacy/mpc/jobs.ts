@@ -9,6 +9,7 @@ import {
   holderCapCheck,
   sealedBidAuction,
   thresholdCheck,
+  totalAtLeast,
   type Weights,
 } from './gadgets.js';
 import type { Party, Share } from './party.js';
@@ -19,6 +20,7 @@ export type Job = { id: string; attempt?: number } & (
   | { kind: 'ballot'; options: number; voters: number; choices: Share; weights: Weights }
   | { kind: 'holder-cap'; balances: Share; cap: bigint }
   | { kind: 'threshold'; balances: Share; thresholds: bigint[] }
+  | { kind: 'total-threshold'; balances: Share; threshold: bigint }
   | { kind: 'auction'; bids: Share; pricing: 'first' | 'second' }
   | { kind: 'bench'; op: 'mul' | 'cmp'; n: number; reps: number }
 );
@@ -27,6 +29,7 @@ export type JobOutput =
   | { kind: 'ballot'; totals: bigint[] }
   | { kind: 'holder-cap'; withinCap: boolean }
   | { kind: 'threshold'; meets: boolean[] }
+  | { kind: 'total-threshold'; atLeast: boolean }
   | { kind: 'auction'; winner: number; price: bigint }
   | { kind: 'bench'; ops: number; elapsedMs: number; words: number; rounds: number; triples: number };
 
@@ -37,6 +40,7 @@ function inputsOf(job: Job): Share[] {
       return 'secret' in job.weights ? [job.choices, job.weights.secret] : [job.choices];
     case 'holder-cap':
     case 'threshold':
+    case 'total-threshold':
       return [job.balances];
     case 'auction':
       return [job.bids];
@@ -54,6 +58,8 @@ export async function runJob(party: Party, job: Job): Promise<JobOutput> {
       return { kind: 'holder-cap', withinCap: await holderCapCheck(party, job) };
     case 'threshold':
       return { kind: 'threshold', meets: await thresholdCheck(party, job) };
+    case 'total-threshold':
+      return { kind: 'total-threshold', atLeast: await totalAtLeast(party, job) };
     case 'auction':
       return { kind: 'auction', ...(await sealedBidAuction(party, job)) };
     case 'bench':
@@ -99,6 +105,7 @@ export type PlainJob = { id: string; attempt?: number } & (
     }
   | { kind: 'holder-cap'; balances: bigint[]; cap: bigint }
   | { kind: 'threshold'; balances: bigint[]; thresholds: bigint[] }
+  | { kind: 'total-threshold'; balances: bigint[]; threshold: bigint }
   | { kind: 'auction'; bids: bigint[]; pricing: 'first' | 'second' }
   | { kind: 'bench'; op: 'mul' | 'cmp'; n: number; reps: number }
 );
@@ -119,7 +126,8 @@ export function splitJob(plain: PlainJob): [Job, Job, Job] {
       }));
     }
     case 'holder-cap':
-    case 'threshold': {
+    case 'threshold':
+    case 'total-threshold': {
       const balances = shareValues(plain.balances);
       return per((i) => ({ ...plain, balances: balances[i]! }));
     }

@@ -11,7 +11,7 @@ import type { MpcNodeConfig } from './config.js';
 import { type Job, type JobOutput, runJob } from './jobs.js';
 import { MpcAbortError, MpcError } from './link.js';
 import { createParty } from './party.js';
-import { createTcpMesh } from './tcp.js';
+import { createTcpMesh, type Session } from './tcp.js';
 
 export type JobResult = { id: string; attempt: number; output: JobOutput };
 
@@ -48,11 +48,12 @@ export async function createMpcNode({
     const attempt = job.attempt ?? 0;
     const jobLog = log.child({ job_id: job.id, attempt, kind: job.kind });
     await mesh.ready(config.connectTimeoutMs);
-    const session = mesh.session(`${job.id}#${attempt}`, config.roundTimeoutMs);
-    const party = createParty({ link: session, mode: config.mode });
     const started = performance.now();
     jobLog.info({ mode: config.mode }, 'mpc job started');
+    let session: Session | undefined;
     try {
+      session = await mesh.session(`${job.id}#${attempt}`, config.roundTimeoutMs);
+      const party = createParty({ link: session, mode: config.mode });
       const output = await runJob(party, job);
       jobLog.info(
         {
@@ -64,7 +65,7 @@ export async function createMpcNode({
       );
       return { id: job.id, attempt, output };
     } catch (error) {
-      session.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
+      session?.giveUp(error instanceof MpcAbortError ? 'abort' : 'timeout');
       const known = error instanceof MpcError;
       jobLog.warn(
         { error_name: known ? error.name : 'Error', error: known ? error.message : String(error) },
@@ -72,7 +73,7 @@ export async function createMpcNode({
       );
       throw error;
     } finally {
-      session.close();
+      session?.close();
     }
   }
 

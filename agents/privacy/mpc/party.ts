@@ -484,13 +484,29 @@ function log2Binomial(m: number, k: number): number {
   return sum;
 }
 
-/** A permutation of 0..m-1 from a seed (Fisher-Yates with AES-CTR words). */
-function permutation(seed: Uint8Array, m: number): Uint32Array {
+/**
+ * A uniform permutation of 0..m-1 from a seed: Fisher-Yates with AES-CTR words, each index drawn
+ * by rejection sampling (a word at or above the largest multiple of i + 1 below 2^32 is drawn
+ * again), so every j in 0..i is exactly equally likely.
+ */
+export function permutation(seed: Uint8Array, m: number): Uint32Array {
   const out = new Uint32Array(m);
   for (let i = 0; i < m; i++) out[i] = i;
-  const words = createPrg({ seed }).words(m);
+  const prg = createPrg({ seed });
+  let words = prg.words(m);
+  let next = 0;
+  const draw = () => {
+    if (next === words.length) {
+      words = prg.words(64);
+      next = 0;
+    }
+    return words[next++]!;
+  };
   for (let i = m - 1; i > 0; i--) {
-    const j = Math.floor((words[i]! / 4294967296) * (i + 1));
+    const limit = 4294967296 - (4294967296 % (i + 1));
+    let w = draw();
+    while (w >= limit) w = draw();
+    const j = w % (i + 1);
     const t = out[i]!;
     out[i] = out[j]!;
     out[j] = t;

@@ -9,9 +9,19 @@
  * it a body is AES-GCM(session tag (16 bytes) | message) with a per-direction counter nonce. A
  * frame longer than `maxFrameBytes`, a body that does not decrypt, or a bad handshake is logged
  * and the connection is dropped (the dialler reconnects); the node keeps running.
+ *
+ * Before authentication a connection costs the listener little: at most `MAX_PENDING_HANDSHAKES`
+ * at a time (more are closed at once), each closed unless it authenticates within
+ * `handshakeTimeoutMs`, and the listener checks the hello (format, a dialler id of the committee,
+ * its registered address when that is an IP) before any ECDH or signature.
+ *
+ * Seeded sessions (`session`): a tag is used at most once per connection (a second session with
+ * it is refused), and the three nodes toss fresh nonces first: the PRG seed of a pair is derived
+ * from the pair secret, the tag and both nonces, so no two sessions share randomness. `channel`
+ * gives an unseeded, reusable tag for control messages (the attempt agreement).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { Logger } from 'pino';
 import {
@@ -35,11 +45,16 @@ export type MeshOptions = {
   /** Domain separator bound into every handshake (e.g. chain id, committee contract, epoch). */
   committee: string;
   maxFrameBytes: number;
+  /** An unauthenticated connection is closed after this (default 5 s). */
+  handshakeTimeoutMs?: number;
   logger: Logger;
 };
 
 /** A session: one computation's messages, tagged so that retries never mix with old messages. */
-export type Session = Link & {
+export type Session = Link & Channel;
+
+/** Messages under a tag, without PRG seeds (reusable: control messages). */
+export type Channel = Pick<Link, 'id' | 'send' | 'recv'> & {
   /**
    * Tells both peers that this node gave up on the session (so they stop at once instead of
    * waiting for their timeout); their pending and next receives reject with the same kind.
@@ -54,7 +69,13 @@ const GAVE_UP = { abort: 1, timeout: 2 } as const;
 export interface Mesh {
   /** Resolves once both peers are connected and authenticated. */
   ready(timeoutMs: number): Promise<void>;
-  session(tag: string, timeoutMs: number): Session;
+  /**
+   * A seeded session (one computation attempt): refused if `tag` was used on a current connection;
+   * resolves once the three nodes exchanged their fresh nonces.
+   */
+  session(tag: string, timeoutMs: number): Promise<Session>;
+  /** An unseeded channel; its tag may be opened again. */
+  channel(tag: string, timeoutMs: number): Channel;
   /** Port actually listened on (useful with port 0). */
   readonly port: number;
   close(): Promise<void>;
@@ -65,6 +86,15 @@ const HANDSHAKE_MAX = 256;
 const TAG_BYTES = 16;
 const GCM_TAG = 16;
 const CLOSED_TAGS_KEPT = 10_000;
+/** Unauthenticated connections the listener keeps at a time. */
+export const MAX_PENDING_HANDSHAKES = 8;
+const NONCE_BYTES = 32;
+/**
+ * What a buffered message counts against the unread limit: its bytes plus a fixed overhead, so
+ * that empty messages, or messages for tags nobody reads, cannot pile up without bound.
+ */
+const MESSAGE_OVERHEAD = 256;
+const buffered = (data: Uint8Array) => data.length + MESSAGE_OVERHEAD;
 
 type Inbox = {
   items: Uint8Array[];
@@ -78,6 +108,8 @@ type Connection = {
   /** Sends one encrypted frame: session tag | data. */
   send(tag: Uint8Array, data: Uint8Array): void;
   inboxes: Map<string, Inbox>;
+  /** Tags of the seeded sessions opened on this connection (each only once). */
+  sessionTags: Set<string>;
   /** Bytes received and not yet read; a peer cannot run ahead by more than a couple of rounds. */
   unread: number;
   closed: boolean;
@@ -155,6 +187,8 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
   const connections = new Map<PartyId, Connection>();
   const readyWaiters: (() => void)[] = [];
   const closedTags = new Set<string>();
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5_000;
+  let pending = 0;
   let closing = false;
   const peerById = new Map(peers.map((p) => [p.id, p]));
 
@@ -193,8 +227,18 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
     let keys: { send: Uint8Array; recv: Uint8Array; pair: Uint8Array };
     let sendCounter = 0n;
     let recvCounter = 0n;
+    const deadline = setTimeout(() => fail('handshake timeout'), handshakeTimeoutMs);
+    let settled = false;
+    /** The handshake is over (done or failed): frees its pending slot. */
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      if (role === 'listener') pending--;
+    };
 
     const fail = (reason: string) => {
+      settle();
       logger.warn({ peer: peer?.id ?? null, role, reason }, 'mpc frame rejected');
       if (conn) lost(conn, reason);
       else socket.destroy();
@@ -232,11 +276,13 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       }
     };
     const open = () => {
+      settle();
       conn = {
         peer: peer!.id,
         socket,
         pairSecret: keys.pair,
         inboxes: new Map(),
+        sessionTags: new Set(),
         unread: 0,
         closed: false,
         send(tag, data) {
@@ -282,7 +328,7 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       const waiter = inbox.waiters.shift();
       if (waiter) waiter.resolve(data);
       else {
-        conn!.unread += data.length;
+        conn!.unread += buffered(data);
         if (conn!.unread > 2 * maxFrameBytes) return fail('too much unread data');
         inbox.items.push(data);
       }
@@ -293,6 +339,8 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
         if (body.length !== 68 || body[0] !== 1 || body[2] !== id) return fail('bad hello');
         peer = peerById.get(body[1] as PartyId);
         if (!peer || peer.id <= id) return fail('unexpected dialler');
+        const from = socket.remoteAddress?.replace(/^::ffff:/, '');
+        if (isIP(peer.host) && from !== peer.host) return fail('unexpected address');
         peerNonce = body.subarray(3, 35);
         peerEph = body.subarray(35, 68);
         transcript = computeTranscript(peer.id, id, peerNonce, peerEph, nonce, ephPub);
@@ -337,7 +385,10 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       }
     });
     socket.on('error', (error) => (conn ? lost(conn, error.message) : socket.destroy()));
-    socket.on('close', () => conn && lost(conn, 'closed'));
+    socket.on('close', () => {
+      settle();
+      if (conn) lost(conn, 'closed');
+    });
     if (role === 'dialer') {
       peer = peerById.get(expectedPeer!)!;
       socket.write(frame(Buffer.concat([Uint8Array.of(1, id, peer.id), nonce, ephPub])));
@@ -353,7 +404,15 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
     return inbox;
   }
 
-  const server: Server = createServer((socket) => handshake(socket, 'listener'));
+  const server: Server = createServer((socket) => {
+    if (closing || pending >= MAX_PENDING_HANDSHAKES) {
+      logger.debug({ pending }, 'mpc connection refused: too many pending handshakes');
+      socket.destroy();
+      return;
+    }
+    pending++;
+    handshake(socket, 'listener');
+  });
   server.on('error', (error) => logger.error({ err: error }, 'mpc listener error'));
   await new Promise<void>((resolve) => server.listen(options.listen.port, options.listen.host, resolve));
   const address = server.address();
@@ -394,78 +453,34 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       });
     },
 
-    session(tag, timeoutMs) {
-      const tagBytes = sha256('session', tag).subarray(0, TAG_BYTES);
-      const tagHex = Buffer.from(tagBytes).toString('hex');
-      closedTags.delete(tagHex);
-      const bound = new Map<Neighbour, Connection>();
-      const seeds = {} as Record<Neighbour, Uint8Array>;
-      for (const which of ['next', 'prev'] as const) {
-        const conn = connections.get(neighbourId(id, which));
-        if (!conn || conn.closed) throw new MpcTimeoutError(`node ${id}: no connection to its ${which} peer`);
-        bound.set(which, conn);
-        seeds[which] = deriveSeed(conn.pairSecret, 'session', tagBytes);
+    async session(tag, timeoutMs) {
+      const { channel, tagBytes, tagHex, bound } = openChannel('session', tag, timeoutMs);
+      for (const conn of bound.values()) {
+        if (conn.sessionTags.has(tagHex))
+          throw new MpcError(`node ${id}: session tag ${tag} was already used with peer ${conn.peer}`);
       }
-      return {
-        id,
-        seeds,
-        send(to, data) {
-          if (data.length > maxFrameBytes)
-            throw new MpcError(`message of ${data.length} bytes exceeds the frame limit`);
-          const conn = bound.get(to)!;
-          if (!conn.closed) conn.send(tagBytes, data);
-        },
-        recv(from) {
-          const conn = bound.get(from)!;
-          if (conn.closed) return Promise.reject(new MpcTimeoutError(`lost peer ${conn.peer}`));
-          const inbox = inboxOf(conn, tagHex);
-          const item = inbox.items.shift();
-          const received = item
-            ? Promise.resolve(item)
-            : new Promise<Uint8Array>((resolve, reject) => {
-                const timer = setTimeout(() => {
-                  inbox.waiters.splice(inbox.waiters.indexOf(waiter), 1);
-                  reject(
-                    new MpcTimeoutError(`node ${id}: no message from peer ${conn.peer} in ${timeoutMs} ms`),
-                  );
-                }, timeoutMs);
-                const waiter = {
-                  resolve: (d: Uint8Array) => {
-                    clearTimeout(timer);
-                    resolve(d);
-                  },
-                  reject: (e: Error) => {
-                    clearTimeout(timer);
-                    reject(e);
-                  },
-                };
-                inbox.waiters.push(waiter);
-              });
-          if (item) conn.unread -= item.length;
-          return received.then((data) => {
-            if (data.length !== 1) return data;
-            // The peer gave up: keep the message so that every later receive fails the same way.
-            inbox.items.unshift(data);
-            conn.unread += data.length;
-            if (data[0] === GAVE_UP.abort) throw new MpcAbortError(`peer ${conn.peer} aborted`);
-            throw new MpcTimeoutError(`peer ${conn.peer} gave up`);
-          });
-        },
-        giveUp(reason) {
-          for (const conn of bound.values())
-            if (!conn.closed) conn.send(tagBytes, Uint8Array.of(GAVE_UP[reason]));
-        },
-        close() {
-          closedTags.add(tagHex);
-          // Remember the most recent sessions only (late frames of older ones are then buffered
-          // until the unread limit drops the connection, which a correct peer never reaches).
-          if (closedTags.size > CLOSED_TAGS_KEPT) closedTags.delete(closedTags.values().next().value!);
-          for (const conn of bound.values()) {
-            for (const item of conn.inboxes.get(tagHex)?.items ?? []) conn.unread -= item.length;
-            conn.inboxes.delete(tagHex);
-          }
-        },
-      };
+      for (const conn of bound.values()) conn.sessionTags.add(tagHex);
+      const nonce = randomBytes(NONCE_BYTES);
+      channel.send('next', nonce);
+      channel.send('prev', nonce);
+      const seeds = {} as Record<Neighbour, Uint8Array>;
+      try {
+        for (const which of ['next', 'prev'] as const) {
+          const theirs = await channel.recv(which);
+          if (theirs.length !== NONCE_BYTES)
+            throw new MpcAbortError(`bad session nonce from its ${which} peer`);
+          const [low, high] = neighbourId(id, which) > id ? [nonce, theirs] : [theirs, nonce];
+          seeds[which] = deriveSeed(bound.get(which)!.pairSecret, 'session', tagBytes, low, high);
+        }
+      } catch (error) {
+        channel.close();
+        throw error;
+      }
+      return { ...channel, seeds };
+    },
+
+    channel(tag, timeoutMs) {
+      return openChannel('channel', tag, timeoutMs).channel;
     },
 
     async close() {
@@ -475,4 +490,77 @@ export async function createTcpMesh(options: MeshOptions): Promise<Mesh> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+
+  /** Messages under `tag` with both peers (no seeds); `kind` separates sessions from channels. */
+  function openChannel(kind: 'session' | 'channel', tag: string, timeoutMs: number) {
+    const tagBytes = sha256(kind, tag).subarray(0, TAG_BYTES);
+    const tagHex = Buffer.from(tagBytes).toString('hex');
+    closedTags.delete(tagHex);
+    const bound = new Map<Neighbour, Connection>();
+    for (const which of ['next', 'prev'] as const) {
+      const conn = connections.get(neighbourId(id, which));
+      if (!conn || conn.closed) throw new MpcTimeoutError(`node ${id}: no connection to its ${which} peer`);
+      bound.set(which, conn);
+    }
+    const channel: Channel = {
+      id,
+      send(to, data) {
+        if (data.length > maxFrameBytes)
+          throw new MpcError(`message of ${data.length} bytes exceeds the frame limit`);
+        const conn = bound.get(to)!;
+        if (!conn.closed) conn.send(tagBytes, data);
+      },
+      recv(from) {
+        const conn = bound.get(from)!;
+        if (conn.closed) return Promise.reject(new MpcTimeoutError(`lost peer ${conn.peer}`));
+        const inbox = inboxOf(conn, tagHex);
+        const item = inbox.items.shift();
+        const received = item
+          ? Promise.resolve(item)
+          : new Promise<Uint8Array>((resolve, reject) => {
+              const timer = setTimeout(() => {
+                inbox.waiters.splice(inbox.waiters.indexOf(waiter), 1);
+                reject(
+                  new MpcTimeoutError(`node ${id}: no message from peer ${conn.peer} in ${timeoutMs} ms`),
+                );
+              }, timeoutMs);
+              const waiter = {
+                resolve: (d: Uint8Array) => {
+                  clearTimeout(timer);
+                  resolve(d);
+                },
+                reject: (e: Error) => {
+                  clearTimeout(timer);
+                  reject(e);
+                },
+              };
+              inbox.waiters.push(waiter);
+            });
+        if (item) conn.unread -= buffered(item);
+        return received.then((data) => {
+          if (data.length !== 1) return data;
+          // The peer gave up: keep the message so that every later receive fails the same way.
+          inbox.items.unshift(data);
+          conn.unread += buffered(data);
+          if (data[0] === GAVE_UP.abort) throw new MpcAbortError(`peer ${conn.peer} aborted`);
+          throw new MpcTimeoutError(`peer ${conn.peer} gave up`);
+        });
+      },
+      giveUp(reason) {
+        for (const conn of bound.values())
+          if (!conn.closed) conn.send(tagBytes, Uint8Array.of(GAVE_UP[reason]));
+      },
+      close() {
+        closedTags.add(tagHex);
+        // Remember the most recent sessions only (late frames of older ones are then buffered
+        // until the unread limit drops the connection, which a correct peer never reaches).
+        if (closedTags.size > CLOSED_TAGS_KEPT) closedTags.delete(closedTags.values().next().value!);
+        for (const conn of bound.values()) {
+          for (const item of conn.inboxes.get(tagHex)?.items ?? []) conn.unread -= buffered(item);
+          conn.inboxes.delete(tagHex);
+        }
+      },
+    };
+    return { channel, tagBytes, tagHex, bound };
+  }
 }

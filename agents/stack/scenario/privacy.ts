@@ -244,12 +244,14 @@ export const privacySteps: ScenarioStep[] = [
         kind: ComputationKind.HolderCap,
         token: token(ctx).address,
         cap: HOLDER_CAP,
+        provider: ctx.accounts.deployer.address,
       });
       const accreditation = await request(ctx, {
         kind: ComputationKind.BalanceThreshold,
         token: token(ctx).address,
         investor: ctx.accounts.carol.address,
         threshold: ACCREDITATION_THRESHOLD,
+        provider: ctx.accounts.carol.address,
       });
       await submit(ctx, cap, 'deployer', balances);
       await submit(ctx, accreditation, 'carol', [await balanceOf('carol')]);

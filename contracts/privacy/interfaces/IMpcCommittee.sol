@@ -8,9 +8,10 @@ pragma solidity 0.8.30;
 /// collecting inputs until `inputDeadline` -> computing (inputs frozen, `inputsCommitment` final) ->
 /// finalized once a result signed by at least the epoch's threshold of nodes is posted.
 /// Ciphertexts travel only in `InputSubmitted` events; storage keeps a hash chain over all
-/// submissions (`inputsCommitment`) that every node recomputes from the logs and signs over, so a
-/// result certifies exactly which inputs it was computed on. A result is the EIP-712 message
-/// `Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes output)` in the domain
+/// submissions (`inputsCommitment`) that every node recomputes from the logs and signs over, with the
+/// hash of the subset of those inputs that counted (`inputSet`), so a result certifies exactly which
+/// inputs it was computed on. A result is the EIP-712 message
+/// `Result(uint256 computationId,uint64 epoch,bytes32 inputsCommitment,bytes32 inputSet,bytes output)` in the domain
 /// (name "Stoa MpcCommittee", version "1", chain id, this contract). Honest nodes sign one result per
 /// computation; two different results signed by one node are evidence that slashes its bond.
 interface IMpcCommittee {
@@ -24,12 +25,16 @@ interface IMpcCommittee {
 
     /// @notice Where a computation stands.
     /// @dev `None`: unknown id. `Collecting`: inputs accepted (now < inputDeadline). `Computing`:
-    /// inputs frozen, waiting for a signed result. `Finalized`: result posted.
+    /// inputs frozen, waiting for a signed result. `Finalized`: result posted. `Expired`: no result
+    /// within `RESULT_WINDOW` after the input deadline (none can be posted any more). `Cancelled`:
+    /// cancelled by the admin before a result.
     enum Status {
         None,
         Collecting,
         Computing,
-        Finalized
+        Finalized,
+        Expired,
+        Cancelled
     }
 
     /// @notice A requested computation as stored.
@@ -38,6 +43,7 @@ interface IMpcCommittee {
     /// @param inputDeadline Timestamp from which inputs are refused.
     /// @param inputCount Number of inputs submitted.
     /// @param finalized Whether a result was posted.
+    /// @param cancelled Whether the admin cancelled it.
     /// @param requester Account that requested it.
     /// @param paramsHash keccak256 of the parameters (the parameters are in `ComputationRequested`).
     /// @param inputsCommitment Running hash chain over the submissions (zero before the first).
@@ -48,6 +54,7 @@ interface IMpcCommittee {
         uint64 inputDeadline;
         uint32 inputCount;
         bool finalized;
+        bool cancelled;
         address requester;
         bytes32 paramsHash;
         bytes32 inputsCommitment;
@@ -56,10 +63,12 @@ interface IMpcCommittee {
 
     /// @notice One node's signature over a result, used as equivocation evidence.
     /// @param inputsCommitment The inputs commitment in the signed message.
+    /// @param inputSet The hash of the inputs used, in the signed message.
     /// @param output The output in the signed message.
     /// @param signature 65-byte (r, s, v) signature with low s.
     struct SignedResult {
         bytes32 inputsCommitment;
+        bytes32 inputSet;
         bytes output;
         bytes signature;
     }
@@ -118,14 +127,18 @@ interface IMpcCommittee {
     error MpcCommitteeInputsOpen(uint256 computationId, uint64 inputDeadline);
     /// @notice Thrown by `postResult` when the computation already has a result.
     error MpcCommitteeAlreadyFinalized(uint256 computationId);
-    /// @notice Thrown by `postResult` when fewer signatures than the epoch's threshold are given.
+    /// @notice Thrown by `postResult` when fewer signatures than the epoch's threshold count (an
+    /// equivocator's signature does not count).
     error MpcCommitteeBelowThreshold(uint256 signatures, uint256 threshold);
     /// @notice Thrown when a recovered signer is not a node of the computation's epoch.
     error MpcCommitteeNotMember(address signer, uint64 epoch);
     /// @notice Thrown by `postResult` when two signatures recover to the same node.
     error MpcCommitteeDuplicateSigner(address signer);
-    /// @notice Thrown by `postResult` when a signer was recorded as equivocating.
-    error MpcCommitteeSignerEquivocated(address signer);
+
+    /// @notice Thrown by `postResult` from `RESULT_WINDOW` after the input deadline on.
+    error MpcCommitteeExpired(uint256 computationId, uint256 expiresAt);
+    /// @notice Thrown by `submitInput`, `postResult` and `cancelComputation` for a cancelled computation.
+    error MpcCommitteeCancelled(uint256 computationId);
 
     /// @notice Thrown by `reportEquivocation` when both messages are identical.
     error MpcCommitteeSameResult(uint256 computationId);
@@ -167,7 +180,13 @@ interface IMpcCommittee {
         bytes32 inputsCommitment
     );
     /// @notice Emitted by `postResult` when a computation was finalized.
-    event ResultPosted(uint256 indexed computationId, bytes32 inputsCommitment, bytes output, address[] signers);
+    /// @param inputSet Hash of the inputs the result was computed on (see README).
+    /// @param signers The nodes whose signatures counted.
+    event ResultPosted(
+        uint256 indexed computationId, bytes32 inputsCommitment, bytes32 inputSet, bytes output, address[] signers
+    );
+    /// @notice Emitted by `cancelComputation`.
+    event ComputationCancelled(uint256 indexed computationId);
     /// @notice Emitted by `reportEquivocation` when a node was recorded as equivocating and slashed.
     event NodeEquivocated(
         address indexed node, uint256 indexed computationId, address indexed reporter, uint256 slashed, uint256 reward
@@ -227,8 +246,13 @@ interface IMpcCommittee {
     function depositBond(address node, uint256 amount) external payable;
 
     /// @notice Sends `amount` of the caller's bond to `to`. Only outside the current committee and
-    /// `unbondingDelay` seconds after the epoch that replaced the caller's last one.
+    /// `unbondingDelay` seconds after both the start of the epoch that replaced the caller's last
+    /// one and the expiry of every computation its epochs can still sign (`bondUnlocksAt`).
     function withdrawBond(uint256 amount, address to) external;
+
+    /// @notice When `node` may withdraw its bond (0: never appointed; `type(uint256).max`: in the
+    /// current committee).
+    function bondUnlocksAt(address node) external view returns (uint256);
 
     // ------------------------------------------------------------------ computations
 
@@ -237,6 +261,15 @@ interface IMpcCommittee {
     function requestComputation(ComputationKind kind, bytes calldata params, uint64 inputDeadline)
         external
         returns (uint256 computationId);
+
+    /// @notice Seconds after its input deadline during which a computation's result may be posted;
+    /// afterwards it is `Expired`. Bonds stay locked until then (see `withdrawBond`).
+    function RESULT_WINDOW() external view returns (uint64);
+
+    /// @notice Cancels a computation that has no result (inputs and results are refused after).
+    /// Restricted (AccessManager). To move a computation to a new committee, cancel it and request
+    /// it again (its inputs were encrypted to the old committee's keys).
+    function cancelComputation(uint256 computationId) external;
 
     /// @notice Submits one input: `commitment` to the client's shares and `ciphertexts`, one per node
     /// of the computation's epoch in committee order. Extends the running commitment:
@@ -247,10 +280,13 @@ interface IMpcCommittee {
         external
         returns (bytes32 inputsCommitment);
 
-    /// @notice Finalizes a computation with `output`, signed (EIP-712 `Result`) over the computation's
-    /// epoch and final inputs commitment by at least the epoch's threshold of distinct nodes that
-    /// never equivocated. Anyone may post. Only once, and only after the input deadline.
-    function postResult(uint256 computationId, bytes calldata output, bytes[] calldata signatures) external;
+    /// @notice Finalizes a computation with `output` computed on the inputs `inputSet` names, signed
+    /// (EIP-712 `Result`) over the computation's epoch, final inputs commitment and `inputSet` by at
+    /// least the epoch's threshold of distinct nodes that never equivocated (an equivocator's
+    /// signature is skipped, not refused). Anyone may post. Only once, and only after the input deadline.
+    /// @param inputSet `keccak256(abi.encode(uint256[] indices))` of the inputs that counted, ascending.
+    function postResult(uint256 computationId, bytes32 inputSet, bytes calldata output, bytes[] calldata signatures)
+        external;
 
     /// @notice Records the signer of two different `Result` messages for `computationId` (at its
     /// epoch) as equivocating and slashes its whole bond: `reporterRewardBps` to the caller, the rest
@@ -259,10 +295,13 @@ interface IMpcCommittee {
         external;
 
     /// @notice EIP-712 digest a node signs for a result.
-    function resultDigest(uint256 computationId, uint64 epoch_, bytes32 inputsCommitment, bytes calldata output)
-        external
-        view
-        returns (bytes32);
+    function resultDigest(
+        uint256 computationId,
+        uint64 epoch_,
+        bytes32 inputsCommitment,
+        bytes32 inputSet,
+        bytes calldata output
+    ) external view returns (bytes32);
 
     /// @notice Number of computations requested so far (the last id).
     function computationCount() external view returns (uint256);

@@ -4,11 +4,19 @@ import { planeToBools, planeWords } from '../../../agents/privacy/mpc/bits.js';
 import {
   ballotChoiceBits,
   ballotTally,
+  blockSums,
   holderCapCheck,
+  MAX_BLOCK_SUM,
   sealedBidAuction,
   thresholdCheck,
+  totalAtLeast,
 } from '../../../agents/privacy/mpc/gadgets.js';
-import { checkSizes, STATISTICAL_SECURITY, VERIFY_CHUNK } from '../../../agents/privacy/mpc/party.js';
+import {
+  checkSizes,
+  permutation,
+  STATISTICAL_SECURITY,
+  VERIFY_CHUNK,
+} from '../../../agents/privacy/mpc/party.js';
 import { bool, fromBigints, ring, toBigints } from '../../../agents/privacy/mpc/ring.js';
 import { reconstruct, shareBits, shareValues } from '../../../agents/privacy/mpc/share.js';
 import { EDGES, MASK, MODES, maxOf, pairs, randomU64, runParties, signed } from './helpers.js';
@@ -170,6 +178,24 @@ describe.each(MODES)('gadgets (%s)', (mode) => {
     expect(meets).toEqual(balances.map((b, j) => b >= thresholds[j]!));
   });
 
+  it('totals range-checked balances: out of [0, 2^(63 - ceil log2 n)) counts as 0, never wraps', async () => {
+    const cases: [bigint[], bigint, boolean][] = [
+      [[600n, 400n], 1000n, true],
+      [[600n, 399n], 1000n, false],
+      [[2000n, -1500n], 1000n, true], // the negative balance counts as 0
+      [[3n << 61n, 3n << 61n, 3n << 61n], 1000n, false], // would wrap to 2^61
+      [[(1n << 62n) - 1n, (1n << 62n) - 1n], (1n << 63n) - 2n, true], // n = 2: the largest in range
+      [[1n << 62n, 5n], 5n, true], // n = 2: 2^62 is out of range
+      [[1n << 62n, 5n], 6n, false],
+      [[(1n << 63n) - 1n], (1n << 63n) - 1n, true], // n = 1: any non-negative value
+    ];
+    for (const [balances, threshold, expected] of cases) {
+      const B = shareValues(balances);
+      const [atLeast] = await runParties(mode, (p, i) => totalAtLeast(p, { balances: B[i]!, threshold }));
+      expect(atLeast, `${balances} >= ${threshold}`).toBe(expected);
+    }
+  });
+
   it('runs first- and second-price sealed-bid auctions', async () => {
     const cases = [
       [3n, 9n, -1n, 9n, 4n, 8n, 2n],
@@ -224,5 +250,32 @@ describe('checkSizes (malicious mode: buckets and opened triples)', () => {
       expect(cut).toBeGreaterThanOrEqual(1);
     }
     expect(checkSizes(VERIFY_CHUNK, 16)).toEqual({ bucket: 3, cut: 3 });
+  });
+});
+
+describe('issue 16, low', () => {
+  it('draws every permutation position uniformly (rejection sampling, no modulo bias)', () => {
+    // m = 3: 6 permutations; over many seeds each appears ~1/6 of the time.
+    const counts = new Map<string, number>();
+    const runs = 6000;
+    for (let r = 0; r < runs; r++) {
+      const seed = new Uint8Array(32);
+      new DataView(seed.buffer).setUint32(0, r);
+      const key = [...permutation(seed, 3)].join('');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(6);
+    for (const c of counts.values()) expect(Math.abs(c - runs / 6)).toBeLessThan(150);
+    expect([...permutation(new Uint8Array(32), 1000)].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+  });
+
+  it('refuses a block sum over 2^21 - 1 elements (its high word would lose precision)', () => {
+    expect(() => blockSums(new Uint32Array(2 * (MAX_BLOCK_SUM + 1)), 1, MAX_BLOCK_SUM + 1)).toThrow(
+      RangeError,
+    );
+    const x = new Uint32Array(2 * 4).fill(0xffffffff);
+    expect([...blockSums(x, 1, 4)]).toEqual([0xfffffffc, 0xffffffff]);
   });
 });
