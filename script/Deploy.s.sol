@@ -212,7 +212,8 @@ contract Deploy is Script {
                     naturalUnit: 1e36,
                     manager: vm.envOr("STOA_BASKET_MANAGER", executor),
                     feeRecipient: vm.envOr("STOA_BASKET_FEE_RECIPIENT", deployer),
-                    feeRate: 0.02e18
+                    feeRate: 0.02e18,
+                    compliance: executor
                 })
             );
         for (uint256 i; i < components.length; ++i) {

@@ -28,6 +28,7 @@ abstract contract BasketFixture is TokenFixture {
 
     address internal basketManager = makeAddr("basketManager");
     address internal feeRecipient = makeAddr("feeRecipient");
+    address internal basketCompliance = makeAddr("basketCompliance");
 
     function setUp() public virtual override {
         super.setUp();
@@ -82,7 +83,8 @@ abstract contract BasketFixture is TokenFixture {
             naturalUnit: naturalUnit,
             manager: basketManager,
             feeRecipient: feeRecipient,
-            feeRate: FEE_RATE
+            feeRate: FEE_RATE,
+            compliance: basketCompliance
         });
     }
 
