@@ -34,12 +34,15 @@ import {Script} from "forge-std/Script.sol";
 /// get its roles (`OracleRoles`). Its parameters suit a demonstration: 5-minute reporting and dispute windows.
 /// Governance (`contracts/governance`) stakes the security token: NNS horizons (epoch 1 day, dissolve delay 6 months
 /// to 8 years, age up to 4 years) and bonuses, with short windows for a demonstration (voting 1 day, wait-for-quiet 12
-/// hours, timelock 1 hour, reject fee 10 base units). Its executor holds the COMPLIANCE role.
+/// hours, timelock 1 hour, reject fee 10 base units). Its executor holds the COMPLIANCE role. Neurons is a look-through
+/// system holder: stakers stay counted as holders of the share while staked.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
 /// them. Baskets: a factory reading NAV from the oracle's price feed, two more share tokens on the same registry and
 /// AccessManager ("Stoa Bond" SBND, "Stoa Realty" SRLT) and a demo basket of the three, managed by the governance
 /// executor (rebalances through Basket-topic proposals; `STOA_BASKET_MANAGER` overrides), 2%/year fee to
-/// `STOA_BASKET_FEE_RECIPIENT` (default: the deployer), registered as system holder of each component.
+/// `STOA_BASKET_FEE_RECIPIENT` (default: the deployer), registered as look-through system holder of each component
+/// (its holders count toward each share's holder and balance limits); the executor holds its compliance role (pause,
+/// freeze, forced transfer, recovery of basket tokens).
 /// Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
 contract Deploy is Script {
     struct TokenStack {
@@ -133,6 +136,8 @@ contract Deploy is Script {
             })
         );
         stack.token.setSystemHolder(address(governance.neurons()), true);
+        // Stakers stay counted as holders while staked (their stake is their look-through exposure).
+        stack.token.setLookThrough(address(governance.neurons()), true);
         stack.token.setSystemHolder(address(governance), true);
         // The executor receives the fees of rejected proposals.
         stack.token.setSystemHolder(address(governance.executor()), true);
@@ -218,6 +223,8 @@ contract Deploy is Script {
             );
         for (uint256 i; i < components.length; ++i) {
             SecurityToken(components[i]).setSystemHolder(address(stack.basket), true);
+            // The demo's issuers look through the basket: its holders count toward each share's holder limits.
+            SecurityToken(components[i]).setLookThrough(address(stack.basket), true);
         }
     }
 

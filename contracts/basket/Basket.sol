@@ -252,6 +252,12 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// sides and its look-through booking of `value x unit / naturalUnit` (rounded down, before the fee multiplier:
     /// at most the fee accrued since the last rebalance above what the tokens redeem), then the balances.
     function _move(Component[] memory list, address from, address to, uint256 value) private {
+        _checkMove(list, from, to, value);
+        ERC20._update(from, to, value);
+    }
+
+    /// @dev `_move`'s rules and look-through booking, without the balances.
+    function _checkMove(Component[] memory list, address from, address to, uint256 value) private {
         bool forced = _agentAction;
         if (!forced) _checkHolders(from, to, value);
         bool exits = from != address(0) && balanceOf(from) == value;
@@ -265,7 +271,6 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
                 revert ComponentRefused(component.token, reason);
             }
         }
-        ERC20._update(from, to, value);
     }
 
     /// @dev The basket's own rules: the pause, then (only while some wallet has a freeze) the frozen sender, its
@@ -291,10 +296,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         return balance > frozen ? balance - frozen : 0;
     }
 
-    /// @dev `_mint` through `_move` with the list issue loaded.
-    function _mintEligible(Component[] memory list, address to, uint256 value) private {
+    /// @dev `_mint` to `to`; issue checks the mint (`_checkMove`) once the components arrived, so that a payer's
+    /// shares leave its direct balance before they count as its exposure (it may hold up to the max balance).
+    function _mintEligible(address to, uint256 value) private {
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        _move(list, address(0), to, value);
+        ERC20._update(address(0), to, value);
     }
 
     function _requireEligible(Component[] memory list, address account) private view {
@@ -383,7 +389,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     }
 
     /// @inheritdoc IBasket
-    function forcedTransfer(address from, address to, uint256 amount) external onlyCompliance nonReentrant returns (bool) {
+    function forcedTransfer(address from, address to, uint256 amount) external onlyCompliance returns (bool) {
         uint256 freezes = _freezes[from];
         uint256 unfrozen = _unfrozenBalance(from);
         if (amount > unfrozen) {
@@ -400,7 +406,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     }
 
     /// @inheritdoc IBasket
-    function recoveryAddress(address lostWallet, address newWallet) external onlyCompliance nonReentrant returns (bool) {
+    function recoveryAddress(address lostWallet, address newWallet) external onlyCompliance returns (bool) {
         uint256 balance = balanceOf(lostWallet);
         if (balance == 0) revert ISecurityToken.NothingToRecover(lostWallet);
         uint32 identity = BasketCompliance.recoveryIdentity(_loadComponents(), lostWallet, newWallet);
@@ -435,7 +441,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (current == Status.Rebalancing) revert RebalanceActive();
         Component[] memory list = _loadComponents();
         _accrue(list);
-        _mintEligible(list, to, quantity);
+        _mintEligible(to, quantity);
 
         uint256 multiplier = _state.multiplier;
         uint256 supply = totalSupply();
@@ -454,6 +460,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             if (balance < required) revert Undercollateralized(component.token, balance, required);
         }
         if (!backed) revert EmptyBasket();
+        _checkMove(list, address(0), to, quantity);
         emit Issued(msg.sender, to, quantity, amounts);
     }
 
