@@ -331,7 +331,9 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         if (code == Restrictions.SUCCESS && from != address(0) && balanceOf(from) < amount) {
             code = Restrictions.INSUFFICIENT_BALANCE;
         }
-        if (code == Restrictions.SUCCESS) code = BasketCompliance.componentRestriction(_loadComponents(), from, to, amount, naturalUnit);
+        if (code == Restrictions.SUCCESS) {
+            code = BasketCompliance.componentRestriction(_loadComponents(), from, to, amount, naturalUnit);
+        }
         allowed = code == Restrictions.SUCCESS;
     }
 

@@ -124,7 +124,9 @@ contract Neurons is INeurons {
     /// the identity's total stays what it held, so no limit refuses it and a sole holding keeps its holder slot).
     function _pullStake(uint256 amount) private {
         _token.safeTransferFrom(msg.sender, address(this), amount);
-        if (_reportsStakes) ISecurityToken(address(_token)).lookThroughTransfer(address(0), msg.sender, amount, false, false);
+        if (_reportsStakes) {
+            ISecurityToken(address(_token)).lookThroughTransfer(address(0), msg.sender, amount, false, false);
+        }
     }
 
     /// @inheritdoc INeurons
@@ -183,7 +185,9 @@ contract Neurons is INeurons {
         emit NeuronDisbursed(neuronId, msg.sender, amount);
         // The exposure is released first (forced: whatever the owner's status) and taken back by the transfer in the
         // same call: the holder slot it frees is the one the owner takes again.
-        if (_reportsStakes) ISecurityToken(address(_token)).lookThroughTransfer(msg.sender, address(0), amount, false, true);
+        if (_reportsStakes) {
+            ISecurityToken(address(_token)).lookThroughTransfer(msg.sender, address(0), amount, false, true);
+        }
         _token.safeTransfer(msg.sender, amount);
     }
 

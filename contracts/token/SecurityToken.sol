@@ -367,7 +367,10 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         if (move.from != address(0) && !forced) {
             code = _holdingRestriction(config, move.sender);
             if (code != Restrictions.SUCCESS) {
-                return code == Restrictions.RECEIVER_FROZEN ? Restrictions.SENDER_FROZEN : code + Restrictions.SENDER_OFFSET;
+                return
+                    code == Restrictions.RECEIVER_FROZEN
+                        ? Restrictions.SENDER_FROZEN
+                        : code + Restrictions.SENDER_OFFSET;
             }
         }
         if (move.to == address(0)) return Restrictions.SUCCESS;
@@ -691,9 +694,8 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             if (balance != 0) revert SystemHolderHoldsTokens(holder, balance);
         }
         // A removed holder loses its look-through setting with its registration.
-        _wallets[holder] = record.with(PackedWallets.SYSTEM_HOLDER, registered).with(
-            PackedWallets.LOOK_THROUGH, registered && record.has(PackedWallets.LOOK_THROUGH)
-        );
+        _wallets[holder] = record.with(PackedWallets.SYSTEM_HOLDER, registered)
+            .with(PackedWallets.LOOK_THROUGH, registered && record.has(PackedWallets.LOOK_THROUGH));
         emit SystemHolderSet(holder, registered);
     }
 

@@ -372,7 +372,9 @@ contract BasketTest is BasketFixture {
         vm.prank(agent);
         shares[1].setAddressFrozen(carol, true);
         vm.prank(alice);
-        vm.expectRevert(_refused(address(shares[1]), abi.encodeWithSelector(ICompliance.ReceiverFrozen.selector, carol)));
+        vm.expectRevert(
+            _refused(address(shares[1]), abi.encodeWithSelector(ICompliance.ReceiverFrozen.selector, carol))
+        );
         basket.transfer(carol, 1);
     }
 

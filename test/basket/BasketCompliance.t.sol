@@ -56,7 +56,8 @@ contract BasketComplianceTest is BasketFixture {
         vm.prank(alice);
         vm.expectRevert(
             _refused(
-                address(shares[0]), abi.encodeWithSelector(ICompliance.SenderKycExpired.selector, alice, identity, expiry)
+                address(shares[0]),
+                abi.encodeWithSelector(ICompliance.SenderKycExpired.selector, alice, identity, expiry)
             )
         );
         basket.transfer(bob, 1);
@@ -147,7 +148,9 @@ contract BasketComplianceTest is BasketFixture {
         basket.transfer(bob, 0.25e18);
         vm.stopPrank();
         vm.startPrank(basketCompliance);
-        vm.expectRevert(abi.encodeWithSelector(ISecurityToken.FreezeExceedsBalance.selector, alice, 0.75e18, 0.75e18 + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISecurityToken.FreezeExceedsBalance.selector, alice, 0.75e18, 0.75e18 + 1)
+        );
         basket.freezePartialTokens(alice, 1);
         vm.expectRevert(abi.encodeWithSelector(ISecurityToken.UnfreezeExceedsFrozen.selector, alice, 0.75e18, ONE));
         basket.unfreezePartialTokens(alice, ONE);

@@ -332,7 +332,10 @@ contract NeuronsLookThroughTest is TokenFixture {
     function setUp() public override {
         super.setUp();
         neurons = new Neurons(
-            token, registry, INeurons.Config({epoch: 1 days, maxDelay: 8 * 365 days, maxAge: 4 * 365 days, minDelay: 0}), address(this)
+            token,
+            registry,
+            INeurons.Config({epoch: 1 days, maxDelay: 8 * 365 days, maxAge: 4 * 365 days, minDelay: 0}),
+            address(this)
         );
         vm.startPrank(officer);
         token.setSystemHolder(address(neurons), true);

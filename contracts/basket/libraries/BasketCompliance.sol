@@ -29,11 +29,13 @@ library BasketCompliance {
     /// @notice The first restriction code a restricted component of `list` gives a movement of `amount` basket
     /// base units from `from` to `to` (`ISecurityToken.detectLookThroughRestriction`, exposure rounded down as the
     /// basket books it), 0 when none.
-    function componentRestriction(Component[] memory list, address from, address to, uint256 amount, uint256 naturalUnit)
-        public
-        view
-        returns (uint8 code)
-    {
+    function componentRestriction(
+        Component[] memory list,
+        address from,
+        address to,
+        uint256 amount,
+        uint256 naturalUnit
+    ) public view returns (uint8 code) {
         for (uint256 i; i < list.length; ++i) {
             Component memory component = list[i];
             if (component.flags & FLAG_RESTRICTED == 0) continue;
@@ -61,7 +63,9 @@ library BasketCompliance {
         if (component != address(0)) {
             IIdentityRegistry registry = ISecurityToken(component).identityRegistry();
             identity = registry.identityOf(lostWallet);
-            if (identity != 0 && newWallet != lostWallet && registry.identityOf(newWallet) == identity) return identity;
+            if (identity != 0 && newWallet != lostWallet && registry.identityOf(newWallet) == identity) {
+                return identity;
+            }
         }
         revert ISecurityToken.RecoveryIdentityMismatch(lostWallet, newWallet, identity);
     }
