@@ -40,12 +40,15 @@ import {Script} from "forge-std/Script.sol";
 /// hours, timelock 1 hour, execution window 7 days, reject fee 10 base units charged against the proposer neuron's
 /// stake). Its executor holds the COMPLIANCE role. Once everything is deployed, the script registers which topic each
 /// privileged (target, selector) belongs to (`_registerActionTopics`) and renounces the registrar, so that from then on
-/// only Governance-topic proposals change that registry.
+/// only Governance-topic proposals change that registry. Neurons is a look-through system holder: stakers stay
+/// counted as holders of the share while staked.
 /// Compliance rules start switched off (`setRules`): only the identity checks apply until the compliance role sets
 /// them. Baskets: a factory reading NAV from the oracle's price feed, two more share tokens on the same registry and
 /// AccessManager ("Stoa Bond" SBND, "Stoa Realty" SRLT) and a demo basket of the three, managed by the governance
 /// executor (rebalances through Basket-topic proposals; `STOA_BASKET_MANAGER` overrides), 2%/year fee to
-/// `STOA_BASKET_FEE_RECIPIENT` (default: the deployer), registered as system holder of each component.
+/// `STOA_BASKET_FEE_RECIPIENT` (default: the deployer), registered as look-through system holder of each component
+/// (its holders count toward each share's holder and balance limits); the executor holds its compliance role (pause,
+/// freeze, forced transfer, recovery of basket tokens).
 /// Each layer has one internal `_deploy*` step returning its contracts and one `_serialize*` step.
 contract Deploy is Script {
     struct TokenStack {
@@ -145,6 +148,8 @@ contract Deploy is Script {
             })
         );
         stack.token.setSystemHolder(address(governance.neurons()), true);
+        // Stakers stay counted as holders while staked (their stake is their look-through exposure).
+        stack.token.setLookThrough(address(governance.neurons()), true);
         // The executor receives the kept fees of rejected proposals (Neurons.collectFees).
         stack.token.setSystemHolder(address(governance.executor()), true);
         stack.manager.grantRole(TokenRoles.COMPLIANCE, address(governance.executor()), 0);
@@ -306,11 +311,14 @@ contract Deploy is Script {
                     naturalUnit: 1e36,
                     manager: vm.envOr("STOA_BASKET_MANAGER", executor),
                     feeRecipient: vm.envOr("STOA_BASKET_FEE_RECIPIENT", deployer),
-                    feeRate: 0.02e18
+                    feeRate: 0.02e18,
+                    compliance: executor
                 })
             );
         for (uint256 i; i < components.length; ++i) {
             SecurityToken(components[i]).setSystemHolder(address(stack.basket), true);
+            // The demo's issuers look through the basket: its holders count toward each share's holder limits.
+            SecurityToken(components[i]).setLookThrough(address(stack.basket), true);
         }
     }
 

@@ -617,7 +617,12 @@ async function spend(ctx: Ctx, actionId: string, token: Address, amount: bigint)
  * funds, and an exact approval is used by the bid it was made for.
  */
 const spending = <T>(ctx: Ctx, work: () => Promise<T>) =>
-  whileLocked(ctx.redis, `${ctx.key}:${ctx.role}:spending:${own(ctx)}`, { ttlMs: 10_000, waitMs: 120_000 }, work);
+  whileLocked(
+    ctx.redis,
+    `${ctx.key}:${ctx.role}:spending:${own(ctx)}`,
+    { ttlMs: 10_000, waitMs: 120_000 },
+    work,
+  );
 
 /** Approves exactly `needed` (never more) for the action `actionId`, unless the allowance covers it. */
 async function ensureAllowance(ctx: Ctx, token: Address, spender: Address, needed: bigint, actionId: string) {

@@ -25,8 +25,8 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts';
-import { createEventReader, defaultRange } from '../runtime/events.js';
 import { readKeyFile } from '../runtime/config.js';
+import { createEventReader, defaultRange } from '../runtime/events.js';
 import { withGasMargin } from '../runtime/sender.js';
 import { repoRoot } from '../stack/deploy.js';
 import { platformErrors } from './errors.js';

@@ -4,8 +4,11 @@ pragma solidity 0.8.30;
 import {IOraclePriceFeed} from "../oracle/interfaces/IOraclePriceFeed.sol";
 import {IMpcCommittee} from "../privacy/interfaces/IMpcCommittee.sol";
 import {ICompliance} from "../token/interfaces/ICompliance.sol";
+import {IERC1404} from "../token/interfaces/IERC1404.sol";
 import {ISecurityToken} from "../token/interfaces/ISecurityToken.sol";
+import {Restrictions} from "../token/libraries/Restrictions.sol";
 import {BasketConfig, Component, IBasket, Target} from "./interfaces/IBasket.sol";
+import {BasketCompliance} from "./libraries/BasketCompliance.sol";
 import {CodeStore} from "./libraries/CodeStore.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -86,7 +89,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// @dev Largest sealed-bid price exponent: a signed 64-bit bid times 10^36 stays far below 2^256.
     uint256 private constant MAX_PRICE_EXPONENT = 36;
 
-    /// @dev The component answers `ICompliance.canReceive`.
+    /// @dev The component answers `ICompliance.canReceive` and books system holders' movements
+    /// (`ISecurityToken.lookThroughTransfer`).
     uint8 internal constant FLAG_RESTRICTED = 1;
     /// @dev The component answers `ISecurityToken.isFrozen` and `getFrozenTokens`.
     uint8 internal constant FLAG_FREEZABLE = 2;
@@ -98,6 +102,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// loses at most 1e-18 share per basket token. Every amount is a 512-bit `mulDiv` over `_denominator`
     /// (<= 1e54), units stay below 2^88.
     uint256 private constant MAX_NATURAL_UNIT = 1e36;
+    /// @dev Bit of `_freezes` set for a frozen wallet; the bits below count its frozen tokens.
+    uint256 private constant FROZEN = 1 << 255;
 
     // -------------------------------------------------------------------------------- Immutables
 
@@ -107,17 +113,27 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     IOraclePriceFeed public immutable priceFeed;
     /// @dev `WAD x naturalUnit`: the denominator of every amount.
     uint256 private immutable _denominator;
+    /// @inheritdoc IBasket
+    address public immutable compliance;
 
     // ----------------------------------------------------------------------------------- Storage
 
     State private _state;
     /// @dev The data contract holding the component list (`_storeComponents`).
     address private _componentList;
+    /// @dev In `_componentList`'s slot, read by every movement: the pause and the number of wallets with a freeze.
+    bool private _paused;
+    uint32 private _frozenWallets;
     address private _manager;
     address private _feeRecipient;
     Rebalance private _rebalance;
     mapping(uint256 index => Auction) private _auctions;
     mapping(uint256 index => Sealed) private _sealed;
+    /// @dev Per wallet: `FROZEN` | frozen tokens.
+    mapping(address wallet => uint256) private _freezes;
+    /// @dev Set during the compliance role's forced transfers and recoveries: `_update` then skips the basket's own
+    /// rules and the sender's component rules.
+    bool private transient _agentAction;
 
     // ------------------------------------------------------------------------------- Constructor
 
@@ -161,12 +177,16 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         });
         _manager = config.manager;
         _feeRecipient = config.feeRecipient;
+        compliance = config.compliance;
     }
 
     /// @dev What `token` answers, probed once: compliance dry runs, freeze views.
     function _detectFlags(address token) private view returns (uint8 flags) {
         if (token.code.length == 0) revert InvalidComponent(token);
-        if (_answers(token, abi.encodeCall(ICompliance.canReceive, (address(this))))) flags |= FLAG_RESTRICTED;
+        if (
+            _answers(token, abi.encodeCall(ICompliance.canReceive, (address(this))))
+                && _answers(token, abi.encodeCall(ISecurityToken.isLookThrough, (address(this))))
+        ) flags |= FLAG_RESTRICTED;
         if (
             _answers(token, abi.encodeCall(ISecurityToken.isFrozen, (address(this))))
                 && _answers(token, abi.encodeCall(ISecurityToken.getFrozenTokens, (address(this))))
@@ -182,6 +202,11 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     modifier onlyManager() {
         if (msg.sender != _manager) revert NotManager(msg.sender);
+        _;
+    }
+
+    modifier onlyCompliance() {
+        if (msg.sender != compliance) revert NotCompliance(msg.sender);
         _;
     }
 
@@ -219,17 +244,64 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
 
     // -------------------------------------------------------------------------------- Compliance
 
-    /// @dev Every credited account (transfer, `transferFrom`) must be eligible for every restricted component; the
-    /// basket's own mints check with the list they already loaded (`_mintEligible`).
+    /// @dev Every movement of basket tokens (transfer, `transferFrom`, redeem's burn, forced transfers) goes through
+    /// `_move`; issue's mint and the fee mint check with the list they already loaded.
     function _update(address from, address to, uint256 value) internal override {
-        if (to != address(0)) _requireEligible(_loadComponents(), to);
-        super._update(from, to, value);
+        _move(_loadComponents(), from, to, value);
     }
 
-    /// @dev `_mint` to an account eligible for every restricted component of `list`.
-    function _mintEligible(Component[] memory list, address to, uint256 value) private {
+    /// @dev The basket's own rules (unless the compliance role acts), then each restricted component's rules for both
+    /// sides and its look-through booking of `value x unit / naturalUnit` (rounded down, before the fee multiplier:
+    /// at most the fee accrued since the last rebalance above what the tokens redeem), then the balances.
+    function _move(Component[] memory list, address from, address to, uint256 value) private {
+        _checkMove(list, from, to, value);
+        ERC20._update(from, to, value);
+    }
+
+    /// @dev `_move`'s rules and look-through booking, without the balances.
+    function _checkMove(Component[] memory list, address from, address to, uint256 value) private {
+        bool forced = _agentAction;
+        if (!forced) _checkHolders(from, to, value);
+        bool exits = from != address(0) && balanceOf(from) == value;
+        uint256 count = list.length;
+        for (uint256 i; i < count; ++i) {
+            Component memory component = list[i];
+            if (component.flags & FLAG_RESTRICTED == 0) continue;
+            uint256 amount = Math.mulDiv(value, component.unit, naturalUnit);
+            try ISecurityToken(component.token).lookThroughTransfer(from, to, amount, exits, forced) {}
+            catch (bytes memory reason) {
+                revert ComponentRefused(component.token, reason);
+            }
+        }
+    }
+
+    /// @dev The basket's own rules: the pause, then (only while some wallet has a freeze) the frozen sender, its
+    /// unfrozen balance and the frozen receiver.
+    function _checkHolders(address from, address to, uint256 value) private view {
+        uint8 code = _holderRestriction(from, to, value);
+        if (code != Restrictions.SUCCESS) BasketCompliance.refuse(code, from, to, _unfrozenBalance(from), value);
+    }
+
+    function _holderRestriction(address from, address to, uint256 value) private view returns (uint8) {
+        if (_paused) return Restrictions.PAUSED;
+        if (_frozenWallets == 0) return Restrictions.SUCCESS;
+        uint256 sender = _freezes[from];
+        if (sender & FROZEN != 0) return Restrictions.SENDER_FROZEN;
+        if (sender != 0 && _unfrozenBalance(from) < value) return Restrictions.INSUFFICIENT_UNFROZEN_BALANCE;
+        if (_freezes[to] & FROZEN != 0) return Restrictions.RECEIVER_FROZEN;
+        return Restrictions.SUCCESS;
+    }
+
+    function _unfrozenBalance(address wallet) private view returns (uint256) {
+        uint256 balance = balanceOf(wallet);
+        uint256 frozen = _freezes[wallet] & ~FROZEN;
+        return balance > frozen ? balance - frozen : 0;
+    }
+
+    /// @dev `_mint` to `to`; issue checks the mint (`_checkMove`) once the components arrived, so that a payer's
+    /// shares leave its direct balance before they count as its exposure (it may hold up to the max balance).
+    function _mintEligible(address to, uint256 value) private {
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
-        _requireEligible(list, to);
         ERC20._update(address(0), to, value);
     }
 
@@ -255,6 +327,114 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         return _refusingComponent(_loadComponents(), account) == address(0);
     }
 
+    /// @inheritdoc IBasket
+    function canTransfer(address from, address to, uint256 amount) public view returns (bool allowed, uint8 code) {
+        code = _holderRestriction(from, to, amount);
+        if (code == Restrictions.SUCCESS && from != address(0) && balanceOf(from) < amount) {
+            code = Restrictions.INSUFFICIENT_BALANCE;
+        }
+        if (code == Restrictions.SUCCESS) {
+            code = BasketCompliance.componentRestriction(_loadComponents(), from, to, amount, naturalUnit);
+        }
+        allowed = code == Restrictions.SUCCESS;
+    }
+
+    /// @inheritdoc IERC1404
+    function detectTransferRestriction(address from, address to, uint256 value) external view returns (uint8 code) {
+        (, code) = canTransfer(from, to, value);
+    }
+
+    /// @inheritdoc IERC1404
+    /// @dev The codes are the token layer's: the first restricted component words them ("" without one).
+    function messageForTransferRestriction(uint8 code) external view returns (string memory) {
+        return BasketCompliance.message(_loadComponents(), code);
+    }
+
+    // --------------------------------------------------------------------------- Compliance role
+
+    /// @inheritdoc IBasket
+    function pause() external onlyCompliance {
+        if (_paused) revert ISecurityToken.AlreadyPaused();
+        _paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @inheritdoc IBasket
+    function unpause() external onlyCompliance {
+        if (!_paused) revert ISecurityToken.NotPaused();
+        _paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc IBasket
+    function setAddressFrozen(address wallet, bool freeze) external onlyCompliance {
+        uint256 freezes = _freezes[wallet];
+        _setFreezes(wallet, freeze ? freezes | FROZEN : freezes & ~FROZEN);
+        emit AddressFrozen(wallet, freeze, msg.sender);
+    }
+
+    /// @inheritdoc IBasket
+    function freezePartialTokens(address wallet, uint256 amount) external onlyCompliance {
+        uint256 freezes = _freezes[wallet];
+        uint256 balance = balanceOf(wallet);
+        uint256 frozenAfter = (freezes & ~FROZEN) + amount;
+        if (frozenAfter > balance) revert ISecurityToken.FreezeExceedsBalance(wallet, balance, frozenAfter);
+        _setFreezes(wallet, freezes + amount);
+        emit TokensFrozen(wallet, amount);
+    }
+
+    /// @inheritdoc IBasket
+    function unfreezePartialTokens(address wallet, uint256 amount) external onlyCompliance {
+        uint256 freezes = _freezes[wallet];
+        uint256 frozen = freezes & ~FROZEN;
+        if (amount > frozen) revert ISecurityToken.UnfreezeExceedsFrozen(wallet, frozen, amount);
+        _setFreezes(wallet, freezes - amount);
+        emit TokensUnfrozen(wallet, amount);
+    }
+
+    /// @inheritdoc IBasket
+    function forcedTransfer(address from, address to, uint256 amount) external onlyCompliance returns (bool) {
+        uint256 freezes = _freezes[from];
+        uint256 unfrozen = _unfrozenBalance(from);
+        if (amount > unfrozen) {
+            uint256 frozen = freezes & ~FROZEN;
+            uint256 released = Math.min(amount - unfrozen, frozen);
+            _setFreezes(from, freezes - released);
+            emit TokensUnfrozen(from, released);
+        }
+        _agentAction = true;
+        _transfer(from, to, amount);
+        _agentAction = false;
+        emit TransferForced(from, to, amount);
+        return true;
+    }
+
+    /// @inheritdoc IBasket
+    function recoveryAddress(address lostWallet, address newWallet) external onlyCompliance returns (bool) {
+        uint256 balance = balanceOf(lostWallet);
+        if (balance == 0) revert ISecurityToken.NothingToRecover(lostWallet);
+        uint32 identity = BasketCompliance.recoveryIdentity(_loadComponents(), lostWallet, newWallet);
+        uint256 freezes = _freezes[lostWallet];
+        _agentAction = true;
+        _transfer(lostWallet, newWallet, balance);
+        _agentAction = false;
+        if (freezes != 0) {
+            _setFreezes(lostWallet, 0);
+            _setFreezes(newWallet, (_freezes[newWallet] | (freezes & FROZEN)) + (freezes & ~FROZEN));
+        }
+        emit RecoverySuccess(lostWallet, newWallet, identity);
+        return true;
+    }
+
+    /// @dev Writes `wallet`'s freezes, counting the wallets that have any.
+    function _setFreezes(address wallet, uint256 freezes) private {
+        uint256 previous = _freezes[wallet];
+        if ((previous == 0) != (freezes == 0)) {
+            _frozenWallets = freezes == 0 ? _frozenWallets - 1 : _frozenWallets + 1;
+        }
+        _freezes[wallet] = freezes;
+    }
+
     // ---------------------------------------------------------------------------------- Issuance
 
     /// @inheritdoc IBasket
@@ -270,7 +450,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         amounts = new uint256[](count);
         // An impairment not reconciled yet is cut here, and halts issuance: nothing is pulled or minted.
         if (_reconcile(list, multiplier)) return amounts;
-        _mintEligible(list, to, quantity);
+        _mintEligible(to, quantity);
 
         // Usable balances covered the supply before; every pull adds at least the rounded-up amount, so they
         // cover the new supply (the shortfall check of `_pull` refuses less).
@@ -285,6 +465,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             _pull(component.token, amount);
         }
         if (!backed) revert EmptyBasket();
+        _checkMove(list, address(0), to, quantity);
         emit Issued(msg.sender, to, quantity, amounts);
     }
 
@@ -298,7 +479,7 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         uint256 multiplier = _state.multiplier;
         // An impairment not reconciled yet is cut before paying: every holder bears it pro rata, whoever goes first.
         _reconcile(list, multiplier);
-        _burn(msg.sender, quantity);
+        _move(list, msg.sender, address(0), quantity);
 
         uint256 count = list.length;
         amounts = new uint256[](count);
@@ -819,6 +1000,21 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
     /// @inheritdoc IBasket
     function components() external view returns (Component[] memory) {
         return _loadComponents();
+    }
+
+    /// @inheritdoc IBasket
+    function paused() external view returns (bool) {
+        return _paused;
+    }
+
+    /// @inheritdoc IBasket
+    function isFrozen(address wallet) external view returns (bool) {
+        return _freezes[wallet] & FROZEN != 0;
+    }
+
+    /// @inheritdoc IBasket
+    function getFrozenTokens(address wallet) external view returns (uint256) {
+        return _freezes[wallet] & ~FROZEN;
     }
 
     /// @inheritdoc IBasket

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IIdentityRegistry} from "../token/interfaces/IIdentityRegistry.sol";
+import {ISecurityToken} from "../token/interfaces/ISecurityToken.sol";
 import {INeurons} from "./interfaces/INeurons.sol";
 import {VotingPower} from "./libraries/VotingPower.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -34,6 +35,9 @@ contract Neurons is INeurons {
     uint256 private immutable _maxDelay;
     uint256 private immutable _maxAge;
     uint256 private immutable _minDelay;
+    /// @dev Whether the stake token books system holders' exposure (`ISecurityToken.lookThroughTransfer`): stakes are
+    /// then reported, so that a look-through registration keeps stakers counted as holders while staked.
+    bool private immutable _reportsStakes;
 
     // ---------------------------------------------------------------- storage
 
@@ -94,6 +98,9 @@ contract Neurons is INeurons {
         _maxAge = config_.maxAge;
         _minDelay = config_.minDelay;
         _clock.aggregateTime = uint40(block.timestamp);
+        (bool answers, bytes memory result) =
+            address(token).staticcall(abi.encodeCall(ISecurityToken.isLookThrough, (address(this))));
+        _reportsStakes = answers && result.length == 32;
     }
 
     // ---------------------------------------------------------------- neuron actions
@@ -108,7 +115,7 @@ contract Neurons is INeurons {
         n.owner = msg.sender;
         emit NeuronStaked(neuronId, msg.sender);
         _update(neuronId, n, NeuronState(amount, dissolveDelay, _nextBoundary(block.timestamp), false, 0));
-        _token.safeTransferFrom(msg.sender, address(this), amount);
+        _pullStake(amount);
     }
 
     /// @inheritdoc INeurons
@@ -123,7 +130,16 @@ contract Neurons is INeurons {
         }
         next.stake = newStake.toUint96();
         _update(neuronId, n, next);
+        _pullStake(amount);
+    }
+
+    /// @dev Takes `amount` of stake from the caller, then reports it as the caller's exposure (after the transfer:
+    /// the identity's total stays what it held, so no limit refuses it and a sole holding keeps its holder slot).
+    function _pullStake(uint256 amount) private {
         _token.safeTransferFrom(msg.sender, address(this), amount);
+        if (_reportsStakes) {
+            ISecurityToken(address(_token)).lookThroughTransfer(address(0), msg.sender, amount, false, false);
+        }
     }
 
     /// @inheritdoc INeurons
@@ -180,6 +196,11 @@ contract Neurons is INeurons {
         next.stake = 0;
         _update(neuronId, n, next);
         emit NeuronDisbursed(neuronId, msg.sender, amount);
+        // The exposure is released first (forced: whatever the owner's status) and taken back by the transfer in the
+        // same call: the holder slot it frees is the one the owner takes again.
+        if (_reportsStakes) {
+            ISecurityToken(address(_token)).lookThroughTransfer(msg.sender, address(0), amount, false, true);
+        }
         _token.safeTransfer(msg.sender, amount);
     }
 

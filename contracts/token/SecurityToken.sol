@@ -36,6 +36,11 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         /// @dev Identity balances before the move (0 for addresses without identity).
         uint256 senderHeld;
         uint256 receiverHeld;
+        /// @dev Look-through exposure of the identities before the move (read when the move changes hands).
+        uint256 senderExposure;
+        uint256 receiverExposure;
+        /// @dev Look-through transfers: the exposure taken from the sender (`value` is what the receiver gets).
+        uint256 debit;
         /// @dev Whether the move changes hands between identities (false within one identity).
         bool crossing;
         /// @dev Whether the receiver's identity becomes a holder / the sender's stops being one.
@@ -68,6 +73,10 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     /// @dev Allowed countries, bit `country % 256` of word `country / 256`.
     mapping(uint256 word => uint256) private _countryWords;
     ITransferRule[] private _transferRules;
+    /// @dev Exposure to this token booked by look-through system holders for each wallet holding their shares.
+    mapping(address holder => mapping(address wallet => uint256)) private _exposures;
+    /// @dev Look-through exposure of each identity: `_exposures` summed over holders and the identity's wallets.
+    mapping(uint32 identity => uint256) private _lookThrough;
     /// @dev Set during agent actions (burn, forced transfer, recovery): `_update` then skips the rules.
     bool private transient _agentAction;
 
@@ -129,10 +138,19 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             move.receiverHeld = _held(to, move.receiver);
         }
         move.crossing = move.sender.identity() != move.receiver.identity();
-        if (move.crossing && value != 0) {
-            move.joins = move.receiver.identity() != 0 && move.receiverHeld == 0;
-            move.leaves = move.sender.identity() != 0 && move.senderHeld == value;
+        if (move.crossing) {
+            move.receiverExposure = _exposureOf(move.receiver);
+            if (value != 0) {
+                move.joins = move.receiver.identity() != 0 && move.receiverHeld == 0 && move.receiverExposure == 0;
+                move.leaves = move.sender.identity() != 0 && move.senderHeld == value && _exposureOf(move.sender) == 0;
+            }
         }
+    }
+
+    /// @dev The look-through exposure of `record`'s identity, read only when it may have some (`_markExposed`).
+    function _exposureOf(PackedWallet record) private view returns (uint256) {
+        if (!record.has(PackedWallets.EXPOSED)) return 0;
+        return _lookThrough[record.identity()];
     }
 
     /// @dev The balance of `wallet`'s identity (0 without identity).
@@ -175,33 +193,48 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
     }
 
     function _receiverRestriction(ComplianceConfig memory config, Move memory move) private view returns (uint8) {
-        PackedWallet receiver = move.receiver;
-        if (receiver.has(PackedWallets.FROZEN)) return Restrictions.RECEIVER_FROZEN;
-        if (!receiver.has(PackedWallets.SYSTEM_HOLDER)) {
-            if (receiver.identity() == 0) return Restrictions.RECEIVER_NOT_REGISTERED;
-            if (receiver.has(PackedWallets.AML_FLAGGED)) return Restrictions.RECEIVER_AML_FLAGGED;
-            if (receiver.kycExpiry() <= block.timestamp) return Restrictions.RECEIVER_KYC_EXPIRED;
-            uint8 rules = config.rules;
-            if (rules & Restrictions.RULE_COUNTRY != 0 && !_isCountryAllowedFor(config, receiver)) {
-                return Restrictions.COUNTRY_NOT_ALLOWED;
-            }
-            if (rules & Restrictions.RULE_CATEGORY != 0 && !_isCategoryAllowed(config, receiver.category())) {
-                return Restrictions.CATEGORY_NOT_ALLOWED;
-            }
-            if (move.crossing) {
-                if (
-                    rules & Restrictions.RULE_MAX_BALANCE != 0
-                        && (move.receiverHeld > config.maxBalance || move.value > config.maxBalance - move.receiverHeld)
-                ) return Restrictions.MAX_BALANCE_EXCEEDED;
-                if (
-                    rules & Restrictions.RULE_MAX_HOLDERS != 0 && move.joins && !move.leaves
-                        && config.holderCount >= config.maxHolders
-                ) return Restrictions.MAX_HOLDERS_EXCEEDED;
-            }
+        uint8 code = _holdingRestriction(config, move.receiver);
+        if (code != Restrictions.SUCCESS) return code;
+        if (move.crossing && !move.receiver.has(PackedWallets.SYSTEM_HOLDER)) {
+            code = _limitRestriction(config, move);
+            if (code != Restrictions.SUCCESS) return code;
         }
         if (config.transferRuleCount != 0 && address(_refusingRule(move)) != address(0)) {
             return Restrictions.TRANSFER_RULE_REFUSED;
         }
+        return Restrictions.SUCCESS;
+    }
+
+    /// @dev The first rule that keeps `record`'s wallet from holding the token (receiver codes): frozen, identity,
+    /// AML, KYC, country, category. System holders only need not be frozen.
+    function _holdingRestriction(ComplianceConfig memory config, PackedWallet record) private view returns (uint8) {
+        if (record.has(PackedWallets.FROZEN)) return Restrictions.RECEIVER_FROZEN;
+        if (record.has(PackedWallets.SYSTEM_HOLDER)) return Restrictions.SUCCESS;
+        if (record.identity() == 0) return Restrictions.RECEIVER_NOT_REGISTERED;
+        if (record.has(PackedWallets.AML_FLAGGED)) return Restrictions.RECEIVER_AML_FLAGGED;
+        if (record.kycExpiry() <= block.timestamp) return Restrictions.RECEIVER_KYC_EXPIRED;
+        uint8 rules = config.rules;
+        if (rules & Restrictions.RULE_COUNTRY != 0 && !_isCountryAllowedFor(config, record)) {
+            return Restrictions.COUNTRY_NOT_ALLOWED;
+        }
+        if (rules & Restrictions.RULE_CATEGORY != 0 && !_isCategoryAllowed(config, record.category())) {
+            return Restrictions.CATEGORY_NOT_ALLOWED;
+        }
+        return Restrictions.SUCCESS;
+    }
+
+    /// @dev The max-balance and max-holders rules for the receiving identity of a move between identities: its
+    /// direct balance plus look-through exposure, and whether it joins the holders.
+    function _limitRestriction(ComplianceConfig memory config, Move memory move) private pure returns (uint8) {
+        uint256 held = move.receiverHeld + move.receiverExposure;
+        if (
+            config.rules & Restrictions.RULE_MAX_BALANCE != 0
+                && (held > config.maxBalance || move.value > config.maxBalance - held)
+        ) return Restrictions.MAX_BALANCE_EXCEEDED;
+        if (
+            config.rules & Restrictions.RULE_MAX_HOLDERS != 0 && move.joins && !move.leaves
+                && config.holderCount >= config.maxHolders
+        ) return Restrictions.MAX_HOLDERS_EXCEEDED;
         return Restrictions.SUCCESS;
     }
 
@@ -227,12 +260,23 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         if (code == Restrictions.COUNTRY_NOT_ALLOWED) revert CountryNotAllowed(to, receiver.country());
         if (code == Restrictions.CATEGORY_NOT_ALLOWED) revert CategoryNotAllowed(to, receiver.category());
         if (code == Restrictions.MAX_BALANCE_EXCEEDED) {
-            revert MaxBalanceExceeded(to, receiver.identity(), move.receiverHeld + move.value, config.maxBalance);
+            uint256 balanceAfter = move.receiverHeld + move.receiverExposure + move.value;
+            revert MaxBalanceExceeded(to, receiver.identity(), balanceAfter, config.maxBalance);
         }
         if (code == Restrictions.MAX_HOLDERS_EXCEEDED) {
             revert MaxHoldersExceeded(to, config.holderCount + 1, config.maxHolders);
         }
-        revert TransferRuleRefused(address(_refusingRule(move)), from, to, move.value);
+        if (code == Restrictions.TRANSFER_RULE_REFUSED) {
+            revert TransferRuleRefused(address(_refusingRule(move)), from, to, move.value);
+        }
+        PackedWallet sender = move.sender;
+        if (code == Restrictions.SENDER_NOT_REGISTERED) revert SenderNotRegistered(from);
+        if (code == Restrictions.SENDER_AML_FLAGGED) revert SenderAmlFlagged(from, sender.identity());
+        if (code == Restrictions.SENDER_KYC_EXPIRED) {
+            revert SenderKycExpired(from, sender.identity(), sender.kycExpiry());
+        }
+        if (code == Restrictions.SENDER_COUNTRY_NOT_ALLOWED) revert SenderCountryNotAllowed(from, sender.country());
+        revert SenderCategoryNotAllowed(from, sender.category());
     }
 
     /// @dev The first extra transfer rule refusing `move`, or 0.
@@ -264,6 +308,124 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         uint256 balance = balanceOf(wallet);
         uint256 frozen = _frozenTokens[wallet];
         return balance > frozen ? balance - frozen : 0;
+    }
+
+    // --------------------------------------------------------------------------- Look-through
+
+    /// @inheritdoc ISecurityToken
+    function lookThroughTransfer(address from, address to, uint256 amount, bool fromExits, bool forced) external {
+        PackedWallet holder = _wallets[msg.sender];
+        if (!holder.has(PackedWallets.SYSTEM_HOLDER)) revert NotSystemHolder(msg.sender);
+        ComplianceConfig memory config = _config;
+        bool lookThrough = holder.has(PackedWallets.LOOK_THROUGH);
+        Move memory move = _loadThrough(msg.sender, lookThrough, from, to, amount, fromExits);
+        uint8 code = _throughRestriction(config, move, lookThrough, forced);
+        if (code != Restrictions.SUCCESS) _refuse(code, config, move);
+        if (lookThrough) _book(config, move);
+    }
+
+    /// @dev A movement of `holder`'s shares standing for `amount` of this token; for a look-through holder with
+    /// the exposure it debits (`fromExits`: all that is booked for `from`, else `amount` at most) and, between
+    /// identities, their direct balances, exposures and whether they join or leave the holders.
+    function _loadThrough(address holder, bool lookThrough, address from, address to, uint256 amount, bool fromExits)
+        private
+        view
+        returns (Move memory move)
+    {
+        move.from = from;
+        move.to = to;
+        move.value = amount;
+        if (from != address(0)) move.sender = _wallets[from];
+        if (to != address(0)) move.receiver = _wallets[to];
+        if (!lookThrough) return move;
+        if (from != address(0)) {
+            uint256 booked = _exposures[holder][from];
+            move.debit = fromExits || amount > booked ? booked : amount;
+        }
+        uint32 senderId = move.sender.identity();
+        uint32 receiverId = move.receiver.identity();
+        move.crossing = senderId != receiverId;
+        if (!move.crossing) return move;
+        if (receiverId != 0) {
+            move.receiverHeld = _held(to, move.receiver);
+            move.receiverExposure = _lookThrough[receiverId];
+            move.joins = amount != 0 && move.receiverHeld == 0 && move.receiverExposure == 0;
+        }
+        if (senderId != 0 && move.debit != 0) {
+            move.senderExposure = _lookThrough[senderId];
+            move.leaves = move.senderExposure == move.debit && _held(from, move.sender) == 0;
+        }
+    }
+
+    /// @dev The first rule a look-through transfer breaks: the sender's holding rules (unless `forced`, as sender
+    /// codes), the receiver's, then for a look-through holder the receiving identity's limits.
+    function _throughRestriction(ComplianceConfig memory config, Move memory move, bool lookThrough, bool forced)
+        private
+        view
+        returns (uint8 code)
+    {
+        if (move.from != address(0) && !forced) {
+            code = _holdingRestriction(config, move.sender);
+            if (code != Restrictions.SUCCESS) {
+                return
+                    code == Restrictions.RECEIVER_FROZEN
+                        ? Restrictions.SENDER_FROZEN
+                        : code + Restrictions.SENDER_OFFSET;
+            }
+        }
+        if (move.to == address(0)) return Restrictions.SUCCESS;
+        code = _holdingRestriction(config, move.receiver);
+        if (code != Restrictions.SUCCESS || !lookThrough || !move.crossing) return code;
+        if (move.receiver.has(PackedWallets.SYSTEM_HOLDER)) return Restrictions.SUCCESS;
+        return _limitRestriction(config, move);
+    }
+
+    /// @dev Books a look-through move of the caller's: the wallets' exposures, the identities' sums, the holder count.
+    function _book(ComplianceConfig memory config, Move memory move) private {
+        uint256 debit = move.debit;
+        uint256 credit = move.value;
+        if (debit != 0) _exposures[msg.sender][move.from] -= debit;
+        PackedWallet receiver = move.receiver;
+        if (move.to != address(0) && credit != 0) {
+            _exposures[msg.sender][move.to] += credit;
+            if (receiver.identity() != 0 && !receiver.has(PackedWallets.EXPOSED)) _markExposed(move.to, receiver);
+        }
+        emit LookThroughTransfer(msg.sender, move.from, move.to, debit, credit);
+        uint32 senderId = move.sender.identity();
+        uint32 receiverId = receiver.identity();
+        if (!move.crossing) {
+            if (senderId != 0 && debit != credit) _lookThrough[senderId] = _lookThrough[senderId] + credit - debit;
+            return;
+        }
+        if (senderId != 0 && debit != 0) _lookThrough[senderId] = move.senderExposure - debit;
+        if (receiverId != 0 && credit != 0) _lookThrough[receiverId] = move.receiverExposure + credit;
+        if (move.joins != move.leaves) {
+            _config.holderCount = move.joins ? config.holderCount + 1 : config.holderCount - 1;
+        }
+    }
+
+    /// @dev Flags the wallets of `wallet`'s identity (all of them when it has several) as possibly exposed, so that
+    /// their direct transfers read the identity's look-through exposure; the flag stays (a stale one costs a read).
+    function _markExposed(address wallet, PackedWallet record) private {
+        if (!record.has(PackedWallets.SHARED_IDENTITY)) {
+            _wallets[wallet] = record.with(PackedWallets.EXPOSED, true);
+            return;
+        }
+        address[] memory wallets = identityRegistry.walletsOf(record.identity());
+        for (uint256 i; i < wallets.length; ++i) {
+            _wallets[wallets[i]] = _wallets[wallets[i]].with(PackedWallets.EXPOSED, true);
+        }
+    }
+
+    /// @inheritdoc ISecurityToken
+    function detectLookThroughRestriction(address holder, address from, address to, uint256 amount)
+        external
+        view
+        returns (uint8)
+    {
+        bool lookThrough = _wallets[holder].has(PackedWallets.LOOK_THROUGH);
+        Move memory move = _loadThrough(holder, lookThrough, from, to, amount, false);
+        return _throughRestriction(_config, move, lookThrough, false);
     }
 
     // -------------------------------------------------------------------------------- Dry runs
@@ -531,8 +693,20 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             uint256 balance = balanceOf(holder);
             if (balance != 0) revert SystemHolderHoldsTokens(holder, balance);
         }
-        _wallets[holder] = record.with(PackedWallets.SYSTEM_HOLDER, registered);
+        // A removed holder loses its look-through setting with its registration.
+        _wallets[holder] = record.with(PackedWallets.SYSTEM_HOLDER, registered)
+            .with(PackedWallets.LOOK_THROUGH, registered && record.has(PackedWallets.LOOK_THROUGH));
         emit SystemHolderSet(holder, registered);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function setLookThrough(address holder, bool lookThrough) external restricted {
+        PackedWallet record = _wallets[holder];
+        if (!record.has(PackedWallets.SYSTEM_HOLDER)) revert LookThroughNotSystemHolder(holder);
+        uint256 balance = balanceOf(holder);
+        if (balance != 0) revert SystemHolderHoldsTokens(holder, balance);
+        _wallets[holder] = record.with(PackedWallets.LOOK_THROUGH, lookThrough);
+        emit LookThroughSet(holder, lookThrough);
     }
 
     /// @dev The index of `rule` in `_transferRules`, or its length when absent.
@@ -577,6 +751,12 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
             if (shared) held += balanceOf(wallet);
         }
         if (shared) _sharedBalances[id] = held;
+        // The records were rewritten: an identity with look-through exposure keeps its wallets reading it.
+        if (_lookThrough[id] != 0) {
+            for (uint256 i; i < wallets.length; ++i) {
+                _wallets[wallets[i]] = _wallets[wallets[i]].with(PackedWallets.EXPOSED, true);
+            }
+        }
     }
 
     /// @inheritdoc IIdentityListener
@@ -631,6 +811,21 @@ contract SecurityToken is ERC20, AccessManaged, Documents, ISecurityToken {
         PackedWallet record = _wallets[wallets[0]];
         if (record.identity() != identity) return 0;
         return _held(wallets[0], record);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function isLookThrough(address holder) external view returns (bool) {
+        return _wallets[holder].has(PackedWallets.LOOK_THROUGH);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function exposureOf(address holder, address wallet) external view returns (uint256) {
+        return _exposures[holder][wallet];
+    }
+
+    /// @inheritdoc ISecurityToken
+    function lookThroughBalanceOf(uint32 identity) external view returns (uint256) {
+        return _lookThrough[identity];
     }
 
     /// @inheritdoc ISecurityToken

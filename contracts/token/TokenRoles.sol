@@ -15,7 +15,7 @@ import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManage
 /// - AGENT: pause, unpause, setAddressFrozen, batchSetAddressFrozen, freezePartialTokens, batchFreezePartialTokens,
 ///   unfreezePartialTokens, forcedTransfer, recoveryAddress, setLockup.
 /// - COMPLIANCE: token rules (setRules, setLimits, setCountriesAllowed, setAllowedCategories, addTransferRule,
-///   removeTransferRule, setSystemHolder) and registry administration (addProvider, removeProvider, setAmlFlag,
+///   removeTransferRule, setSystemHolder, setLookThrough) and registry administration (addProvider, removeProvider, setAmlFlag,
 ///   unlinkWallet, bindToken, unbindToken).
 library TokenRoles {
     uint64 internal constant ISSUER = 1;
@@ -65,7 +65,7 @@ library TokenRoles {
     }
 
     function tokenComplianceSelectors() internal pure returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](7);
+        selectors = new bytes4[](8);
         selectors[0] = ICompliance.setRules.selector;
         selectors[1] = ICompliance.setLimits.selector;
         selectors[2] = ICompliance.setCountriesAllowed.selector;
@@ -73,6 +73,7 @@ library TokenRoles {
         selectors[4] = ICompliance.addTransferRule.selector;
         selectors[5] = ICompliance.removeTransferRule.selector;
         selectors[6] = ISecurityToken.setSystemHolder.selector;
+        selectors[7] = ISecurityToken.setLookThrough.selector;
     }
 
     function registryComplianceSelectors() internal pure returns (bytes4[] memory selectors) {

@@ -60,6 +60,21 @@ contract BasketGasTest is BasketFixture {
         vm.snapshotGasLastCall("basket", "transfer basket");
     }
 
+    /// @dev The same transfer with every share looking through the basket: each books both sides' exposure.
+    function test_gas_transferBasketLookThrough() public {
+        Basket basket = _createShareBasket(10, 1);
+        vm.startPrank(officer);
+        for (uint256 i; i < 10; ++i) {
+            shares[i].setLookThrough(address(basket), true);
+        }
+        vm.stopPrank();
+        _issue(basket, alice, ONE);
+        _issue(basket, bob, ONE);
+        vm.prank(alice);
+        basket.transfer(bob, ONE / 2);
+        vm.snapshotGasLastCall("basket", "transfer basket look-through 10 components");
+    }
+
     function test_gas_accrueFee() public {
         Basket basket = _prepare(10);
         vm.warp(block.timestamp + 1 days);

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Basket} from "../../contracts/basket/Basket.sol";
 import {Component, IBasket, Target} from "../../contracts/basket/interfaces/IBasket.sol";
 import {SecurityToken} from "../../contracts/token/SecurityToken.sol";
+import {ICompliance} from "../../contracts/token/interfaces/ICompliance.sol";
 import {BasketCommitteeFixture} from "./BasketCommitteeFixture.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -102,7 +103,9 @@ contract BasketInvariantTest is BasketCommitteeFixture {
         if (balance == 0) return;
         amount = bound(amount, 1, balance);
         if (!basket.isEligible(to)) {
-            vm.expectRevert(abi.encodeWithSelector(IBasket.NotEligible.selector, address(shares[0]), to));
+            vm.expectRevert(
+                _refused(address(shares[0]), abi.encodeWithSelector(ICompliance.ReceiverNotRegistered.selector, to))
+            );
         }
         vm.prank(from);
         basket.transfer(to, amount);

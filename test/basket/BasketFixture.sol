@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {Basket} from "../../contracts/basket/Basket.sol";
 import {BasketFactory} from "../../contracts/basket/BasketFactory.sol";
-import {BasketConfig} from "../../contracts/basket/interfaces/IBasket.sol";
+import {BasketConfig, IBasket} from "../../contracts/basket/interfaces/IBasket.sol";
 import {SecurityToken} from "../../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
 import {Restrictions} from "../../contracts/token/libraries/Restrictions.sol";
@@ -28,6 +28,7 @@ abstract contract BasketFixture is TokenFixture {
 
     address internal basketManager = makeAddr("basketManager");
     address internal feeRecipient = makeAddr("feeRecipient");
+    address internal basketCompliance = makeAddr("basketCompliance");
 
     function setUp() public virtual override {
         super.setUp();
@@ -82,7 +83,8 @@ abstract contract BasketFixture is TokenFixture {
             naturalUnit: naturalUnit,
             manager: basketManager,
             feeRecipient: feeRecipient,
-            feeRate: FEE_RATE
+            feeRate: FEE_RATE,
+            compliance: basketCompliance
         });
     }
 
@@ -157,6 +159,11 @@ abstract contract BasketFixture is TokenFixture {
         _fund(basket, holder, quantity);
         vm.prank(holder);
         return basket.issue(quantity, holder);
+    }
+
+    /// @dev `IBasket.ComponentRefused(component, reason)`, the error of a movement `component` refuses.
+    function _refused(address component, bytes memory reason) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IBasket.ComponentRefused.selector, component, reason);
     }
 
     function _tokens(Basket basket) internal view returns (address[] memory components) {

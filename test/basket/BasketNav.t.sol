@@ -46,7 +46,8 @@ contract BasketNavTest is OracleFixture {
                         naturalUnit: 1e18,
                         manager: governance,
                         feeRecipient: governance,
-                        feeRate: 0
+                        feeRate: 0,
+                        compliance: governance
                     })
                 )
             )

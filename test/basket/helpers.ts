@@ -125,6 +125,7 @@ export async function deployBasketStack(
       manager: basketManager,
       feeRecipient: investor.address,
       feeRate,
+      compliance: basketManager,
     },
   ]);
   const [event] = parseEventLogs({ abi: basketFactoryAbi, logs: created.logs, eventName: 'BasketCreated' });

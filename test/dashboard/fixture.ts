@@ -206,6 +206,7 @@ async function basketActivity(ctx: ScenarioContext) {
         manager: ctx.accounts.basketKeeper.address,
         feeRecipient: ctx.accounts.aliceNewWallet.address,
         feeRate: parseEther('0.1'),
+        compliance: ctx.accounts.basketKeeper.address,
       },
     ],
   });

@@ -3,7 +3,9 @@ pragma solidity 0.8.30;
 
 import {Neurons} from "../../contracts/governance/Neurons.sol";
 import {INeurons} from "../../contracts/governance/interfaces/INeurons.sol";
+import {ICompliance} from "../../contracts/token/interfaces/ICompliance.sol";
 import {IIdentityRegistry} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
+import {TokenFixture} from "../token/TokenFixture.sol";
 import {GovernanceFixture} from "./GovernanceFixture.sol";
 
 contract NeuronsTest is GovernanceFixture {
@@ -319,5 +321,67 @@ contract NeuronsTest is GovernanceFixture {
         vm.warp(leave + 1);
         assertEq(gov.votingPower(id), 0);
         assertEq(gov.totalVotingPower(), 0);
+    }
+}
+
+/// @notice Neurons staking a security token with a holder limit, registered as a look-through system holder: a
+/// staker stays counted while staked, so the slot it frees by staking is still its own when it disburses.
+contract NeuronsLookThroughTest is TokenFixture {
+    Neurons internal neurons;
+
+    function setUp() public override {
+        super.setUp();
+        neurons = new Neurons(
+            token,
+            registry,
+            INeurons.Config({epoch: 1 days, maxDelay: 8 * 365 days, maxAge: 4 * 365 days, minDelay: 0}),
+            address(this),
+            address(this)
+        );
+        vm.startPrank(officer);
+        token.setSystemHolder(address(neurons), true);
+        token.setLookThrough(address(neurons), true);
+        token.setLimits(2, MAX_BALANCE);
+        vm.stopPrank();
+        _verify(alice);
+        _verify(bob);
+        _verify(carol);
+    }
+
+    function test_disburse_worksAfterOthersFilledTheHolderSlots() public {
+        _mint(alice, 100);
+        vm.startPrank(alice);
+        token.approve(address(neurons), 100);
+        uint32 id = neurons.stake(100, 0);
+        vm.stopPrank();
+        assertEq(token.balanceOf(alice), 0);
+        assertEq(token.holderCount(), 1, "the staker stays a holder");
+        assertEq(token.lookThroughBalanceOf(registry.identityOf(alice)), 100);
+
+        _mint(bob, 10);
+        vm.prank(issuer);
+        vm.expectRevert(abi.encodeWithSelector(ICompliance.MaxHoldersExceeded.selector, carol, 3, 2));
+        token.mint(carol, 10);
+
+        vm.startPrank(alice);
+        neurons.startDissolving(id);
+        vm.warp(block.timestamp + 1 days);
+        neurons.disburse(id);
+        vm.stopPrank();
+        assertEq(token.balanceOf(alice), 100);
+        assertEq(token.lookThroughBalanceOf(registry.identityOf(alice)), 0);
+        assertEq(token.holderCount(), 2);
+    }
+
+    function test_increaseStake_keepsTheWholeStakeAsExposure() public {
+        _mint(alice, 100);
+        vm.startPrank(alice);
+        token.approve(address(neurons), 100);
+        uint32 id = neurons.stake(60, 0);
+        neurons.increaseStake(id, 40);
+        vm.stopPrank();
+        assertEq(token.lookThroughBalanceOf(registry.identityOf(alice)), 100);
+        assertEq(token.exposureOf(address(neurons), alice), 100);
+        assertEq(token.holderCount(), 1);
     }
 }

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
   type Abi,
@@ -29,13 +29,33 @@ import { type Service, spawnService, startAnvil, startRedis } from '../../agents
 
 export const root = join(import.meta.dirname, '..', '..');
 /** anvil's well-known dev keys: #0 deploys and pings, #1 is the agent's sender. */
-/** Deploys `name` from forge's `out/<file>/<name>.json` from the wallet; its ABI and address. */
-export async function deploy(clients: Clients, file: string, name: string, args: readonly unknown[] = []) {
+/**
+ * Deploys `name` from forge's `out/<file>/<name>.json` from the wallet; its ABI and address. The libraries it
+ * links (e.g. the basket factory's `BasketCompliance`) are deployed first and their addresses spliced in.
+ */
+export async function deploy(
+  clients: Clients,
+  file: string,
+  name: string,
+  args: readonly unknown[] = [],
+): Promise<{ abi: Abi; address: Address }> {
   const { abi, bytecode } = JSON.parse(readFileSync(join(root, 'out', file, `${name}.json`), 'utf8')) as {
     abi: Abi;
-    bytecode: { object: Hex };
+    bytecode: {
+      object: Hex;
+      linkReferences?: Record<string, Record<string, { start: number; length: number }[]>>;
+    };
   };
-  const hash = await clients.wallet.deployContract({ abi, bytecode: bytecode.object, args });
+  let code = bytecode.object;
+  for (const [path, libraries] of Object.entries(bytecode.linkReferences ?? {})) {
+    for (const [library, references] of Object.entries(libraries)) {
+      const linked = (await deploy(clients, basename(path), library)).address.slice(2).toLowerCase();
+      for (const { start, length } of references) {
+        code = `${code.slice(0, 2 + start * 2)}${linked}${code.slice(2 + (start + length) * 2)}` as Hex;
+      }
+    }
+  }
+  const hash = await clients.wallet.deployContract({ abi, bytecode: code, args });
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   if (receipt.status !== 'success' || !receipt.contractAddress)
     throw new Error(`deploying ${name} reverted (tx ${hash})`);

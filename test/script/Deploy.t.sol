@@ -61,6 +61,7 @@ contract DeployTest is Test {
         assertEq(governance.stakeToken(), address(stack.token));
         assertEq(address(governance.neurons().identityRegistry()), address(stack.registry));
         assertTrue(stack.token.isSystemHolder(address(governance.neurons())));
+        assertTrue(stack.token.isLookThrough(address(governance.neurons())));
         // Governance holds no token: reject fees are charged against neuron stakes.
         assertFalse(stack.token.isSystemHolder(address(governance)));
         assertTrue(stack.token.isSystemHolder(address(governance.executor())));
@@ -166,6 +167,7 @@ contract DeployTest is Test {
         assertEq(address(factory.priceFeed()), vm.parseJsonAddress(json, ".oraclePriceFeed"));
         assertTrue(factory.isBasket(address(basket)));
         assertEq(basket.manager(), address(governance.executor()));
+        assertEq(basket.compliance(), address(governance.executor()));
         assertEq(basket.symbol(), "SBSK");
         (address recipient, uint256 rate,) = basket.feeState();
         (, address deployer,) = vm.readCallers();
@@ -184,6 +186,7 @@ contract DeployTest is Test {
         for (uint256 i; i < components.length; ++i) {
             SecurityToken component = SecurityToken(components[i].token);
             assertTrue(component.isSystemHolder(address(basket)));
+            assertTrue(component.isLookThrough(address(basket)));
             assertEq(address(component.identityRegistry()), address(stack.registry));
             assertEq(component.authority(), address(stack.manager));
             assertEq(

@@ -926,6 +926,94 @@ contract SecurityTokenTest is TokenFixture {
         assertFalse(token.isSystemHolder(vault));
     }
 
+    // ---------------------------------------------------------------------------- Look-through
+
+    function _lookThroughVault() internal {
+        _registerVault();
+        vm.prank(officer);
+        token.setLookThrough(vault, true);
+    }
+
+    function test_setLookThrough_setsAndIsClearedWithTheRegistration() public {
+        _registerVault();
+        vm.expectEmit(address(token));
+        emit ISecurityToken.LookThroughSet(vault, true);
+        vm.prank(officer);
+        token.setLookThrough(vault, true);
+        assertTrue(token.isLookThrough(vault));
+        vm.prank(officer);
+        token.setSystemHolder(vault, false);
+        _registerVault();
+        assertFalse(token.isLookThrough(vault));
+    }
+
+    function test_setLookThrough_revertsForOthersThanEmptySystemHolders() public {
+        vm.startPrank(officer);
+        vm.expectRevert(abi.encodeWithSelector(ISecurityToken.LookThroughNotSystemHolder.selector, vault));
+        token.setLookThrough(vault, true);
+        token.setSystemHolder(vault, true);
+        vm.stopPrank();
+        vm.prank(alice);
+        token.transfer(vault, 5);
+        vm.expectRevert(abi.encodeWithSelector(ISecurityToken.SystemHolderHoldsTokens.selector, vault, 5));
+        vm.prank(officer);
+        token.setLookThrough(vault, true);
+    }
+
+    function test_lookThroughTransfer_revertsForOthersThanSystemHolders() public {
+        vm.expectRevert(abi.encodeWithSelector(ISecurityToken.NotSystemHolder.selector, alice));
+        vm.prank(alice);
+        token.lookThroughTransfer(address(0), alice, 1, false, false);
+    }
+
+    function test_lookThroughTransfer_holderOfRecordOnlyChecksBothSides() public {
+        _registerVault();
+        vm.startPrank(vault);
+        token.lookThroughTransfer(alice, bob, 500, false, false);
+        assertEq(token.lookThroughBalanceOf(bobId), 0, "nothing booked");
+        vm.expectRevert(abi.encodeWithSelector(ICompliance.ReceiverNotRegistered.selector, stranger));
+        token.lookThroughTransfer(alice, stranger, 500, false, false);
+        vm.stopPrank();
+        vm.prank(agent);
+        token.setAddressFrozen(alice, true);
+        vm.prank(vault);
+        vm.expectRevert(abi.encodeWithSelector(ICompliance.SenderFrozen.selector, alice));
+        token.lookThroughTransfer(alice, bob, 500, false, false);
+        vm.prank(vault);
+        token.lookThroughTransfer(alice, bob, 500, false, true);
+        assertEq(token.detectLookThroughRestriction(vault, alice, bob, 1), Restrictions.SENDER_FROZEN);
+    }
+
+    function test_lookThroughTransfer_movesExposureAndCountsHolders() public {
+        _verify(carol);
+        _lookThroughVault();
+        vm.expectEmit(address(token));
+        emit ISecurityToken.LookThroughTransfer(vault, address(0), bob, 0, 300);
+        vm.prank(vault);
+        token.lookThroughTransfer(address(0), bob, 300, false, false);
+        assertEq(token.holderCount(), 2);
+        assertEq(token.exposureOf(vault, bob), 300);
+        assertEq(token.lookThroughBalanceOf(bobId), 300);
+        // Bob's exposure counts toward his max balance on direct transfers too.
+        vm.prank(officer);
+        token.setLimits(MAX_HOLDERS, 1000);
+        _expectRefusal(
+            alice,
+            bob,
+            701,
+            Restrictions.MAX_BALANCE_EXCEEDED,
+            abi.encodeWithSelector(ICompliance.MaxBalanceExceeded.selector, bob, bobId, 1001, 1000)
+        );
+        // Moving more than is booked (the holder's units drifted) takes what is booked; an exit takes all.
+        vm.startPrank(vault);
+        token.lookThroughTransfer(bob, carol, 100, false, false);
+        assertEq(token.lookThroughBalanceOf(bobId), 200);
+        token.lookThroughTransfer(bob, address(0), 1, true, false);
+        vm.stopPrank();
+        assertEq(token.lookThroughBalanceOf(bobId), 0);
+        assertEq(token.holderCount(), 2, "alice directly, carol through the vault");
+    }
+
     function test_setSystemHolder_revertsWhenWalletHasIdentity() public {
         vm.expectRevert(abi.encodeWithSelector(ISecurityToken.SystemHolderHasIdentity.selector, alice, aliceId));
         vm.prank(officer);

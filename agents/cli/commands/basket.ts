@@ -68,6 +68,10 @@ export function register(program: Command): void {
     .option('--manager <address>', 'manager (rebalancing, fees); default: the key')
     .option('--fee-recipient <address>', 'fee recipient; default: the key')
     .option('--fee-rate <wad>', 'annual streaming fee, WAD (1e16 = 1%)', '0')
+    .option(
+      '--compliance <address>',
+      "the basket token's agent (pause, freeze, forced transfer, recovery); default: the manager",
+    )
     .action(
       action<
         [],
@@ -79,6 +83,7 @@ export function register(program: Command): void {
           manager?: string;
           feeRecipient?: string;
           feeRate: string;
+          compliance?: string;
         }
       >(async (_args, options) => {
         const components: Address[] = [];
@@ -100,6 +105,7 @@ export function register(program: Command): void {
         const feeRecipient = options.feeRecipient
           ? parseAddress(options.feeRecipient, '--fee-recipient')
           : undefined;
+        const compliance = options.compliance ? parseAddress(options.compliance, '--compliance') : undefined;
         const ctx = await createCliContext(options);
         const factory = { address: ctx.contract('basketFactory'), abi: basketFactoryAbi } as const;
         const config = {
@@ -111,6 +117,7 @@ export function register(program: Command): void {
           manager: manager ?? ctx.account.address,
           feeRecipient: feeRecipient ?? ctx.account.address,
           feeRate,
+          compliance: compliance ?? manager ?? ctx.account.address,
         };
         const { hash, receipt } = await ctx.send({
           ...factory,

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IOraclePriceFeed} from "../../oracle/interfaces/IOraclePriceFeed.sol";
 import {IMpcCommittee} from "../../privacy/interfaces/IMpcCommittee.sol";
+import {IERC1404} from "../../token/interfaces/IERC1404.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
 /// @notice Everything a basket is created with (see `IBasketFactory.createBasket`).
@@ -15,6 +16,8 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// @param manager Sets fees, starts rebalances, resumes issuance after an impairment (governance, later).
 /// @param feeRecipient Receives the streaming fee, minted in basket tokens.
 /// @param feeRate Annual streaming fee, WAD (1e18 = 100%), at most `MAX_FEE_RATE`.
+/// @param compliance Holds the basket token's agent powers: pause, freeze, forced transfer, recovery (the issuers'
+/// governance executor in the deployment; zero: nobody).
 struct BasketConfig {
     string name;
     string symbol;
@@ -24,6 +27,7 @@ struct BasketConfig {
     address manager;
     address feeRecipient;
     uint256 feeRate;
+    address compliance;
 }
 
 /// @notice One component as stored: one 32-byte word of the component list.
@@ -51,14 +55,17 @@ struct Target {
 /// amount (rounded up), `redeem` burns and returns each component's amount (rounded down). The basket holds at least
 /// `unit x positionMultiplier / 1e18 x totalSupply / naturalUnit` of every component (collateralization, checked on
 /// issue rather than exact equality).
-/// The basket token is restricted: every recipient (transfer, mint, fee mint, redeem) must be able to receive every
-/// restricted component (`ICompliance.canReceive`); the basket itself must be a system holder of each restricted
-/// component. A streaming fee is minted to the fee recipient on every issue and redeem (Set v2 formula) and the
+/// The basket token is a security: both sides of every movement (transfer, issue's mint, redeem's burn) must be able
+/// to hold every restricted component (`ISecurityToken.lookThroughTransfer`: not frozen, verified, AML clear, KYC
+/// valid, country and category allowed), and a component registered with the basket as look-through counts the
+/// basket's holders toward its holder and balance limits; redeem's recipient and the fee recipient must be able to
+/// receive every restricted component (`ICompliance.canReceive`). The basket must be a system holder of each
+/// restricted component. The compliance role has the token layer's agent powers over the basket token. A streaming fee is minted to the fee recipient on every issue and redeem (Set v2 formula) and the
 /// units shrink by the position multiplier. The manager rebalances to target units through one linear Dutch auction
 /// per component against a quote component; issue and redeem wait meanwhile. If a component's agent freezes or
 /// seizes the basket's holdings, `reconcile` cuts that component's unit to the usable balance and halts issuance
 /// until the manager resumes it.
-interface IBasket is IERC20Metadata {
+interface IBasket is IERC20Metadata, IERC1404 {
     /// @notice Lifecycle of the basket.
     enum Status {
         Active, // issue and redeem open
@@ -105,6 +112,20 @@ interface IBasket is IERC20Metadata {
     event ComponentImpaired(
         address indexed component, uint256 previousUnit, uint256 unit, uint256 usable, uint256 balance
     );
+    /// @notice Emitted when the compliance role `account` pauses basket movements.
+    event Paused(address account);
+    /// @notice Emitted when the compliance role `account` unpauses them.
+    event Unpaused(address account);
+    /// @notice Emitted when the compliance role `agent` freezes (`isFrozen`) or unfreezes `wallet`.
+    event AddressFrozen(address indexed wallet, bool indexed isFrozen, address indexed agent);
+    /// @notice Emitted when `amount` more basket tokens of `wallet` are frozen.
+    event TokensFrozen(address indexed wallet, uint256 amount);
+    /// @notice Emitted when `amount` frozen basket tokens of `wallet` are released.
+    event TokensUnfrozen(address indexed wallet, uint256 amount);
+    /// @notice Emitted when the compliance role forces a transfer of `amount` basket tokens from `from` to `to`.
+    event TransferForced(address indexed from, address indexed to, uint256 amount);
+    /// @notice Emitted when the compliance role recovers `lostWallet`'s basket tokens to `newWallet` of `identity`.
+    event RecoverySuccess(address indexed lostWallet, address indexed newWallet, uint32 indexed identity);
     /// @notice Emitted by `reconcile`, `issue` or `redeem` when an impairment halts issuance.
     event IssuanceHalted();
     /// @notice Emitted by `resumeIssuance`.
@@ -138,6 +159,11 @@ interface IBasket is IERC20Metadata {
     error ZeroQuantity();
     /// @notice Thrown when `account` would receive basket tokens or components but cannot receive `component`.
     error NotEligible(address component, address account);
+    /// @notice Thrown when restricted `component` refuses a movement of basket tokens; `reason` is the component's
+    /// own error (`ICompliance`: the rule and the wallet, e.g. `SenderFrozen(wallet)`, `MaxHoldersExceeded(...)`).
+    error ComponentRefused(address component, bytes reason);
+    /// @notice Thrown when `caller`, not the compliance role, calls an agent function.
+    error NotCompliance(address caller);
     /// @notice Thrown by `issue` while issuance is halted after an impairment.
     error IssuanceIsHalted();
     /// @notice Thrown by `issue`, `redeem`, fee accrual, fee changes, `reconcile` and `startRebalance` while a
@@ -290,7 +316,55 @@ interface IBasket is IERC20Metadata {
     /// @notice Manager only: reopens issuance after an impairment, once every unit is backed by usable balances.
     function resumeIssuance() external;
 
+    // ------------------------------------------------------------------------- Compliance role
+
+    /// @notice Pauses basket movements (transfers, issue, redeem; not agent actions nor the fee). Reverts with
+    /// `ISecurityToken.AlreadyPaused` when paused.
+    function pause() external;
+
+    /// @notice Unpauses them (`ISecurityToken.NotPaused` when not paused).
+    function unpause() external;
+
+    /// @notice Freezes (`freeze` true) or unfreezes `wallet`: a frozen wallet neither sends, receives nor redeems.
+    function setAddressFrozen(address wallet, bool freeze) external;
+
+    /// @notice Freezes `amount` more of `wallet`'s basket tokens (at most its balance in all,
+    /// `ISecurityToken.FreezeExceedsBalance`).
+    function freezePartialTokens(address wallet, uint256 amount) external;
+
+    /// @notice Releases `amount` of `wallet`'s frozen basket tokens (`ISecurityToken.UnfreezeExceedsFrozen`).
+    function unfreezePartialTokens(address wallet, uint256 amount) external;
+
+    /// @notice Moves `amount` basket tokens from `from` to `to` bypassing the pause, the frozen wallets and the
+    /// sender's component rules; frozen tokens of `from` are released first if needed. `to` must still be able to
+    /// hold every restricted component (`ComponentRefused`), whose look-through exposure moves along.
+    function forcedTransfer(address from, address to, uint256 amount) external returns (bool);
+
+    /// @notice Moves the whole balance of `lostWallet` to `newWallet`, a wallet of the same identity (as the first
+    /// restricted component knows it, `ISecurityToken.RecoveryIdentityMismatch` otherwise) that can hold every
+    /// restricted component. Frozen tokens and the frozen flag move along.
+    function recoveryAddress(address lostWallet, address newWallet) external returns (bool);
+
     // ------------------------------------------------------------------------------------ Views
+
+    /// @notice The compliance role (immutable).
+    function compliance() external view returns (address);
+
+    /// @notice Whether basket movements are paused.
+    function paused() external view returns (bool);
+
+    /// @notice Whether `wallet` is frozen.
+    function isFrozen(address wallet) external view returns (bool);
+
+    /// @notice The frozen part of `wallet`'s basket tokens.
+    function getFrozenTokens(address wallet) external view returns (uint256);
+
+    /// @notice Dry run of a transfer of `amount` basket tokens from `from` to `to` (`from` zero: a mint): the basket's
+    /// own rules (pause, frozen wallets, frozen tokens, balance) then each restricted component's
+    /// (`ISecurityToken.detectLookThroughRestriction`), with the token layer's codes (`Restrictions`).
+    /// @return allowed Whether it would succeed.
+    /// @return code The first restriction code, 0 when allowed.
+    function canTransfer(address from, address to, uint256 amount) external view returns (bool allowed, uint8 code);
 
     /// @notice The most components a basket holds.
     function MAX_COMPONENTS() external view returns (uint256);

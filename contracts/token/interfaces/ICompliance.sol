@@ -9,9 +9,11 @@ import {ITransferRule} from "./ITransferRule.sol";
 /// @param rules Enabled built-in rules (`Restrictions.RULE_*` bits).
 /// @param transferRuleCount Number of extra `ITransferRule` contracts.
 /// @param allowedCategories Bit i set: investor category i may receive (categories 0-15).
-/// @param holderCount Identities holding a positive balance (system holders are not counted).
+/// @param holderCount Identities holding a positive balance directly or through a look-through system holder
+/// (system holders themselves are not counted).
 /// @param maxHolders Limit of the max-holders rule.
-/// @param maxBalance Limit of the max-balance rule (per identity, all its wallets together).
+/// @param maxBalance Limit of the max-balance rule (per identity, all its wallets together, look-through exposure
+/// included).
 /// @param countryEpoch Number of country list changes; a wallet record caches whether its country is allowed together
 /// with the epoch it was computed at, and is trusted only while the epoch is current.
 struct ComplianceConfig {
@@ -73,6 +75,18 @@ interface ICompliance is IERC1404 {
     error MaxBalanceExceeded(address wallet, uint32 identity, uint256 balanceAfter, uint256 maxBalance);
     /// @notice Thrown (max-holders rule) when `wallet`'s identity would be holder number `holdersAfter` > `maxHolders`.
     error MaxHoldersExceeded(address wallet, uint32 holdersAfter, uint32 maxHolders);
+    /// @notice Thrown by a look-through transfer when `wallet`, neither a wallet of an identity nor a system holder,
+    /// would send.
+    error SenderNotRegistered(address wallet);
+    /// @notice Thrown by a look-through transfer when `wallet` of AML-flagged identity `identity` would send.
+    error SenderAmlFlagged(address wallet, uint32 identity);
+    /// @notice Thrown by a look-through transfer when `wallet` of identity `identity`, whose KYC ended at
+    /// `kycExpiry`, would send.
+    error SenderKycExpired(address wallet, uint32 identity, uint40 kycExpiry);
+    /// @notice Thrown by a look-through transfer (country rule) when `wallet` of a country not allowed would send.
+    error SenderCountryNotAllowed(address wallet, uint16 country);
+    /// @notice Thrown by a look-through transfer (category rule) when `wallet` of a category not allowed would send.
+    error SenderCategoryNotAllowed(address wallet, uint8 category);
     /// @notice Thrown when transfer rule `rule` refuses `amount` from `from` to `to`.
     error TransferRuleRefused(address rule, address from, address to, uint256 amount);
 
@@ -126,7 +140,7 @@ interface ICompliance is IERC1404 {
     /// @notice The extra transfer rules.
     function transferRules() external view returns (ITransferRule[] memory);
 
-    /// @notice Number of identities holding a positive balance.
+    /// @notice Number of identities holding a positive balance, directly or through a look-through system holder.
     function holderCount() external view returns (uint32);
 
     /// @notice Dry run of a holder transfer of `amount` from `from` to `to` (balance included).

@@ -43,7 +43,8 @@ struct WalletRecord {
 /// - issuer: `mint`, `burn`, `batchMint`, `batchBurn`, `setDocument`, `removeDocument`;
 /// - agent: `pause`, `unpause`, `setAddressFrozen`, `freezePartialTokens`, `unfreezePartialTokens`, `batchSetAddressFrozen`,
 ///   `batchFreezePartialTokens`, `forcedTransfer`, `recoveryAddress`, `setLockup`;
-/// - compliance: the `ICompliance` setters and `setSystemHolder`.
+/// - compliance: the `ICompliance` setters, `setSystemHolder` and `setLookThrough`;
+/// - system holders (registered contracts): `lookThroughTransfer`.
 /// Who may hold a positive balance: a wallet linked to an identity in the registry, or a system holder. Transfers
 /// and mints only credit wallets that are verified then (KYC valid, AML clear, rules passed) or system holders. Two
 /// agent powers are the documented exceptions: `forcedTransfer` may credit any wallet linked to an identity (or a
@@ -71,6 +72,14 @@ interface ISecurityToken is IERC20Metadata, ICompliance, IERC1643, IIdentityList
     event LockupSet(uint32 indexed identity, uint40 until);
     /// @notice Emitted when the compliance role registers or removes system holder `holder`.
     event SystemHolderSet(address indexed holder, bool registered);
+    /// @notice Emitted when the compliance role makes system holder `holder` look-through (`lookThrough`) or a holder
+    /// of record.
+    event LookThroughSet(address indexed holder, bool lookThrough);
+    /// @notice Emitted when look-through system holder `holder` moves exposure to this token from `from` (`debited`)
+    /// to `to` (`credited`); the zero address stands for exposure created or removed.
+    event LookThroughTransfer(
+        address indexed holder, address indexed from, address indexed to, uint256 debited, uint256 credited
+    );
 
     // ----------------------------------------------------------------------------------- Errors
 
@@ -90,6 +99,10 @@ interface ISecurityToken is IERC20Metadata, ICompliance, IERC1643, IIdentityList
     error SystemHolderHasIdentity(address holder, uint32 identity);
     /// @notice Thrown by `setSystemHolder` when removing `holder`, which still holds `balance` tokens.
     error SystemHolderHoldsTokens(address holder, uint256 balance);
+    /// @notice Thrown by `lookThroughTransfer` when the caller `caller` is not a system holder.
+    error NotSystemHolder(address caller);
+    /// @notice Thrown by `setLookThrough` when `holder` is not a system holder.
+    error LookThroughNotSystemHolder(address holder);
     /// @notice Thrown by batch functions when two arrays differ in length.
     error ArrayLengthMismatch(uint256 length, uint256 otherLength);
 
@@ -150,6 +163,32 @@ interface ISecurityToken is IERC20Metadata, ICompliance, IERC1643, IIdentityList
     /// when it holds nothing.
     function setSystemHolder(address holder, bool registered) external;
 
+    /// @notice Decides how system holder `holder` counts toward the max-holders and max-balance rules: as one holder
+    /// of record (`lookThrough` false, the default: the contract is the holder, its own holders are not counted), or
+    /// look-through (true): the holder reports its holders' exposure (`lookThroughTransfer`), each identity's
+    /// exposure counts toward the holder count and its max balance. `holder` must be a system holder holding nothing
+    /// (the exposure is booked from the first token on).
+    function setLookThrough(address holder, bool lookThrough) external;
+
+    // ------------------------------------------------------------------------- System holders
+
+    /// @notice Called by a system holder (a basket, governance staking) for each movement of its own shares (basket
+    /// tokens, stakes) standing for `amount` of this token, from `from` to `to` (the zero address: created or
+    /// removed). Both sides must be able to hold this token: not frozen, a verified identity (AML clear, KYC valid)
+    /// or a system holder, country and category allowed (the sender's side is skipped when `forced`, for the
+    /// holder's agent actions). A look-through holder also moves the exposure: `from`'s booked exposure with the
+    /// caller goes down by `amount` (all of it when `fromExits`, or when less is booked: the holder's units drift),
+    /// `to`'s goes up by `amount`, and the receiving identity passes the max-balance and max-holders rules on its
+    /// direct balance plus exposure. Reverts with this token's refusal errors (`ICompliance`).
+    function lookThroughTransfer(address from, address to, uint256 amount, bool fromExits, bool forced) external;
+
+    /// @notice Dry run of `lookThroughTransfer(from, to, amount, false, false)` called by `holder`.
+    /// @return code The restriction code (`Restrictions`), 0 when allowed.
+    function detectLookThroughRestriction(address holder, address from, address to, uint256 amount)
+        external
+        view
+        returns (uint8 code);
+
     // ------------------------------------------------------------------------------------ Holders
 
     /// @notice `transfer` to each receiver.
@@ -180,6 +219,15 @@ interface ISecurityToken is IERC20Metadata, ICompliance, IERC1643, IIdentityList
 
     /// @notice The balance of identity `identity` (all its wallets together).
     function identityBalanceOf(uint32 identity) external view returns (uint256);
+
+    /// @notice Whether system holder `holder` is look-through (`setLookThrough`).
+    function isLookThrough(address holder) external view returns (bool);
+
+    /// @notice The exposure to this token that look-through holder `holder` booked for `wallet`.
+    function exposureOf(address holder, address wallet) external view returns (uint256);
+
+    /// @notice The look-through exposure of identity `identity` (all holders and wallets together).
+    function lookThroughBalanceOf(uint32 identity) external view returns (uint256);
 
     /// @notice The lockup end of identity `identity`.
     function lockupOf(uint32 identity) external view returns (uint40);

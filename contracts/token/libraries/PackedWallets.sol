@@ -19,6 +19,10 @@ library PackedWallets {
     uint256 internal constant SYSTEM_HOLDER = 1 << 3;
     uint256 internal constant SHARED_IDENTITY = 1 << 4;
     uint256 internal constant COUNTRY_ALLOWED = 1 << 5;
+    /// @dev A system holder whose holders are looked through (`ISecurityToken.setLookThrough`).
+    uint256 internal constant LOOK_THROUGH = 1 << 6;
+    /// @dev The wallet's identity may have look-through exposure: transfers read it (set on the first booking).
+    uint256 internal constant EXPOSED = 1 << 7;
 
     uint256 private constant COUNTRY_SHIFT = 32;
     uint256 private constant CATEGORY_SHIFT = 48;

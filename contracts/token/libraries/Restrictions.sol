@@ -36,6 +36,18 @@ library Restrictions {
     uint8 internal constant MAX_HOLDERS_EXCEEDED = 13;
     /// @dev `TransferRuleRefused`.
     uint8 internal constant TRANSFER_RULE_REFUSED = 14;
+    /// @dev `SenderNotRegistered` (look-through transfers: the sender must be able to hold the token too).
+    uint8 internal constant SENDER_NOT_REGISTERED = 15;
+    /// @dev `SenderAmlFlagged`.
+    uint8 internal constant SENDER_AML_FLAGGED = 16;
+    /// @dev `SenderKycExpired`.
+    uint8 internal constant SENDER_KYC_EXPIRED = 17;
+    /// @dev `SenderCountryNotAllowed`.
+    uint8 internal constant SENDER_COUNTRY_NOT_ALLOWED = 18;
+    /// @dev `SenderCategoryNotAllowed`.
+    uint8 internal constant SENDER_CATEGORY_NOT_ALLOWED = 19;
+    /// @dev Receiver code + `SENDER_OFFSET` = the sender's code of the same rule (not registered .. category).
+    uint8 internal constant SENDER_OFFSET = SENDER_NOT_REGISTERED - RECEIVER_NOT_REGISTERED;
 
     // ------------------------------------------------------------------------------- Rule bits
 
@@ -69,6 +81,11 @@ library Restrictions {
         if (code == MAX_BALANCE_EXCEEDED) return "Max balance exceeded";
         if (code == MAX_HOLDERS_EXCEEDED) return "Max holders reached";
         if (code == TRANSFER_RULE_REFUSED) return "Transfer rule refused";
+        if (code == SENDER_NOT_REGISTERED) return "Sender not registered";
+        if (code == SENDER_AML_FLAGGED) return "Sender AML flagged";
+        if (code == SENDER_KYC_EXPIRED) return "Sender KYC expired";
+        if (code == SENDER_COUNTRY_NOT_ALLOWED) return "Sender country not allowed";
+        if (code == SENDER_CATEGORY_NOT_ALLOWED) return "Sender category not allowed";
         return "Unknown code";
     }
 }

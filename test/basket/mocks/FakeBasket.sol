@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Component} from "../../../contracts/basket/interfaces/IBasket.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @notice An attacker's contract that answers the views of a basket (rebalancing, a sell auction of component 0 at a
 /// bargain) and takes whatever allowance a bidder gave it. No factory created it.
