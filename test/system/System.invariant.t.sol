@@ -23,8 +23,8 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 /// impaired basket) goes through `_try`: a refusal is fine, and what a success changed is checked by the ghosts below.
 /// Every handler runs inside `tracked`, which records each wallet's holdings of each share before and after the
 /// action: what a restricted wallet gained, or a frozen wallet moved, is a violation.
-/// forge-config: default.invariant.runs = 8
-/// forge-config: default.invariant.depth = 32
+/// forge-config: default.invariant.runs = 16
+/// forge-config: default.invariant.depth = 64
 /// forge-config: deep.invariant.runs = 64
 /// forge-config: deep.invariant.depth = 128
 contract SystemInvariantTest is SystemFixture {
@@ -114,7 +114,7 @@ contract SystemInvariantTest is SystemFixture {
         }
         vm.startPrank(issuer);
         for (uint256 i; i < 4; ++i) {
-            stoa.mint(stakers[i], 800);
+            stoa.mint(stakers[i], 950);
         }
         for (uint256 i; i < INVESTORS - 1; ++i) {
             sbnd.mint(wallets[i], 5000);

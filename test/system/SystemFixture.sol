@@ -25,7 +25,7 @@ import {Test} from "forge-std/Test.sol";
 /// @notice The whole platform on one AccessManager and one identity registry, wired as `script/Deploy.s.sol` wires it:
 /// the share token STOA (also governance's stake token) and a second share SBND, both 0 decimals; governance with its
 /// neurons and executor (system holders of STOA; the executor holds the COMPLIANCE and ORACLE_PARAMETERS roles); the
-/// oracle with its price feed; a basket of 2 STOA + 5 SBND per whole basket token over that feed (system holder of
+/// oracle with its price feed; a basket of 10 STOA + 5 SBND per whole basket token over that feed (system holder of
 /// both). STOA runs every built-in rule but lockup with tight limits (4 holders, 1,000 shares per identity); SBND runs
 /// the country and category rules. Investors: alice (two wallets, one identity), bob, carol, dave, erin and the fee
 /// recipient, verified in France or Germany; the stranger has no identity.
@@ -38,7 +38,7 @@ abstract contract SystemFixture is Test {
     uint32 internal constant STOA_MAX_HOLDERS = 4;
     uint128 internal constant STOA_MAX_BALANCE = 1000;
     uint256 internal constant ONE = 1e18;
-    uint256 internal constant UNIT_STOA = 2;
+    uint256 internal constant UNIT_STOA = 10;
     uint256 internal constant UNIT_SBND = 5;
     uint96 internal constant REJECT_FEE = 10;
     uint32 internal constant EPOCH = 1 days;
