@@ -11,6 +11,7 @@ import {ICompliance} from "../../contracts/token/interfaces/ICompliance.sol";
 import {Attestation, Identity} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
 import {Target} from "../governance/mocks/Target.sol";
 import {SystemFixture} from "./SystemFixture.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 
@@ -26,6 +27,7 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 /// forge-config: default.invariant.runs = 16
 /// forge-config: default.invariant.depth = 64
 /// forge-config: deep.invariant.runs = 64
+/// forge-config: default.invariant.shrink_run_limit = 500
 /// forge-config: deep.invariant.depth = 128
 contract SystemInvariantTest is SystemFixture {
     /// @dev Which checks of `tracked` an action is exempt from: agent powers (forced transfer, recovery) are the
@@ -113,8 +115,9 @@ contract SystemInvariantTest is SystemFixture {
             vm.stopPrank();
         }
         vm.startPrank(issuer);
+        // Dave stakes all his STOA: three identities hold STOA directly, one below STOA's holder limit.
         for (uint256 i; i < 4; ++i) {
-            stoa.mint(stakers[i], 950);
+            stoa.mint(stakers[i], i == 3 ? stakes[i] : 950);
         }
         for (uint256 i; i < INVESTORS - 1; ++i) {
             sbnd.mint(wallets[i], 5000);
@@ -318,10 +321,12 @@ contract SystemInvariantTest is SystemFixture {
         _try(address(this), address(registry), abi.encodeCall(registry.attest, (a, _sign(a))), false);
     }
 
-    /// @dev The agent freezes or unfreezes investor wallet `seed` on share `c`.
+    /// @dev The agent freezes or unfreezes an investor wallet (half the time a basket holder) on share `c`.
     function freeze(uint256 seed, uint256 c, bool frozen) external tracked(Exempt.None) {
+        address wallet = _anyOrBasketHolder(seed);
+        if (wallet == stranger) return;
         vm.prank(agent);
-        shares[c % 2].setAddressFrozen(wallets[seed % INVESTORS], frozen);
+        shares[c % 2].setAddressFrozen(wallet, frozen);
     }
 
     function freezePartial(uint256 seed, uint256 c, uint256 amount) external tracked(Exempt.None) {
@@ -351,20 +356,20 @@ contract SystemInvariantTest is SystemFixture {
         else share.pause();
     }
 
-    /// @dev The issuer mints to any wallet; the token's dry run says whether it may.
+    /// @dev The issuer mints to any wallet (half the time a basket holder); the token's dry run says whether it may.
     function mint(uint256 seed, uint256 c, uint256 amount) external tracked(Exempt.None) {
         SecurityToken share = shares[c % 2];
-        address to = wallets[seed % WALLETS];
-        amount = bound(amount, 1, 400);
+        address to = _anyOrBasketHolder(seed);
+        amount = bound(amount, 1, 500);
         (bool allowed,) = share.canTransfer(address(0), to, amount);
         _try(issuer, address(share), abi.encodeCall(share.mint, (to, amount)), allowed);
     }
 
-    /// @dev A holder transfer between any two wallets; the token's dry run says whether it may.
+    /// @dev A holder transfer to any wallet (half the time a basket holder); the token's dry run says whether it may.
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 c, uint256 amount) external tracked(Exempt.None) {
         SecurityToken share = shares[c % 2];
-        address from = wallets[fromSeed % INVESTORS];
-        address to = wallets[toSeed % WALLETS];
+        address from = _holderOf(fromSeed, address(shares[c % 2]));
+        address to = _anyOrBasketHolder(toSeed);
         uint256 balance = share.balanceOf(from);
         if (balance == 0 || from == to) return;
         amount = bound(amount, 1, balance);
@@ -379,7 +384,7 @@ contract SystemInvariantTest is SystemFixture {
         tracked(Exempt.Agent)
     {
         SecurityToken share = shares[c % 2];
-        address from = wallets[fromSeed % INVESTORS];
+        address from = _holderOf(fromSeed, address(shares[c % 2]));
         address to = wallets[toSeed % INVESTORS];
         uint256 balance = share.balanceOf(from);
         if (balance == 0 || from == to) return;
@@ -494,14 +499,18 @@ contract SystemInvariantTest is SystemFixture {
         gov.resolveFollowers(proposalId, ids);
     }
 
-    /// @dev Settles a decided proposal. The reject fee goes back to an adopted proposal's proposer: no token-side
+    /// @dev Settles a proposal, waiting for its deadline if undecided (a keeper). The reject fee goes back to an adopted proposal's proposer: no token-side
     /// state of that proposer may stop the settlement, which execution waits for. A refusal is counted.
     function settle(uint256 seed) external tracked(Exempt.Settle) {
         uint256 proposalId = _proposal(seed);
         if (proposalId == 0) return;
         IGovernance.ProposalView memory p = gov.proposal(proposalId);
+        if (p.status != IGovernance.ProposalStatus.Open) return;
+        if (block.timestamp < p.deadline && gov.decision(proposalId) == IGovernance.ProposalStatus.Open) {
+            vm.warp(p.deadline);
+        }
         IGovernance.ProposalStatus outcome = gov.decision(proposalId);
-        if (p.status != IGovernance.ProposalStatus.Open || outcome == IGovernance.ProposalStatus.Open) return;
+        if (outcome == IGovernance.ProposalStatus.Open) return;
         bool adopted = outcome == IGovernance.ProposalStatus.Adopted;
         (bool ok,) = _try(address(this), address(gov), abi.encodeCall(gov.settle, (proposalId)), false);
         if (!ok) {
@@ -511,11 +520,13 @@ contract SystemInvariantTest is SystemFixture {
         escrowOf[p.proposer] -= p.rejectFee;
     }
 
+    /// @dev Executes a settled adopted proposal, waiting out the timelock if needed (a keeper).
     function execute(uint256 seed) external tracked(Exempt.None) {
         uint256 proposalId = _proposal(seed);
         if (proposalId == 0) return;
         IGovernance.ProposalView memory p = gov.proposal(proposalId);
-        if (p.status != IGovernance.ProposalStatus.Adopted || block.timestamp < p.decidedAt + TIMELOCK) return;
+        if (p.status != IGovernance.ProposalStatus.Adopted) return;
+        if (block.timestamp < p.decidedAt + TIMELOCK) vm.warp(p.decidedAt + TIMELOCK);
         gov.execute(proposalId, _actions(proposals[proposalId].kind));
     }
 
@@ -610,7 +621,7 @@ contract SystemInvariantTest is SystemFixture {
 
     function _redeem(uint256 holderSeed, uint256 toSeed, uint256 quantity) internal {
         if (basket.status() == IBasket.Status.Rebalancing) return;
-        address holder = wallets[holderSeed % INVESTORS];
+        address holder = _holderOf(holderSeed, address(basket));
         address to = toSeed % 3 == 0 ? wallets[toSeed / 3 % WALLETS] : holder;
         uint256 balance = basket.balanceOf(holder);
         if (balance == 0) return;
@@ -636,7 +647,7 @@ contract SystemInvariantTest is SystemFixture {
     /// @dev A basket transfer between any two wallets: must succeed when the receiver is eligible and the sender is
     /// not frozen in a component (both sides checked); otherwise it may be refused.
     function transferBasket(uint256 fromSeed, uint256 toSeed, uint256 amount) external tracked(Exempt.None) {
-        address from = wallets[fromSeed % INVESTORS];
+        address from = _holderOf(fromSeed, address(basket));
         address to = wallets[toSeed % WALLETS];
         uint256 balance = basket.balanceOf(from);
         if (balance == 0 || from == to) return;
@@ -996,6 +1007,20 @@ contract SystemInvariantTest is SystemFixture {
         for (uint256 i; i < owned.length; ++i) {
             held += basket.balanceOf(owned[i]);
         }
+    }
+
+    /// @dev The first investor wallet from `seed` on holding `token` (the last one scanned when none does), so that
+    /// handlers moving holdings mostly pick wallets that have some.
+    function _holderOf(uint256 seed, address token) internal view returns (address wallet) {
+        for (uint256 i; i < INVESTORS; ++i) {
+            wallet = wallets[(seed % INVESTORS + i) % INVESTORS];
+            if (IERC20(token).balanceOf(wallet) != 0) return wallet;
+        }
+    }
+
+    /// @dev Half the time a basket holder, else any wallet.
+    function _anyOrBasketHolder(uint256 seed) internal view returns (address) {
+        return seed % 2 == 0 ? _holderOf(seed / 2, address(basket)) : wallets[seed / 2 % WALLETS];
     }
 
     function _indexOf(address wallet) internal view returns (uint256) {
