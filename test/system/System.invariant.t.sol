@@ -24,10 +24,10 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 /// impaired basket) goes through `_try`: a refusal is fine, and what a success changed is checked by the ghosts below.
 /// Every handler runs inside `tracked`, which records each wallet's holdings of each share before and after the
 /// action: what a restricted wallet gained, or a frozen wallet moved, is a violation.
-/// forge-config: default.invariant.runs = 8
+/// forge-config: default.invariant.runs = 16
 /// forge-config: default.invariant.depth = 128
-/// forge-config: deep.invariant.runs = 64
 /// forge-config: default.invariant.shrink_run_limit = 500
+/// forge-config: deep.invariant.runs = 32
 /// forge-config: deep.invariant.depth = 256
 contract SystemInvariantTest is SystemFixture {
     /// @dev Which checks of `tracked` an action is exempt from: agent powers (forced transfer, recovery) are the
