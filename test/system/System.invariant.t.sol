@@ -92,7 +92,10 @@ contract SystemInvariantTest is SystemFixture {
     mapping(uint256 questionId => address) internal questionAsset;
     uint256[] internal finalQuestions;
 
+    /// @dev When the identity was last flagged, by the compliance role or a flagged attestation (0: cleared since, by
+    /// the compliance role or a newer attestation), and when the compliance role last set or cleared its flag.
     mapping(uint32 identity => uint40) internal flaggedAt;
+    mapping(uint32 identity => uint40) internal complianceAt;
     mapping(uint32 identity => bytes32) internal digestInForce;
 
     function setUp() public override {
@@ -280,7 +283,7 @@ contract SystemInvariantTest is SystemFixture {
     function attest(uint256 seed, uint256 countrySeed, bool amlFlagged) external tracked(Exempt.None) {
         uint256 w = seed % INVESTORS;
         uint32 id = registry.identityOf(wallets[w]);
-        if (block.timestamp <= registry.identity(id).issuedAt || block.timestamp <= flaggedAt[id]) return;
+        if (block.timestamp <= registry.identity(id).issuedAt || block.timestamp <= complianceAt[id]) return;
         uint16 country = countrySeed % 8 == 0 ? USA : (countrySeed % 2 == 0 ? FRANCE : GERMANY);
         _attest(w, country, amlFlagged && countrySeed % 4 == 1);
     }
@@ -308,6 +311,7 @@ contract SystemInvariantTest is SystemFixture {
         vm.prank(officer);
         registry.setAmlFlag(id, flagged);
         flaggedAt[id] = flagged ? uint40(block.timestamp) : 0;
+        complianceAt[id] = uint40(block.timestamp);
     }
 
     /// @dev Someone submits an unflagged attestation the provider signed before the identity was AML-flagged (newer
