@@ -26,9 +26,13 @@ export function createChain({ config }: { config: BaseConfig['chain'] }): Chain 
   });
   const client = createPublicClient({
     chain,
+    // Transient provider failures (429 after its Retry-After, 5xx, a dropped connection) are
+    // retried here, so that one of them fails no startup check, send or job; the ingestor's
+    // getLogs opts out (it shrinks the range or backs off itself).
     transport: http(config.rpc_url, {
       batch: { batchSize: 1_000, wait: 0 },
-      retryCount: 0,
+      retryCount: 3,
+      retryDelay: 150,
       timeout: config.request_timeout_ms,
     }),
   });

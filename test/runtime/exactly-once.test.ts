@@ -1,26 +1,44 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
+import { startHostileRpc } from '../support/hostile-rpc.js';
 import {
   agentConfig,
   emitterView,
+  hostileTestProfile,
   ping,
   recordingRole,
+  rpcPaths,
   type Stack,
   startRpcProxy,
   startStack,
   waitFor,
 } from './helpers.js';
 
-describe('ingestion to handler, exactly once', () => {
+type Proxy = { url: string; refused: () => number; close: () => Promise<void> };
+
+describe.each(rpcPaths)('ingestion to handler, exactly once ($path)', ({ hostile }) => {
   let stack: Stack;
-  let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
+  let proxy: Proxy;
   beforeAll(async () => {
     stack = await startStack();
-    proxy = await startRpcProxy({ target: stack.anvil.url, maxLogRange: 25 });
+    if (hostile) {
+      // Capped at 25 blocks and 300 results, with every other misbehaviour on top.
+      const rpc = await startHostileRpc({
+        target: stack.anvil.url,
+        ...hostileTestProfile,
+        maxLogRange: 25,
+        maxLogResults: 300,
+      });
+      const refused = () => rpc.stats().refusedRange + rpc.stats().refusedResults;
+      proxy = { url: rpc.url, refused, close: rpc.close };
+    } else {
+      const rpc = await startRpcProxy({ target: stack.anvil.url, maxLogRange: 25 });
+      proxy = { url: rpc.url, refused: rpc.refused, close: rpc.down };
+    }
   });
   afterAll(async () => {
-    await proxy?.down();
+    await proxy?.close();
     await stack?.stop();
   });
 

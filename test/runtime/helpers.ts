@@ -300,3 +300,24 @@ export function useRedis(): { client: () => Redis } {
   });
   return { client: () => client! };
 }
+
+/**
+ * The hostile provider of the runtime tests (test/support/hostile-rpc.ts): every behaviour of the
+ * worst public provider at once, with less latency than `worst` to keep the tests short.
+ */
+export const hostileTestProfile = {
+  tooManyRate: 0.05,
+  retryAfterS: 1,
+  serverErrorRate: 0.03,
+  dropRate: 0.03,
+  latencyMs: 2,
+  jitterMs: 10,
+  lagBlocks: 3,
+  wsDropAfterMs: 3_000,
+} as const;
+
+/** The RPC paths the runtime tests run over: straight to anvil, and through the hostile proxy. */
+export const rpcPaths = [
+  { path: 'direct', hostile: false },
+  { path: 'through a hostile provider', hostile: true },
+] as const;

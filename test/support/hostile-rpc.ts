@@ -29,6 +29,8 @@ export type HostileOptions = {
   /** Share of HTTP requests answered 429 with `Retry-After: retryAfterS` (0..1). */
   tooManyRate: number;
   retryAfterS: number;
+  /** Only requests calling one of these methods are rate-limited (null: every request). */
+  tooManyMethods: string[] | null;
   /** Share of HTTP requests answered 502 or 503 (0..1). */
   serverErrorRate: number;
   /** Share of HTTP requests whose connection is destroyed once the node answered (0..1). */
@@ -48,6 +50,7 @@ export const benign: HostileOptions = {
   providers: ['alchemy', 'infura', 'quicknode'],
   tooManyRate: 0,
   retryAfterS: 1,
+  tooManyMethods: null,
   serverErrorRate: 0,
   dropRate: 0,
   latencyMs: 0,
@@ -269,7 +272,8 @@ export async function startHostileRpc({
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string) => {
     stats.requests++;
     await delay();
-    if (chance(options.tooManyRate)) {
+    const limited = (options.tooManyMethods ?? []).some((method) => body.includes(`"${method}"`));
+    if ((options.tooManyMethods === null || limited) && chance(options.tooManyRate)) {
       stats.tooMany++;
       res
         .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(options.retryAfterS) })
