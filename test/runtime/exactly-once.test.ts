@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
+import { type RedisSettings, redisConnection } from '../../agents/runtime/queue.js';
 import { startHostileRpc } from '../support/hostile-rpc.js';
+import { type RedisCluster, startRedisCluster } from '../support/redis-cluster.js';
 import {
   agentConfig,
   emitterView,
@@ -17,11 +18,24 @@ import {
 
 type Proxy = { url: string; refused: () => number; close: () => Promise<void> };
 
-describe.each(rpcPaths)('ingestion to handler, exactly once ($path)', ({ hostile }) => {
+const variants = [
+  ...rpcPaths.map((path) => ({ ...path, cluster: false })),
+  { path: 'on a Redis Cluster, one master killed mid-run', hostile: false, cluster: true },
+];
+
+describe.each(variants)('ingestion to handler, exactly once ($path)', ({ hostile, cluster: onCluster }) => {
   let stack: Stack;
   let proxy: Proxy;
+  let cluster: RedisCluster | undefined;
+  /** The agent's Redis: the stack's server, or the cluster (then `redis.url` is unused). */
+  let redisSettings: RedisSettings;
   beforeAll(async () => {
     stack = await startStack();
+    if (onCluster) cluster = await startRedisCluster();
+    redisSettings = {
+      redis: { url: stack.redis.url, prefix: 'stoa' },
+      ...(cluster && { redis_cluster: { nodes: cluster.nodes, tls: false } }),
+    };
     if (hostile) {
       // Capped at 25 blocks and 300 results, with every other misbehaviour on top.
       const rpc = await startHostileRpc({
@@ -39,17 +53,19 @@ describe.each(rpcPaths)('ingestion to handler, exactly once ($path)', ({ hostile
   });
   afterAll(async () => {
     await proxy?.close();
+    await cluster?.stop();
     await stack?.stop();
   });
 
   it('handles each of 1,200 events once across restarts, replays and a capped provider', async () => {
-    const recorder = recordingRole(stack.redis.url);
+    const recorder = recordingRole(redisSettings);
     const config = agentConfig({
       rpcUrl: proxy.url,
       redisUrl: stack.redis.url,
       emitter: stack.emitter,
       extra: {
         ingest: { confirmations: 1, poll_interval_ms: 50, max_block_range: 400, max_logs_per_step: 300 },
+        ...(redisSettings.redis_cluster && { redis_cluster: redisSettings.redis_cluster }),
       },
     });
     const start = async () => {
@@ -74,6 +90,8 @@ describe.each(rpcPaths)('ingestion to handler, exactly once ($path)', ({ hostile
         await agent.stop();
         agent = await start();
       }
+      // The master serving the agent's keys dies while events stream in; its replica takes over.
+      if (i === 5 && cluster) await cluster.killMaster('{stoa}');
     }
     await stack.clients.test.mine({ blocks: 2 });
     expect(await total()).toBe(1_200);
@@ -83,8 +101,9 @@ describe.each(rpcPaths)('ingestion to handler, exactly once ($path)', ({ hostile
 
     // Replay everything from the start block: deterministic job ids enqueue nothing new.
     await agent.stop();
-    const redis = new Redis(stack.redis.url);
-    await redis.del('stoa:31337:recorder:cursor', 'stoa:31337:recorder:blocks');
+    const redis = redisConnection(redisSettings);
+    const root = cluster ? '{stoa}' : 'stoa';
+    await redis.del(`${root}:31337:recorder:cursor`, `${root}:31337:recorder:blocks`);
     agent = await start();
     const head = await stack.clients.public.getBlockNumber();
     await waitFor(async () => (agent.ingestor().cursor()?.number ?? 0n) >= head - 1n, {

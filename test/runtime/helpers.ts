@@ -25,6 +25,7 @@ import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { type AgentConfig, defineRole, parseConfig, type RoleEvent } from '../../agents/runtime/index.js';
+import { type RedisSettings, redisConnection } from '../../agents/runtime/queue.js';
 import { type Service, spawnService, startAnvil, startRedis } from '../../agents/stack/services.js';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -140,9 +141,15 @@ export function agentConfig(
   return parseConfig({ raw: rawConfig(args), roleSchema });
 }
 
-/** A role that records every event it handles in a Redis hash (job id -> times handled). */
-export function recordingRole(redisUrl: string, options: { name?: string; delayMs?: number } = {}) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+/**
+ * A role that records every event it handles in a Redis hash (job id -> times handled), on the
+ * Redis at a URL or on a cluster (its keys share one slot: `test:{<name>}:...`).
+ */
+export function recordingRole(
+  target: string | RedisSettings,
+  options: { name?: string; delayMs?: number } = {},
+) {
+  const redis = redisConnection(target);
   const name = options.name ?? 'recorder';
   const undone: { job_id: string; started: boolean }[] = [];
   const role = defineRole({
@@ -156,8 +163,8 @@ export function recordingRole(redisUrl: string, options: { name?: string; delayM
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       await redis
         .multi()
-        .hincrby(`test:${name}:handled`, event.job_id, 1)
-        .hset(`test:${name}:blocks`, event.job_id, `${event.block_number}:${event.block_hash}`)
+        .hincrby(`test:{${name}}:handled`, event.job_id, 1)
+        .hset(`test:{${name}}:blocks`, event.job_id, `${event.block_number}:${event.block_hash}`)
         .exec();
     },
     undo: async (events) => {
@@ -168,10 +175,10 @@ export function recordingRole(redisUrl: string, options: { name?: string; delayM
     role,
     undone,
     handled: async () => {
-      const counts = await redis.hgetall(`test:${name}:handled`);
+      const counts = await redis.hgetall(`test:{${name}}:handled`);
       return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]));
     },
-    blocks: () => redis.hgetall(`test:${name}:blocks`),
+    blocks: () => redis.hgetall(`test:{${name}}:blocks`),
     close: () => redis.quit(),
   };
 }
