@@ -149,7 +149,7 @@ async function soak(): Promise<BenchResult> {
       processes: agents.length,
       sent_by_pinger: sent,
       agent_transactions: transactions,
-      hostile: worst,
+      hostile: { ...worst, providers: worst.providers.join(', ') },
       proxy: stats,
     },
   };
