@@ -21,16 +21,33 @@ import {
 } from '../agents/runtime/index.js';
 import { startAnvil, startRedis } from '../agents/stack/services.js';
 import { agentConfig, agentKey, chainClients, deployEmitter, ping } from '../test/runtime/helpers.js';
+import { startHostileRpc, worst } from '../test/support/hostile-rpc.js';
 import { type Benchmark, type BenchResult, percentile } from './result.js';
 
 const minSeconds = 5;
 const silent = createLogger({ level: 'silent' });
 
+/** `STOA_BENCH_HOSTILE=1`: the agents of runtime-throughput and runtime-latency go through the hostile proxy. */
+const hostile = Boolean(process.env.STOA_BENCH_HOSTILE);
+
 async function stack() {
   const [anvil, redis] = await Promise.all([startAnvil({ gasLimit: 300_000_000n }), startRedis()]);
   const clients = chainClients(anvil.url);
   const emitter = await deployEmitter(clients);
-  return { anvil, redis, clients, emitter, stop: () => Promise.all([anvil.stop(), redis.stop()]) };
+  const proxy = hostile ? await startHostileRpc({ target: anvil.url, ...worst }) : undefined;
+  return {
+    anvil,
+    redis,
+    clients,
+    emitter,
+    /** The URL the agent uses: anvil, or the hostile proxy in front of it. */
+    rpcUrl: proxy?.url ?? anvil.url,
+    rpc: hostile ? 'hostile proxy (worst profile)' : 'direct',
+    stop: async () => {
+      await proxy?.close();
+      await Promise.all([anvil.stop(), redis.stop()]);
+    },
+  };
 }
 
 /** Resolves when `count()` reaches `target`. */
@@ -103,7 +120,7 @@ async function throughput(): Promise<BenchResult> {
     handle: async () => void handled++,
   });
   const config = agentConfig({
-    rpcUrl: s.anvil.url,
+    rpcUrl: s.rpcUrl,
     redisUrl: s.redis.url,
     emitter: s.emitter,
     extra: {
@@ -129,7 +146,14 @@ async function throughput(): Promise<BenchResult> {
     value,
     reference,
     ratio: value / reference,
-    params: { events, events_per_block: perTx, concurrency, seconds, reference_seconds: rawSeconds },
+    params: {
+      events,
+      events_per_block: perTx,
+      concurrency,
+      seconds,
+      reference_seconds: rawSeconds,
+      rpc: s.rpc,
+    },
   };
 }
 
@@ -154,7 +178,7 @@ async function latency(): Promise<BenchResult> {
     redisUrl: s.redis.url,
     emitter: s.emitter,
     extra: {
-      chain: { chain_id: 31337, rpc_url: s.anvil.url, ws_url: s.anvil.url.replace('http', 'ws') },
+      chain: { chain_id: 31337, rpc_url: s.rpcUrl, ws_url: s.rpcUrl.replace('http', 'ws') },
       ingest: { confirmations, poll_interval_ms: 1_000 },
       http: { enabled: false },
     },
@@ -187,6 +211,7 @@ async function latency(): Promise<BenchResult> {
       confirmations,
       transport: 'websocket',
       poll_interval_ms: 1_000,
+      rpc: s.rpc,
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import cron, { type ScheduledTask } from 'node-cron';
 import { type AbiEvent, type Address, decodeEventLog, type Hex, toEventSelector } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -17,7 +17,15 @@ import { type HttpServer, startHttpServer } from './http.js';
 import { type ChainLog, createIngestor, type Ingestor, type UndoneBlock } from './ingest.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createRoleQueue, eventJobId, type JobData, type RoleQueue } from './queue.js';
+import {
+  createRoleQueue,
+  eventJobId,
+  type JobData,
+  type RedisSettings,
+  type RoleQueue,
+  redisConnection,
+  redisPrefix,
+} from './queue.js';
 import type { Role, RoleContext, RoleEvent } from './role.js';
 import { createTxSender, type TxSender } from './sender.js';
 import { backoffMs, STOP_STEP_MS, settlesWithin, sleep } from './time.js';
@@ -46,13 +54,16 @@ export type Agent = {
 };
 
 async function connectRedis(
-  url: string,
+  settings: RedisSettings,
   attempts: number,
   logger: Logger,
   signal: AbortSignal,
 ): Promise<Redis> {
+  const url = settings.redis_cluster
+    ? `redis-cluster://${settings.redis_cluster.nodes.join(',')}`
+    : settings.redis.url;
   for (let attempt = 0; ; attempt++) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = redisConnection(settings, { probe: true });
     probe.on('error', () => {});
     try {
       await probe.connect();
@@ -71,7 +82,7 @@ async function connectRedis(
       await sleep(backoffMs({ attempt, baseMs: 250, maxMs: 5_000 }), signal);
     }
   }
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  const redis = redisConnection(settings);
   redis.on('error', (error) => logger.warn({ err_message: shortMessage(error) }, 'redis connection error'));
   return redis;
 }
@@ -86,7 +97,7 @@ export function createAgent({
   const logger = (parent ?? createLogger({ level: config.log.level })).child({ role: role.name });
   const metrics = createMetrics({ role: role.name });
   const controller = new AbortController();
-  const key = `${config.redis.prefix}:${config.chain.chain_id}`;
+  const key = `${redisPrefix(config)}:${config.chain.chain_id}`;
   let redis: Redis | undefined;
   let chain: Chain | undefined;
   let queue: RoleQueue | undefined;
@@ -251,7 +262,7 @@ export function createAgent({
       { chain_id: config.chain.chain_id, rpc_url: redactUrl(config.chain.rpc_url) },
       'agent starting',
     );
-    redis = await connectRedis(config.redis.url, config.chain.startup_attempts, logger, signal);
+    redis = await connectRedis(config, config.chain.startup_attempts, logger, signal);
     chain = createChain({ config: config.chain });
     readEvents = createEventReader({
       client: chain.client,
@@ -269,8 +280,7 @@ export function createAgent({
     queue = createRoleQueue({
       name: role.name,
       chainId: config.chain.chain_id,
-      redisUrl: config.redis.url,
-      prefix: config.redis.prefix,
+      redis: config,
       config: config.queue,
       logger,
       metrics,

@@ -44,6 +44,17 @@ export const baseConfigSchema = z.strictObject({
         .default('stoa'),
     })
     .prefault({}),
+  /** A Redis Cluster instead of `redis.url` (which is then unused); `redis.prefix` still applies. */
+  redis_cluster: z
+    .strictObject({
+      nodes: z
+        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))
+        .min(1, 'expected at least one host:port'),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      tls: z.boolean().default(false),
+    })
+    .optional(),
   contracts: z.record(z.string(), contractConfigSchema).default({}),
   ingest: z
     .strictObject({

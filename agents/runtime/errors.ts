@@ -51,6 +51,18 @@ export function exitCodeOf(error: unknown): number {
   return ExitCode.fatal;
 }
 
+/** The wait a rate-limited provider asked for (an HTTP `Retry-After` in seconds in the cause chain), or 0. */
+export function retryAfterMs(error: unknown): number {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const value = (e as { headers?: { get?: (name: string) => string | null } }).headers?.get?.(
+      'retry-after',
+    );
+    const seconds = value ? Number.parseInt(value, 10) : Number.NaN;
+    if (!Number.isNaN(seconds)) return seconds * 1_000;
+  }
+  return 0;
+}
+
 /** The first line of an error's message, without stack trace and URL secrets (for logs and stderr). */
 export function shortMessage(error: unknown): string {
   if (error instanceof Error) {

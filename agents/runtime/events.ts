@@ -32,7 +32,10 @@ export function isRangeError(error: unknown): boolean {
   ]
     .filter((x) => x !== undefined)
     .join(' ');
-  return rangeErrorPattern.test(text) && !/fetch failed|ECONNREFUSED|socket/i.test(text);
+  // A rate limit ("Too Many Requests", 429) is not "too many results": it waits, it does not shrink.
+  const rateLimited =
+    (error as { status?: unknown }).status === 429 || /too many requests|rate limit/i.test(text);
+  return rangeErrorPattern.test(text) && !rateLimited && !/fetch failed|ECONNREFUSED|socket/i.test(text);
 }
 
 export type RangeSettings = Pick<

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { type AbiEvent, type Address, type Hash, type Hex, numberToHex, toEventSelector } from 'viem';
 import type { Chain } from './chain.js';
 import type { BaseConfig } from './config.js';
-import { FatalError, RetryableError, shortMessage } from './errors.js';
+import { FatalError, RetryableError, retryAfterMs, shortMessage } from './errors.js';
 import { createBlockRange } from './events.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -150,10 +150,13 @@ export function createIngestor(args: IngestorArgs): Ingestor {
 
   const getLogs = (from: bigint, to: bigint) =>
     request('eth_getLogs', () =>
-      chain.client.request({
-        method: 'eth_getLogs',
-        params: [{ address: addresses, topics, fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
-      }),
+      chain.client.request(
+        {
+          method: 'eth_getLogs',
+          params: [{ address: addresses, topics, fromBlock: numberToHex(from), toBlock: numberToHex(to) }],
+        },
+        { retryCount: 0 },
+      ),
     ) as Promise<RawLog[]>;
   /**
    * The next range's logs, requested while this step enqueues (a backlog is read and enqueued in
@@ -310,7 +313,10 @@ export function createIngestor(args: IngestorArgs): Ingestor {
             if (error instanceof FatalError) throw error;
             metrics.loopErrors.inc();
             lastError = shortMessage(error);
-            const wait = backoffMs({ attempt: failures++, baseMs: 200, maxMs: config.backoff_max_ms });
+            const wait = Math.max(
+              backoffMs({ attempt: failures++, baseMs: 200, maxMs: config.backoff_max_ms }),
+              Math.min(retryAfterMs(error), config.backoff_max_ms),
+            );
             logger.warn(
               { err_message: shortMessage(error), attempt: failures, retry_in_ms: wait },
               'ingest step failed',

@@ -6,7 +6,7 @@
  * set and are reported (log line, metric, health).
  */
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis } from 'ioredis';
 import type { BaseConfig } from './config.js';
 import { shortMessage } from './errors.js';
 import type { ChainLog } from './ingest.js';
@@ -54,27 +54,70 @@ export function taskJobId(task: Pick<Task, 'name' | 'id'>): string {
 export type CreateRoleQueueArgs = {
   name: string;
   chainId: number;
-  redisUrl: string;
-  prefix: string;
+  redis: RedisSettings;
   config: BaseConfig['queue'];
   logger: Logger;
   metrics: Metrics;
 };
 
-export function redisConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+/** Where Redis is: one server (`redis.url`) or a cluster (`redis_cluster`). */
+export type RedisSettings = Pick<BaseConfig, 'redis'> & Partial<Pick<BaseConfig, 'redis_cluster'>>;
+
+/**
+ * A connection to the configured Redis: a client of `redis.url`, or of the cluster when
+ * `redis_cluster` is set. A cluster client has the commands of a single-server one (ioredis), so
+ * it is typed as one; every multi-key command and script of the runtime keeps its keys under
+ * `redisPrefix` (one hash slot). `probe`: no retries (a startup check).
+ */
+export function redisConnection(settings: RedisSettings | string, { probe = false } = {}): Redis {
+  const url = typeof settings === 'string' ? settings : settings.redis.url;
+  const cluster = typeof settings === 'string' ? undefined : settings.redis_cluster;
+  const retries = probe
+    ? { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }
+    : { maxRetriesPerRequest: null, enableReadyCheck: true };
+  if (!cluster) return new Redis(url, retries);
+  const nodes = cluster.nodes.map((node) => {
+    const [host, port] = node.split(':');
+    return { host: host!, port: Number(port) };
+  });
+  const client = new Cluster(nodes, {
+    ...(probe ? { lazyConnect: true, clusterRetryStrategy: () => null } : { enableReadyCheck: true }),
+    // A failover (a master down, its replica promoted) is waited out, not reported as an error.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 200,
+    maxRedirections: 64,
+    // Managed clusters with TLS announce node addresses that only resolve as given.
+    ...(cluster.tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
+    redisOptions: {
+      ...(probe ? { maxRetriesPerRequest: 0 } : { maxRetriesPerRequest: null }),
+      username: cluster.username,
+      password: cluster.password,
+      tls: cluster.tls ? {} : undefined,
+    },
+  } satisfies ClusterOptions);
+  return client as unknown as Redis;
+}
+
+/**
+ * The BullMQ prefix and the root of every other key (`<prefix>:<chain id>:...`): `redis.prefix`,
+ * in braces on a cluster (`{stoa}`), a hash tag that puts all of one prefix in one slot, as
+ * BullMQ's scripts, the sender's scripts and the ingestor's transactions need.
+ */
+export function redisPrefix(settings: RedisSettings): string {
+  return settings.redis_cluster ? `{${settings.redis.prefix}}` : settings.redis.prefix;
 }
 
 export function createRoleQueue({
   name,
   chainId,
-  redisUrl,
-  prefix,
+  redis,
   config,
   logger,
   metrics,
 }: CreateRoleQueueArgs): RoleQueue {
-  const connection = redisConnection(redisUrl);
+  const prefix = redisPrefix(redis);
+  const connection = redisConnection(redis);
   const queue = new Queue<JobData>(name, {
     connection,
     prefix,
@@ -120,7 +163,7 @@ export function createRoleQueue({
       return started;
     },
     startWorker: (process) => {
-      workerConnection = redisConnection(redisUrl);
+      workerConnection = redisConnection(redis);
       worker = new Worker<JobData>(name, process, {
         connection: workerConnection,
         prefix,

@@ -6,6 +6,8 @@
  *   npm start                      stack + scenario, then keep running
  *   npm start -- --once            exit after the scenario (0 only when every step did what it should)
  *   npm start -- --scenario none   just run the stack
+ *   npm start -- --hostile-rpc     the agents, the scenario and the CLI reach anvil through a proxy
+ *                                  that behaves like the worst public provider (test/support/hostile-rpc.ts)
  */
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -31,9 +33,18 @@ const program = new Command('npm start')
     'port for anvil (default 8545, or a free port if taken; 0 = any free port)',
     parsePort,
   )
+  .option(
+    '--hostile-rpc',
+    'put anvil behind a proxy that caps getLogs, rate-limits (429), fails (5xx), drops connections, adds latency and lags',
+  )
   .showHelpAfterError();
 program.parse();
-const opts = program.opts<{ once?: boolean; scenario: 'all' | 'none'; rpcPort?: number }>();
+const opts = program.opts<{
+  once?: boolean;
+  scenario: 'all' | 'none';
+  rpcPort?: number;
+  hostileRpc?: boolean;
+}>();
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -64,7 +75,9 @@ async function portOr(preferred: number): Promise<number> {
 }
 
 const progress = createProgress();
+/** What the agents, the scenario and the CLI use; anvil itself (`chainUrl`) deploys and serves the dashboard. */
 let rpcUrl = '';
+let chainUrl = '';
 let redisUrl = '';
 let deployment: Record<string, `0x${string}`> = {};
 let dashboard: Dashboard | undefined;
@@ -75,8 +88,17 @@ const ready =
     const anvil = await startAnvil({ port, chainId: CHAIN_ID, args: ['--accounts', String(PEOPLE.length)] });
     services.push(anvil);
     rpcUrl = anvil.url;
+    chainUrl = anvil.url;
     return rpcUrl;
   })) &&
+  (!opts.hostileRpc ||
+    (await progress.step('start the hostile RPC proxy in front of anvil', async () => {
+      const { startHostileRpc, worst } = await import('../../test/support/hostile-rpc.js');
+      const proxy = await startHostileRpc({ target: chainUrl, ...worst });
+      services.push({ url: proxy.url, port: Number(new URL(proxy.url).port), stop: proxy.close });
+      rpcUrl = proxy.url;
+      return `${rpcUrl} (agents, scenario and CLI; the deployment and the dashboard use ${chainUrl})`;
+    }))) &&
   (await progress.step('start Redis', async () => {
     const redis = await startRedis();
     services.push(redis);
@@ -85,7 +107,7 @@ const ready =
   })) &&
   (await progress.step('compile and deploy the contracts (forge script)', async () => {
     deployment = await deploy({
-      rpcUrl,
+      rpcUrl: chainUrl,
       chainId: CHAIN_ID,
       privateKey: devKey('deployer'),
       env: { STOA_KYC_PROVIDER: devAccount('kycProvider').address, ...privacyDeployEnv() },
@@ -113,7 +135,7 @@ const ready =
     );
     const logFile = join(stackDir, 'logs', 'dashboard.log');
     dashboard = await startDashboard({
-      rpcUrl,
+      rpcUrl: chainUrl,
       redisUrl,
       deployment,
       agents,

@@ -110,4 +110,30 @@ describe('config', () => {
     expect(message).toMatch(/STOA_PRIVATE_KEY .* does not hold a 32-byte hex private key/);
     expect(message).not.toContain('abab');
   });
+
+  it('takes a Redis Cluster (nodes, password from the environment, TLS) and checks its nodes', () => {
+    const config = loadConfig({
+      file: undefined,
+      roleSchema,
+      env: {
+        STOA__CHAIN__CHAIN_ID: '1',
+        STOA__CHAIN__RPC_URL: 'https://rpc.example',
+        STOA__REDIS_CLUSTER__NODES: '["10.0.0.1:6379","redis-2.internal:6380"]',
+        STOA__REDIS_CLUSTER__PASSWORD: 'secret',
+        STOA__REDIS_CLUSTER__TLS: 'true',
+      },
+    });
+    expect(config.redis_cluster).toEqual({
+      nodes: ['10.0.0.1:6379', 'redis-2.internal:6380'],
+      password: 'secret',
+      tls: true,
+    });
+    expect(parseConfig({ raw: minimal, roleSchema }).redis_cluster).toBeUndefined();
+    expect(
+      errorOf(() => parseConfig({ raw: { ...minimal, redis_cluster: { nodes: ['10.0.0.1'] } }, roleSchema })),
+    ).toMatch(/redis_cluster\.nodes\.0: expected host:port/);
+    expect(
+      errorOf(() => parseConfig({ raw: { ...minimal, redis_cluster: { nodes: [] } }, roleSchema })),
+    ).toMatch(/redis_cluster\.nodes: expected at least one host:port/);
+  });
 });

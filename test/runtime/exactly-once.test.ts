@@ -1,37 +1,71 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
+import { type RedisSettings, redisConnection } from '../../agents/runtime/queue.js';
+import { startHostileRpc } from '../support/hostile-rpc.js';
+import { type RedisCluster, startRedisCluster } from '../support/redis-cluster.js';
 import {
   agentConfig,
   emitterView,
+  hostileTestProfile,
   ping,
   recordingRole,
+  rpcPaths,
   type Stack,
   startRpcProxy,
   startStack,
   waitFor,
 } from './helpers.js';
 
-describe('ingestion to handler, exactly once', () => {
+type Proxy = { url: string; refused: () => number; close: () => Promise<void> };
+
+const variants = [
+  ...rpcPaths.map((path) => ({ ...path, cluster: false })),
+  { path: 'on a Redis Cluster, one master killed mid-run', hostile: false, cluster: true },
+];
+
+describe.each(variants)('ingestion to handler, exactly once ($path)', ({ hostile, cluster: onCluster }) => {
   let stack: Stack;
-  let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
+  let proxy: Proxy;
+  let cluster: RedisCluster | undefined;
+  /** The agent's Redis: the stack's server, or the cluster (then `redis.url` is unused). */
+  let redisSettings: RedisSettings;
   beforeAll(async () => {
     stack = await startStack();
-    proxy = await startRpcProxy({ target: stack.anvil.url, maxLogRange: 25 });
+    if (onCluster) cluster = await startRedisCluster();
+    redisSettings = {
+      redis: { url: stack.redis.url, prefix: 'stoa' },
+      ...(cluster && { redis_cluster: { nodes: cluster.nodes, tls: false } }),
+    };
+    if (hostile) {
+      // Capped at 25 blocks and 300 results, with every other misbehaviour on top.
+      const rpc = await startHostileRpc({
+        target: stack.anvil.url,
+        ...hostileTestProfile,
+        maxLogRange: 25,
+        maxLogResults: 300,
+      });
+      const refused = () => rpc.stats().refusedRange + rpc.stats().refusedResults;
+      proxy = { url: rpc.url, refused, close: rpc.close };
+    } else {
+      const rpc = await startRpcProxy({ target: stack.anvil.url, maxLogRange: 25 });
+      proxy = { url: rpc.url, refused: rpc.refused, close: rpc.down };
+    }
   });
   afterAll(async () => {
-    await proxy?.down();
+    await proxy?.close();
+    await cluster?.stop();
     await stack?.stop();
   });
 
   it('handles each of 1,200 events once across restarts, replays and a capped provider', async () => {
-    const recorder = recordingRole(stack.redis.url);
+    const recorder = recordingRole(redisSettings);
     const config = agentConfig({
       rpcUrl: proxy.url,
       redisUrl: stack.redis.url,
       emitter: stack.emitter,
       extra: {
         ingest: { confirmations: 1, poll_interval_ms: 50, max_block_range: 400, max_logs_per_step: 300 },
+        ...(redisSettings.redis_cluster && { redis_cluster: redisSettings.redis_cluster }),
       },
     });
     const start = async () => {
@@ -56,6 +90,8 @@ describe('ingestion to handler, exactly once', () => {
         await agent.stop();
         agent = await start();
       }
+      // The master serving the agent's keys dies while events stream in; its replica takes over.
+      if (i === 5 && cluster) await cluster.killMaster('{stoa}');
     }
     await stack.clients.test.mine({ blocks: 2 });
     expect(await total()).toBe(1_200);
@@ -65,8 +101,9 @@ describe('ingestion to handler, exactly once', () => {
 
     // Replay everything from the start block: deterministic job ids enqueue nothing new.
     await agent.stop();
-    const redis = new Redis(stack.redis.url);
-    await redis.del('stoa:31337:recorder:cursor', 'stoa:31337:recorder:blocks');
+    const redis = redisConnection(redisSettings);
+    const root = cluster ? '{stoa}' : 'stoa';
+    await redis.del(`${root}:31337:recorder:cursor`, `${root}:31337:recorder:blocks`);
     agent = await start();
     const head = await stack.clients.public.getBlockNumber();
     await waitFor(async () => (agent.ingestor().cursor()?.number ?? 0n) >= head - 1n, {

@@ -25,6 +25,7 @@ import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { type AgentConfig, defineRole, parseConfig, type RoleEvent } from '../../agents/runtime/index.js';
+import { type RedisSettings, redisConnection } from '../../agents/runtime/queue.js';
 import { type Service, spawnService, startAnvil, startRedis } from '../../agents/stack/services.js';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -160,9 +161,15 @@ export function agentConfig(
   return parseConfig({ raw: rawConfig(args), roleSchema });
 }
 
-/** A role that records every event it handles in a Redis hash (job id -> times handled). */
-export function recordingRole(redisUrl: string, options: { name?: string; delayMs?: number } = {}) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+/**
+ * A role that records every event it handles in a Redis hash (job id -> times handled), on the
+ * Redis at a URL or on a cluster (its keys share one slot: `test:{<name>}:...`).
+ */
+export function recordingRole(
+  target: string | RedisSettings,
+  options: { name?: string; delayMs?: number } = {},
+) {
+  const redis = redisConnection(target);
   const name = options.name ?? 'recorder';
   const undone: { job_id: string; started: boolean }[] = [];
   const role = defineRole({
@@ -176,8 +183,8 @@ export function recordingRole(redisUrl: string, options: { name?: string; delayM
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       await redis
         .multi()
-        .hincrby(`test:${name}:handled`, event.job_id, 1)
-        .hset(`test:${name}:blocks`, event.job_id, `${event.block_number}:${event.block_hash}`)
+        .hincrby(`test:{${name}}:handled`, event.job_id, 1)
+        .hset(`test:{${name}}:blocks`, event.job_id, `${event.block_number}:${event.block_hash}`)
         .exec();
     },
     undo: async (events) => {
@@ -188,10 +195,10 @@ export function recordingRole(redisUrl: string, options: { name?: string; delayM
     role,
     undone,
     handled: async () => {
-      const counts = await redis.hgetall(`test:${name}:handled`);
+      const counts = await redis.hgetall(`test:{${name}}:handled`);
       return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]));
     },
-    blocks: () => redis.hgetall(`test:${name}:blocks`),
+    blocks: () => redis.hgetall(`test:{${name}}:blocks`),
     close: () => redis.quit(),
   };
 }
@@ -320,3 +327,24 @@ export function useRedis(): { client: () => Redis } {
   });
   return { client: () => client! };
 }
+
+/**
+ * The hostile provider of the runtime tests (test/support/hostile-rpc.ts): every behaviour of the
+ * worst public provider at once, with less latency than `worst` to keep the tests short.
+ */
+export const hostileTestProfile = {
+  tooManyRate: 0.05,
+  retryAfterS: 1,
+  serverErrorRate: 0.03,
+  dropRate: 0.03,
+  latencyMs: 2,
+  jitterMs: 10,
+  lagBlocks: 3,
+  wsDropAfterMs: 3_000,
+} as const;
+
+/** The RPC paths the runtime tests run over: straight to anvil, and through the hostile proxy. */
+export const rpcPaths = [
+  { path: 'direct', hostile: false },
+  { path: 'through a hostile provider', hostile: true },
+] as const;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ackEmitter } from '../../agents/demo/ack-emitter.js';
 import { createAgent } from '../../agents/runtime/index.js';
 import { type Service, startAnvil, startRedis } from '../../agents/stack/services.js';
+import { startHostileRpc } from '../support/hostile-rpc.js';
 import {
   agentAddress,
   agentConfig,
@@ -13,12 +14,14 @@ import {
   chainClients,
   deployEmitter,
   emitterView,
+  hostileTestProfile,
   ping,
+  rpcPaths,
   startRpcProxy,
   waitFor,
 } from './helpers.js';
 
-describe('outages', () => {
+describe.each(rpcPaths)('outages ($path)', ({ hostile }) => {
   let anvil: Service;
   let redis: Service;
   let clients: Clients;
@@ -36,7 +39,12 @@ describe('outages', () => {
   }, async () => {
     const emitter = await deployEmitter(clients);
     const proxy = await startRpcProxy({ target: anvil.url });
-    const config = agentConfig({ rpcUrl: proxy.url, redisUrl: redis.url, emitter }, ackEmitter.config);
+    // Through the hostile provider, the outage is of the node behind it (the provider stays up).
+    const rpc = hostile ? await startHostileRpc({ target: proxy.url, ...hostileTestProfile }) : undefined;
+    const config = agentConfig(
+      { rpcUrl: rpc?.url ?? proxy.url, redisUrl: redis.url, emitter },
+      ackEmitter.config,
+    );
     const agent = createAgent({ role: ackEmitter, config, privateKey: agentKey });
     await agent.start();
     const acks = async () => Number(await emitterView(clients, emitter, 'ackCount'));
@@ -69,6 +77,7 @@ describe('outages', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${agent.httpPort()}/metrics`)).text();
     expect(metrics).toMatch(/stoa_ingest_errors_total\{role="ack-emitter"\} [1-9]/);
     await agent.stop();
+    await rpc?.close();
     await proxy.down();
   });
 });

@@ -1,16 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createAgent } from '../../agents/runtime/index.js';
-import { agentConfig, ping, recordingRole, type Stack, startStack, waitFor } from './helpers.js';
+import { type HostileRpc, startHostileRpc } from '../support/hostile-rpc.js';
+import {
+  agentConfig,
+  hostileTestProfile,
+  ping,
+  recordingRole,
+  rpcPaths,
+  type Stack,
+  startStack,
+  waitFor,
+} from './helpers.js';
 
-describe('reorgs', () => {
+describe.each(rpcPaths)('reorgs ($path)', ({ hostile }) => {
   let stack: Stack;
   let recorder: ReturnType<typeof recordingRole>;
   let agent: Agent;
+  let rpc: HostileRpc | undefined;
   beforeAll(async () => {
     stack = await startStack();
     recorder = recordingRole(stack.redis.url);
+    if (hostile) rpc = await startHostileRpc({ target: stack.anvil.url, ...hostileTestProfile });
     const config = agentConfig({
-      rpcUrl: stack.anvil.url,
+      rpcUrl: rpc?.url ?? stack.anvil.url,
       redisUrl: stack.redis.url,
       emitter: stack.emitter,
       extra: { ingest: { confirmations: 3, poll_interval_ms: 20 } },
@@ -21,6 +33,7 @@ describe('reorgs', () => {
   afterAll(async () => {
     await agent?.stop();
     await recorder?.close();
+    await rpc?.close();
     await stack?.stop();
   });
 

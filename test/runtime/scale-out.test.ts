@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { emitterAbi } from '../../agents/generated/abis.js';
 import { ExitCode } from '../../agents/runtime/index.js';
+import { type RedisCluster, startRedisCluster } from '../support/redis-cluster.js';
 import {
   agentAddress,
   emitterView,
@@ -38,12 +39,18 @@ function series(text: string, name: string, labels: string): number {
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
-describe('several processes of one role against one Redis', () => {
+describe.each([
+  { redis: 'one Redis', onCluster: false },
+  { redis: 'a Redis Cluster, one master killed mid-run', onCluster: true },
+])('several processes of one role against $redis', ({ onCluster }) => {
   let stack: Stack;
+  let cluster: RedisCluster | undefined;
   beforeAll(async () => {
     stack = await startStack();
+    if (onCluster) cluster = await startRedisCluster();
   });
   afterAll(async () => {
+    await cluster?.stop();
     await stack?.stop();
   });
 
@@ -57,7 +64,11 @@ describe('several processes of one role against one Redis', () => {
       rpcUrl: stack.anvil.url,
       redisUrl: stack.redis.url,
       emitter: stack.emitter,
-      extra: { log: { level: 'info' }, queue: { lock_ms: 30_000 } },
+      extra: {
+        log: { level: 'info' },
+        queue: { lock_ms: 30_000 },
+        ...(cluster && { redis_cluster: { nodes: cluster.nodes } }),
+      },
     });
     writeFileSync(configFile, JSON.stringify(raw));
     const instances = [spawnAgent(configFile), spawnAgent(configFile)];
@@ -75,6 +86,8 @@ describe('several processes of one role against one Redis', () => {
     while (sent < 400) {
       await ping(stack.clients, stack.emitter, 40);
       sent += 40;
+      // The master serving the agents' keys dies while they work; its replica takes over.
+      if (sent === 200 && cluster) await cluster.killMaster('{stoa}');
       await new Promise((r) => setTimeout(r, 100));
     }
     await stack.clients.test.mine({ blocks: 2 });
