@@ -156,7 +156,7 @@ contract Deploy is Script {
     }
 
     /// @dev The topic of every privileged (target, selector) of the platform, then the registrar renounces: token
-    /// agent powers and compliance setters, registry administration: TokenCompliance; share-token transfers from the
+    /// agent powers and compliance setters, registry administration, the basket's agent powers: TokenCompliance; share-token transfers from the
     /// executor (kept fees): Treasury; AccessManager role and target administration: Governance; oracle parameters,
     /// escalated questions and the price feed: Oracle; basket management and rebalancing: Basket. Governance's own
     /// `setParams` and `setActionTopics` are registered by its constructor (Governance). Any other call is refused
@@ -167,22 +167,26 @@ contract Deploy is Script {
         OracleStack memory oracle,
         BasketStack memory basket
     ) internal {
-        IGovernance.ActionTopic[] memory entries = new IGovernance.ActionTopic[](81);
+        bytes4[] memory agent = TokenRoles.agentSelectors();
+        bytes4[] memory compliance = TokenRoles.tokenComplianceSelectors();
+        bytes4[] memory registry = TokenRoles.registryComplianceSelectors();
+        bytes4[] memory access = _accessManagerSelectors();
+        bytes4[] memory management = _basketSelectors();
+        bytes4[] memory basketAgent = _basketComplianceSelectors();
+        IGovernance.ActionTopic[] memory entries = new IGovernance
+            .ActionTopic[](
+            3 * (agent.length + compliance.length + 1) + registry.length + access.length + 3 + management.length
+                + basketAgent.length
+        );
         uint256 n;
         address[3] memory shares = [address(token.token), address(basket.bond), address(basket.realty)];
         for (uint256 i; i < shares.length; ++i) {
-            n = _add(entries, n, shares[i], TokenRoles.agentSelectors(), IGovernance.Topic.TokenCompliance);
-            n = _add(entries, n, shares[i], TokenRoles.tokenComplianceSelectors(), IGovernance.Topic.TokenCompliance);
+            n = _add(entries, n, shares[i], agent, IGovernance.Topic.TokenCompliance);
+            n = _add(entries, n, shares[i], compliance, IGovernance.Topic.TokenCompliance);
             entries[n++] = IGovernance.ActionTopic(shares[i], IERC20.transfer.selector, IGovernance.Topic.Treasury);
         }
-        n = _add(
-            entries,
-            n,
-            address(token.registry),
-            TokenRoles.registryComplianceSelectors(),
-            IGovernance.Topic.TokenCompliance
-        );
-        n = _add(entries, n, address(token.manager), _accessManagerSelectors(), IGovernance.Topic.Governance);
+        n = _add(entries, n, address(token.registry), registry, IGovernance.Topic.TokenCompliance);
+        n = _add(entries, n, address(token.manager), access, IGovernance.Topic.Governance);
         entries[n++] =
             IGovernance.ActionTopic(address(oracle.oracle), IOracle.setParameters.selector, IGovernance.Topic.Oracle);
         entries[n++] = IGovernance.ActionTopic(
@@ -191,7 +195,9 @@ contract Deploy is Script {
         entries[n++] = IGovernance.ActionTopic(
             address(oracle.feed), IOraclePriceFeed.setQuestion.selector, IGovernance.Topic.Oracle
         );
-        n = _add(entries, n, address(basket.basket), _basketSelectors(), IGovernance.Topic.Basket);
+        n = _add(entries, n, address(basket.basket), management, IGovernance.Topic.Basket);
+        // The executor is the demo basket's compliance role: its agent powers are token compliance.
+        n = _add(entries, n, address(basket.basket), basketAgent, IGovernance.Topic.TokenCompliance);
         assert(n == entries.length);
         governance.setActionTopics(entries);
         governance.renounceRegistrar();
@@ -236,6 +242,18 @@ contract Deploy is Script {
         selectors[4] = IBasket.sealAuction.selector;
         selectors[5] = IBasket.endRebalance.selector;
         selectors[6] = IBasket.resumeIssuance.selector;
+    }
+
+    /// @dev The basket's agent powers (its compliance role: the executor in the deployment).
+    function _basketComplianceSelectors() internal pure returns (bytes4[] memory selectors) {
+        selectors = new bytes4[](7);
+        selectors[0] = IBasket.pause.selector;
+        selectors[1] = IBasket.unpause.selector;
+        selectors[2] = IBasket.setAddressFrozen.selector;
+        selectors[3] = IBasket.freezePartialTokens.selector;
+        selectors[4] = IBasket.unfreezePartialTokens.selector;
+        selectors[5] = IBasket.forcedTransfer.selector;
+        selectors[6] = IBasket.recoveryAddress.selector;
     }
 
     function _serializeGovernance(Governance governance) internal returns (string memory json) {

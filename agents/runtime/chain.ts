@@ -34,10 +34,15 @@ export function createChain({ config }: { config: BaseConfig['chain'] }): Chain 
     rpcUrls: { default: { http: [config.rpc_url], webSocket: config.ws_url ? [config.ws_url] : [] } },
   });
   const httpTransport = (url: string) =>
-        // Transient provider failures (429 after its Retry-After, 5xx, a dropped connection) are
+    // Transient provider failures (429 after its Retry-After, 5xx, a dropped connection) are
     // retried here, so that one of them fails no startup check, send or job; the ingestor's
     // getLogs opts out (it shrinks the range or backs off itself).
-    http(url, { batch: { batchSize: 1_000, wait: 0 }, retryCount: 3, retryDelay: 150, timeout: config.request_timeout_ms });
+    http(url, {
+      batch: { batchSize: 1_000, wait: 0 },
+      retryCount: 3,
+      retryDelay: 150,
+      timeout: config.request_timeout_ms,
+    });
   const urls = [config.rpc_url, ...config.rpc_urls];
   // One provider failing a request sends it to the next; the order follows each one's latency and
   // success rate, sampled every `rank_interval_ms`.
