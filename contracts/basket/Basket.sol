@@ -219,6 +219,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
         list = new Component[](count);
         for (uint256 i; i < count; ++i) {
             uint256 word;
+            // Reads word i of the packed list (one MLOAD instead of abi.decode's copy and checks).
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 word := mload(add(data, shl(5, add(i, 1))))
             }
@@ -235,6 +237,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             Component memory component = list[i];
             uint256 word =
                 uint256(uint160(component.token)) << 96 | uint256(component.unit) << 8 | uint256(component.flags);
+            // Writes word i of the packed list (the layout `_loadComponents` reads).
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 mstore(add(data, shl(5, add(i, 1))), word)
             }
@@ -268,6 +272,8 @@ contract Basket is ERC20, ReentrancyGuardTransient, IBasket {
             Component memory component = list[i];
             if (component.flags & FLAG_RESTRICTED == 0) continue;
             uint256 amount = Math.mulDiv(value, component.unit, naturalUnit);
+            // A refusal is re-raised naming the component; success needs nothing more.
+            // solhint-disable-next-line no-empty-blocks
             try ISecurityToken(component.token).lookThroughTransfer(from, to, amount, exits, forced) {}
             catch (bytes memory reason) {
                 revert ComponentRefused(component.token, reason);

@@ -356,6 +356,8 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         }
         uint256 threshold = _epochs[epoch_].threshold;
         require(count >= threshold, MpcCommitteeBelowThreshold(count, threshold));
+        // Shortens the array to the signers kept (no copy); memory past the new length is never read.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(signers, count)
         }
