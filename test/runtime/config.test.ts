@@ -102,7 +102,7 @@ describe('config', () => {
   it('reads the key from a file or the environment and never echoes it', () => {
     const key = `0x${'ab'.repeat(32)}`;
     const keyFile = join(dir, 'key');
-    writeFileSync(keyFile, `${key.slice(2)}\n`);
+    writeFileSync(keyFile, `${key.slice(2)}\n`, { mode: 0o600 });
     const sender = parseConfig({ raw: minimal, roleSchema }).sender;
     expect(loadPrivateKey({ sender: { ...sender, key_file: keyFile }, env: {} })).toBe(key);
     expect(loadPrivateKey({ sender, env: { STOA_PRIVATE_KEY: key } })).toBe(key);

@@ -23,6 +23,7 @@ describe('queues, tasks and sweeps', () => {
       abi: emitterAbi,
       contracts: ['emitter'],
       handle: async () => {},
+      tasks: { deadline: z.null(), flaky: z.null(), broken: z.null() },
       task: async (task) => {
         ran.push({ id: task.id, at: Date.now(), attempt: ran.filter((r) => r.id === task.id).length + 1 });
         if (task.name === 'flaky' && ran.filter((r) => r.id === task.id).length === 1) {
