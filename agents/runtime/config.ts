@@ -8,7 +8,7 @@ import { isHex } from 'viem';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { logLevels } from './log.js';
-import { address } from './schemas.js';
+import { hexAddress as address } from './schemas.js';
 
 const int = (min = 0) => z.number().int().min(min);
 
