@@ -412,6 +412,46 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         committee.submitInput(id, bytes32(0), cts);
     }
 
+    /// @dev Issue 16 (low): ciphertext sizes were unbounded. A 2,000-holder cap table (32,173
+    /// bytes per node) fits; one byte over `MAX_CIPHERTEXT_BYTES` does not.
+    function test_submitInput_ciphertextTooLarge() public {
+        uint256 id = _request();
+        bytes[] memory cts = _ciphertexts(3, 1);
+        cts[0] = new bytes(74 + 99 + 16 * 2000);
+        cts[1] = new bytes(committee.MAX_CIPHERTEXT_BYTES());
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+        cts[2] = new bytes(committee.MAX_CIPHERTEXT_BYTES() + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMpcCommittee.MpcCommitteeCiphertextTooLarge.selector, 2, 65_537, committee.MAX_CIPHERTEXT_BYTES()
+            )
+        );
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+    }
+
+    /// @dev Issue 16 (low): the input count was unbounded. `inputCount` is set to one below the cap
+    /// in storage (slot of `_computations[id]`, `forge inspect MpcCommittee storageLayout`: 9;
+    /// `inputCount` at byte 17 of the struct's first word).
+    function test_submitInput_tooManyInputs() public {
+        uint256 id = _request();
+        bytes32 slot = keccak256(abi.encode(id, uint256(9)));
+        uint256 word = uint256(vm.load(address(committee), slot));
+        uint256 count = committee.MAX_INPUTS() - 1;
+        vm.store(address(committee), slot, bytes32((word & ~(uint256(type(uint32).max) << 136)) | (count << 136)));
+        assertEq(committee.computation(id).inputCount, count);
+        bytes[] memory cts = _ciphertexts(3, 1);
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+        assertEq(committee.computation(id).inputCount, committee.MAX_INPUTS());
+        vm.expectRevert(
+            abi.encodeWithSelector(IMpcCommittee.MpcCommitteeTooManyInputs.selector, id, committee.MAX_INPUTS())
+        );
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+    }
+
     function test_submitInput_keepsEpochOfRequest() public {
         uint256 id = _request();
         committee.setCommittee(_addresses(_four()), _keys(_four()), 3);

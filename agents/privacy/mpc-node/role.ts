@@ -95,6 +95,12 @@ export const MAX_ATTEMPTS = 100;
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
 
+/**
+ * Smallest `max_frame_bytes`: room for the largest MPC message of a computation the contract
+ * accepts (`MAX_INPUTS` ballots: 3.1 MB; a cap table of `MAX_INPUT_VALUES` holders: 1.6 MB).
+ */
+export const MIN_FRAME_BYTES = 4 * 2 ** 20;
+
 export const mpcNodeSettings = z.strictObject({
   /** Where this node accepts its peers. */
   listen: z.strictObject({
@@ -117,7 +123,7 @@ export const mpcNodeSettings = z.strictObject({
   max_frame_bytes: z
     .number()
     .int()
-    .min(1024)
+    .min(MIN_FRAME_BYTES)
     .max(2 ** 31)
     .default(64 * 2 ** 20),
   round_timeout_ms: z.number().int().positive().default(30_000),

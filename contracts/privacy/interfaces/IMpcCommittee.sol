@@ -122,6 +122,10 @@ interface IMpcCommittee {
     error MpcCommitteeCiphertextCount(uint256 given, uint256 expected);
     /// @notice Thrown by `submitInput` when a ciphertext is empty.
     error MpcCommitteeEmptyCiphertext(uint256 nodeIndex);
+    /// @notice Thrown by `submitInput` when a ciphertext is longer than `MAX_CIPHERTEXT_BYTES`.
+    error MpcCommitteeCiphertextTooLarge(uint256 nodeIndex, uint256 length, uint256 max);
+    /// @notice Thrown by `submitInput` when the computation already has `MAX_INPUTS` inputs.
+    error MpcCommitteeTooManyInputs(uint256 computationId, uint256 max);
 
     /// @notice Thrown by `postResult` while inputs are still being collected.
     error MpcCommitteeInputsOpen(uint256 computationId, uint64 inputDeadline);
@@ -265,6 +269,13 @@ interface IMpcCommittee {
     /// @notice Seconds after its input deadline during which a computation's result may be posted;
     /// afterwards it is `Expired`. Bonds stay locked until then (see `withdrawBond`).
     function RESULT_WINDOW() external view returns (uint64);
+
+    /// @notice Most inputs one computation takes (a ballot of 65,536 voters).
+    function MAX_INPUTS() external view returns (uint256);
+
+    /// @notice Longest ciphertext of one input for one node: 65,536 bytes, i.e. an input of up to
+    /// 4,085 values (envelope 74 + payload 99 + 16 bytes per value), e.g. a cap table of 4,085 holders.
+    function MAX_CIPHERTEXT_BYTES() external view returns (uint256);
 
     /// @notice Cancels a computation that has no result (inputs and results are refused after).
     /// Restricted (AccessManager). To move a computation to a new committee, cancel it and request
