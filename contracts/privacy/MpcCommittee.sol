@@ -78,6 +78,8 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     mapping(uint64 epoch => EpochData) private _epochs;
     mapping(address node => NodeInfo) private _nodes;
     mapping(uint256 computationId => Computation) private _computations;
+    /// @inheritdoc IMpcCommittee
+    mapping(bytes32 x => uint64 epoch) public encryptionKeyEpoch;
 
     // ------------------------------------------------------------------ constructor
 
@@ -126,6 +128,10 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
             require(node != address(0), MpcCommitteeZeroNode());
             require(slots[node] == 0, MpcCommitteeDuplicateNode(node));
             require(_isCompressedPoint(encryptionKeys[i]), MpcCommitteeInvalidEncryptionKey(node));
+            bytes32 x = bytes32(encryptionKeys[i][1:]);
+            uint64 usedIn = encryptionKeyEpoch[x];
+            require(usedIn == 0, MpcCommitteeEncryptionKeyUsed(node, usedIn));
+            encryptionKeyEpoch[x] = newEpoch;
             NodeInfo storage info = _nodes[node];
             require(!info.equivocated, MpcCommitteeNodeEquivocated(node));
             require(info.bond >= minBond_, MpcCommitteeInsufficientBond(node, info.bond, minBond_));

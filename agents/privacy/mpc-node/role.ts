@@ -32,6 +32,7 @@ import {
   keccak256,
   recoverTypedDataAddress,
   stringToBytes,
+  toBytes,
   zeroAddress,
   zeroHash,
 } from 'viem';
@@ -118,7 +119,10 @@ export const mpcNodeSettings = z.strictObject({
     )
     .min(2),
   mode: z.enum(['semi-honest', 'malicious']).default('malicious'),
-  /** Environment variable with the node's 32-byte encryption key; unset: derived from the signing key. */
+  /**
+   * Environment variable with the node's 32-byte encryption keys, comma-separated: one per epoch it
+   * serves (each epoch registers fresh keys); unset: derived from the signing key per epoch (demo).
+   */
   encryption_key_env: z.string().default('STOA_MPC_ENCRYPTION_KEY'),
   max_frame_bytes: z
     .number()
@@ -139,11 +143,34 @@ export type MpcNodeSettings = z.infer<typeof mpcNodeSettings>;
 type Ctx = RoleContext<MpcNodeSettings>;
 
 /**
- * The demo's encryption key of a node: keccak256("stoa/mpc-encryption/v1" || signing key). Used
- * when no encryption key is configured; the deploy script registers the matching public key.
+ * The demo's encryption key of a node in an epoch: keccak256("stoa/mpc-encryption/v1" || signing key
+ * || uint64 epoch), fresh per epoch as the contract wants. Used when no encryption key is
+ * configured; the deploy script registers the matching public keys of epoch 1.
  */
-export function deriveEncryptionKey(signingKey: Hex): Hex {
-  return keccak256(concat([stringToBytes('stoa/mpc-encryption/v1'), hexToBytes(signingKey)]));
+export function deriveEncryptionKey(signingKey: Hex, epoch = 1n): Hex {
+  return keccak256(
+    concat([stringToBytes('stoa/mpc-encryption/v1'), hexToBytes(signingKey), toBytes(epoch, { size: 8 })]),
+  );
+}
+
+/**
+ * This node's encryption key for an epoch: the one of `keys` whose public key is `registered` (the
+ * key the epoch registered for the node); without `keys`, the demo key of that epoch.
+ */
+export function encryptionKeyFor(
+  keys: readonly Hex[] | undefined,
+  signingKey: Hex,
+  epoch: bigint,
+  registered: Hex,
+): Hex {
+  const candidates = keys ?? [deriveEncryptionKey(signingKey, epoch)];
+  const key = candidates.find((k) => encryptionPublicKey(k) === registered.toLowerCase());
+  if (!key) {
+    throw new UnrecoverableError(
+      `no encryption key of this node matches the one registered for it in epoch ${epoch}`,
+    );
+  }
+  return key;
 }
 
 /** 33-byte compressed public key of an encryption key. */
@@ -154,8 +181,8 @@ export function encryptionPublicKey(secretKey: Hex): Hex {
 export type MpcNodeRoleOptions = {
   /** Signing key (default: the agent's key from `sender.key_file` / `sender.key_env`). */
   signingKey?: Hex;
-  /** Encryption key (default: `role.encryption_key_env`, else derived from the signing key). */
-  encryptionKey?: Hex;
+  /** Encryption keys, one per epoch (default: `role.encryption_key_env`, else derived per epoch). */
+  encryptionKeys?: readonly Hex[];
   /** Test hook: rewrites every protocol message this node sends (a deviating node). */
   tamper?: (data: Uint8Array) => Uint8Array;
   /** Test hooks: a node that deviates around the MPC (inputs, signatures). */
@@ -187,7 +214,7 @@ const SIGNATURE_WORDS = 17; // 65 bytes padded to whole words
 
 /** The role with its keys and hooks bound; `mpcNode` is the registered instance. */
 export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
-  let keys: { signing: Hex; encryption: Hex } | undefined;
+  let keys: { signing: Hex; encryption: readonly Hex[] | undefined } | undefined;
   let mesh: { epoch: bigint; mesh: Promise<Mesh> } | undefined;
   /** Computations this process is computing: a second task for one of them (deadline and sweep) is dropped. */
   const running = new Set<bigint>();
@@ -197,13 +224,13 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       const signing = options.signingKey ?? loadPrivateKey({ sender: ctx.settings.sender });
       const fromEnv = process.env[ctx.config.encryption_key_env];
       const encryption =
-        options.encryptionKey ?? (fromEnv as Hex | undefined) ?? deriveEncryptionKey(signing);
+        options.encryptionKeys ?? (fromEnv ? fromEnv.split(',').map((k) => k.trim() as Hex) : undefined);
       keys = { signing, encryption };
     }
     return keys;
   }
 
-  function meshFor(ctx: Ctx, committee: Committee, me: PartyId): Promise<Mesh> {
+  function meshFor(ctx: Ctx, committee: Committee, me: PartyId, encryption: Hex): Promise<Mesh> {
     if (mesh?.epoch === committee.epoch) return mesh.mesh;
     const previous = mesh;
     const peers = committee.nodes.flatMap((node, j) => {
@@ -218,7 +245,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       if (previous) await (await previous.mesh.catch(() => undefined))?.close();
       const m = await createTcpMesh({
         id: me,
-        secretKey: hexToBytes(keysOf(ctx).encryption),
+        secretKey: hexToBytes(encryption),
         listen: ctx.config.listen,
         peers,
         committee: `${ctx.chain.id}:${ctx.contracts.mpcCommittee!.toLowerCase()}:${committee.epoch}`,
@@ -263,7 +290,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       blockNumber,
     });
     const committee: Committee = { epoch: computation.epoch, nodes, keys: encryptionKeys, threshold };
-    const { signing, encryption } = keysOf(ctx);
+    const { signing, encryption: encryptionKeySet } = keysOf(ctx);
     const account = privateKeyToAccount(signing);
     const me = nodes.findIndex((n) => n.toLowerCase() === account.address.toLowerCase());
     if (me < 0) return log.info({ epoch: committee.epoch.toString() }, 'not a member of the epoch');
@@ -271,11 +298,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       throw new UnrecoverableError(
         `the MPC protocol needs 3 nodes, epoch ${committee.epoch} has ${nodes.length}`,
       );
-    if (encryptionPublicKey(encryption) !== encryptionKeys[me]!.toLowerCase()) {
-      throw new UnrecoverableError(
-        `this node's encryption key does not match the one registered for ${account.address}`,
-      );
-    }
+    const encryption = encryptionKeyFor(encryptionKeySet, signing, committee.epoch, encryptionKeys[me]!);
 
     // Parameters and inputs from the logs, checked against the contract's running commitment.
     const start = BigInt(ctx.settings.contracts.mpcCommittee?.start_block ?? 0);
@@ -363,7 +386,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     // Both peers connected, then the three agree on the attempt number (the highest proposed):
     // a node that is down or busy consumes none, and counters that drifted apart (a node that
     // crashed through a whole attempt of its peers, or tried alone) meet again.
-    const m = await meshFor(ctx, committee, me as PartyId);
+    const m = await meshFor(ctx, committee, me as PartyId, encryption);
     await m.ready(ctx.config.connect_timeout_ms);
     const base = `${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}`;
     const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;

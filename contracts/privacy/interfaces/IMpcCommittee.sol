@@ -87,6 +87,9 @@ interface IMpcCommittee {
     error MpcCommitteeDuplicateNode(address node);
     /// @notice Thrown by `setCommittee` when a key is not a 33-byte compressed secp256k1 point encoding.
     error MpcCommitteeInvalidEncryptionKey(address node);
+    /// @notice Thrown by `setCommittee` when a key (its x coordinate) was registered before, in `epoch`
+    /// (an earlier one or the new one): every epoch needs fresh keys.
+    error MpcCommitteeEncryptionKeyUsed(address node, uint64 epoch);
     /// @notice Thrown by `setCommittee` when a node's bond is below `minBond`.
     error MpcCommitteeInsufficientBond(address node, uint256 bond, uint256 minBond);
     /// @notice Thrown by `setCommittee` when a node was recorded as equivocating.
@@ -204,6 +207,8 @@ interface IMpcCommittee {
     /// @notice Starts a new epoch with `nodes` (signing addresses) and their `encryptionKeys`
     /// (33-byte compressed secp256k1 points), `threshold` signatures needed for a result.
     /// @dev Restricted (AccessManager). Every node must hold at least `minBond` and never have equivocated.
+    /// Every key must be new: no key with the same x coordinate (the same point or its negation) was
+    /// registered in any epoch, so a stolen key opens the inputs of one epoch only.
     /// Computations already requested keep their epoch.
     function setCommittee(address[] calldata nodes, bytes[] calldata encryptionKeys, uint256 threshold) external;
 
@@ -221,6 +226,9 @@ interface IMpcCommittee {
 
     /// @notice Position + 1 of `node` in the committee of `epoch_`, 0 when it is not a member.
     function memberSlot(uint64 epoch_, address node) external view returns (uint256);
+
+    /// @notice The epoch that registered the encryption key with x coordinate `x`, 0 if none did.
+    function encryptionKeyEpoch(bytes32 x) external view returns (uint64);
 
     // ------------------------------------------------------------------ bonds
 
