@@ -76,7 +76,7 @@ describe('size limits (issue 16)', () => {
     expect(Math.max(capTable, ballot)).toBeLessThanOrEqual(MIN_FRAME_BYTES);
     const settings = {
       listen: { port: 1 },
-      peers: [2, 3].map((port) => ({ address: zeroAddress, host: 'h', port })),
+      peers: [2, 3].map((port) => ({ address: zeroAddress, public_key: encryptionKeys[0], host: 'h', port })),
     };
     expect(mpcNodeSettings.safeParse({ ...settings, max_frame_bytes: MIN_FRAME_BYTES - 1 }).success).toBe(
       false,

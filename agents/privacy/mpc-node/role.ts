@@ -36,7 +36,7 @@ import {
   zeroAddress,
   zeroHash,
 } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount, publicKeyToAddress } from 'viem/accounts';
 import { z } from 'zod';
 import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
 import {
@@ -88,7 +88,7 @@ import {
 } from '../mpc/link.js';
 import { createParty, type Share } from '../mpc/party.js';
 import { fromBigints } from '../mpc/ring.js';
-import { createTcpMesh, type Mesh, type Session } from '../mpc/tcp.js';
+import { createTcpMesh, type Mesh, type PeerAddress, type Session } from '../mpc/tcp.js';
 import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
 
 /** Most attempts a computation may be given; a higher announced attempt number is refused. */
@@ -108,11 +108,15 @@ export const mpcNodeSettings = z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535),
   }),
-  /** Network location of the other committee nodes, by their on-chain address (keys come from the chain). */
+  /**
+   * The other committee nodes: on-chain address, the public key of that address (the mesh
+   * handshake is signed with the node's signing key and checked against it), network location.
+   */
   peers: z
     .array(
       z.strictObject({
         address,
+        public_key: z.string().regex(/^0x(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, 'secp256k1 public key'),
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(1).max(65535),
       }),
@@ -173,6 +177,25 @@ export function encryptionKeyFor(
   return key;
 }
 
+/**
+ * The mesh entry of committee node `node` (position `id`) from `role.peers`: its handshake is
+ * checked against the configured public key, which must be the key of its on-chain address (the
+ * encryption key, a separate secret, plays no part in the mesh).
+ */
+export function meshPeer(peers: MpcNodeSettings['peers'], node: Address, id: PartyId): PeerAddress {
+  const peer = peers.find((p) => p.address.toLowerCase() === node.toLowerCase());
+  if (!peer) throw new UnrecoverableError(`role.peers has no entry for committee node ${node}`);
+  const publicKey = hexToBytes(peer.public_key as Hex);
+  let uncompressed: Hex | undefined;
+  try {
+    uncompressed = bytesToHex(secp256k1.Point.fromBytes(publicKey).toBytes(false));
+  } catch {}
+  if (!uncompressed || publicKeyToAddress(uncompressed).toLowerCase() !== node.toLowerCase()) {
+    throw new UnrecoverableError(`role.peers: public_key of ${node} is not the key of that address`);
+  }
+  return { id, host: peer.host, port: peer.port, publicKey };
+}
+
 /** 33-byte compressed public key of an encryption key. */
 export function encryptionPublicKey(secretKey: Hex): Hex {
   return bytesToHex(secp256k1.getPublicKey(hexToBytes(secretKey), true));
@@ -230,22 +253,17 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     return keys;
   }
 
-  function meshFor(ctx: Ctx, committee: Committee, me: PartyId, encryption: Hex): Promise<Mesh> {
+  function meshFor(ctx: Ctx, committee: Committee, me: PartyId): Promise<Mesh> {
     if (mesh?.epoch === committee.epoch) return mesh.mesh;
     const previous = mesh;
-    const peers = committee.nodes.flatMap((node, j) => {
-      if (j === me) return [];
-      const peer = ctx.config.peers.find((p) => p.address.toLowerCase() === node.toLowerCase());
-      if (!peer) throw new UnrecoverableError(`role.peers has no entry for committee node ${node}`);
-      return [
-        { id: j as PartyId, host: peer.host, port: peer.port, publicKey: hexToBytes(committee.keys[j]!) },
-      ];
-    });
+    const peers = committee.nodes.flatMap((node, j) =>
+      j === me ? [] : [meshPeer(ctx.config.peers, node, j as PartyId)],
+    );
     const created = (async () => {
       if (previous) await (await previous.mesh.catch(() => undefined))?.close();
       const m = await createTcpMesh({
         id: me,
-        secretKey: hexToBytes(encryption),
+        secretKey: hexToBytes(keysOf(ctx).signing),
         listen: ctx.config.listen,
         peers,
         committee: `${ctx.chain.id}:${ctx.contracts.mpcCommittee!.toLowerCase()}:${committee.epoch}`,
@@ -386,7 +404,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
     // Both peers connected, then the three agree on the attempt number (the highest proposed):
     // a node that is down or busy consumes none, and counters that drifted apart (a node that
     // crashed through a whole attempt of its peers, or tried alone) meet again.
-    const m = await meshFor(ctx, committee, me as PartyId, encryption);
+    const m = await meshFor(ctx, committee, me as PartyId);
     await m.ready(ctx.config.connect_timeout_ms);
     const base = `${ctx.chain.id}:${committeeAddress.toLowerCase()}:${computationId}`;
     const attemptKey = `${ctx.key}:mpc-node:attempt:${committeeAddress.toLowerCase()}:${computationId}`;
