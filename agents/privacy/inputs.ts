@@ -42,8 +42,15 @@ import { EciesError, eciesDecrypt, eciesEncrypt, eciesOpen } from './ecies.js';
 export const PARTIES = 3;
 export const RING_MODULUS = 1n << 64n;
 export const INPUT_PAYLOAD_VERSION = 0x01;
-/** Most values one input may carry (the count is a 16-bit field). */
-export const MAX_INPUT_VALUES = 0xffff;
+/** `MpcCommittee.MAX_CIPHERTEXT_BYTES`: the longest ciphertext `submitInput` takes. */
+export const MAX_CIPHERTEXT_BYTES = 65_536;
+/** `MpcCommittee.MAX_INPUTS`: the most inputs one computation takes. */
+export const MAX_INPUTS = 65_536;
+/**
+ * Most values one input may carry: its ciphertext (74 + 99 + 16k bytes) must fit
+ * `MAX_CIPHERTEXT_BYTES`, so 4,085 (e.g. a cap table of 4,085 holders; 2,000 holders: 32,173 bytes).
+ */
+export const MAX_INPUT_VALUES = Math.floor((MAX_CIPHERTEXT_BYTES - 74 - 99) / 16);
 const SALT_BYTES = 32;
 const SHARE_BYTES = 8;
 

@@ -27,6 +27,12 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     /// @inheritdoc IMpcCommittee
     uint64 public constant RESULT_WINDOW = 7 days;
 
+    /// @inheritdoc IMpcCommittee
+    uint256 public constant MAX_INPUTS = 65_536;
+
+    /// @inheritdoc IMpcCommittee
+    uint256 public constant MAX_CIPHERTEXT_BYTES = 65_536;
+
     /// @dev secp256k1 field prime: the x coordinate of an encryption key is below it.
     uint256 private constant FIELD_PRIME = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
 
@@ -72,6 +78,8 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
     mapping(uint64 epoch => EpochData) private _epochs;
     mapping(address node => NodeInfo) private _nodes;
     mapping(uint256 computationId => Computation) private _computations;
+    /// @inheritdoc IMpcCommittee
+    mapping(bytes32 x => uint64 epoch) public encryptionKeyEpoch;
 
     // ------------------------------------------------------------------ constructor
 
@@ -120,6 +128,10 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
             require(node != address(0), MpcCommitteeZeroNode());
             require(slots[node] == 0, MpcCommitteeDuplicateNode(node));
             require(_isCompressedPoint(encryptionKeys[i]), MpcCommitteeInvalidEncryptionKey(node));
+            bytes32 x = bytes32(encryptionKeys[i][1:]);
+            uint64 usedIn = encryptionKeyEpoch[x];
+            require(usedIn == 0, MpcCommitteeEncryptionKeyUsed(node, usedIn));
+            encryptionKeyEpoch[x] = newEpoch;
             NodeInfo storage info = _nodes[node];
             require(!info.equivocated, MpcCommitteeNodeEquivocated(node));
             require(info.bond >= minBond_, MpcCommitteeInsufficientBond(node, info.bond, minBond_));
@@ -266,16 +278,19 @@ contract MpcCommittee is IMpcCommittee, AccessManaged, EIP712 {
         require(!c.cancelled, MpcCommitteeCancelled(computationId));
         uint256 size = _epochs[c.epoch].nodes.length;
         require(ciphertexts.length == size, MpcCommitteeCiphertextCount(ciphertexts.length, size));
+        uint32 index = c.inputCount;
+        require(index < MAX_INPUTS, MpcCommitteeTooManyInputs(computationId, MAX_INPUTS));
 
         bytes32[] memory hashes = new bytes32[](size);
         for (uint256 i; i < size; ++i) {
-            require(ciphertexts[i].length != 0, MpcCommitteeEmptyCiphertext(i));
+            uint256 length = ciphertexts[i].length;
+            require(length != 0, MpcCommitteeEmptyCiphertext(i));
+            require(length <= MAX_CIPHERTEXT_BYTES, MpcCommitteeCiphertextTooLarge(i, length, MAX_CIPHERTEXT_BYTES));
             hashes[i] = keccak256(ciphertexts[i]);
         }
         inputsCommitment =
             keccak256(abi.encode(c.inputsCommitment, msg.sender, commitment, keccak256(abi.encodePacked(hashes))));
 
-        uint32 index = c.inputCount;
         c.inputsCommitment = inputsCommitment;
         c.inputCount = index + 1;
         emit InputSubmitted(computationId, msg.sender, index, commitment, ciphertexts, inputsCommitment);

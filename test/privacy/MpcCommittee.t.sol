@@ -75,7 +75,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         (address[] memory addrs, bytes[] memory keys, uint256 threshold) = committee.committee(2);
         assertEq(addrs, _addresses(four));
         assertEq(keys.length, 4);
-        assertEq(keys[3], _compressed(four[3]));
+        assertEq(keys[3], _encryptionKey(four[3], 2));
         assertEq(threshold, 3);
         assertEq(committee.memberSlot(2, four[3].addr), 4);
         assertEq(committee.memberSlot(1, four[3].addr), 0);
@@ -83,9 +83,10 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
     }
 
     function test_setCommittee_unauthorized() public {
+        bytes[] memory keys = _keys(nodes);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger));
-        committee.setCommittee(_addresses(nodes), _keys(nodes), THRESHOLD);
+        committee.setCommittee(_addresses(nodes), keys, THRESHOLD);
     }
 
     function test_setCommittee_tooSmall() public {
@@ -106,27 +107,31 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
     }
 
     function test_setCommittee_thresholdNotMajority() public {
+        bytes[] memory keys = _keys(nodes);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeInvalidThreshold.selector, 1, 3));
-        committee.setCommittee(_addresses(nodes), _keys(nodes), 1);
+        committee.setCommittee(_addresses(nodes), keys, 1);
     }
 
     function test_setCommittee_thresholdAboveSize() public {
+        bytes[] memory keys = _keys(nodes);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeInvalidThreshold.selector, 4, 3));
-        committee.setCommittee(_addresses(nodes), _keys(nodes), 4);
+        committee.setCommittee(_addresses(nodes), keys, 4);
     }
 
     function test_setCommittee_zeroNode() public {
+        bytes[] memory keys = _keys(nodes);
         address[] memory addrs = _addresses(nodes);
         addrs[2] = address(0);
         vm.expectRevert(IMpcCommittee.MpcCommitteeZeroNode.selector);
-        committee.setCommittee(addrs, _keys(nodes), THRESHOLD);
+        committee.setCommittee(addrs, keys, THRESHOLD);
     }
 
     function test_setCommittee_duplicateNode() public {
+        bytes[] memory keys = _keys(nodes);
         address[] memory addrs = _addresses(nodes);
         addrs[2] = addrs[0];
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeDuplicateNode.selector, addrs[0]));
-        committee.setCommittee(addrs, _keys(nodes), THRESHOLD);
+        committee.setCommittee(addrs, keys, THRESHOLD);
     }
 
     function test_setCommittee_keyWrongLength() public {
@@ -148,6 +153,7 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
     }
 
     function test_setCommittee_insufficientBond() public {
+        bytes[] memory keys = _keys(nodes);
         address[] memory addrs = _addresses(nodes);
         Vm.Wallet memory poor = vm.createWallet("poor");
         _deposit(poor.addr, MIN_BOND - 1);
@@ -157,16 +163,49 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
                 IMpcCommittee.MpcCommitteeInsufficientBond.selector, poor.addr, MIN_BOND - 1, MIN_BOND
             )
         );
-        committee.setCommittee(addrs, _keys(nodes), THRESHOLD);
+        committee.setCommittee(addrs, keys, THRESHOLD);
     }
 
     function test_setCommittee_equivocatedNode() public {
+        bytes[] memory keys = _keys(nodes);
         uint256 id = _computed();
         (IMpcCommittee.SignedResult memory a, IMpcCommittee.SignedResult memory b) = _equivocation(nodes[0], id);
         committee.reportEquivocation(id, a, b);
         _deposit(nodes[0].addr, MIN_BOND);
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeNodeEquivocated.selector, nodes[0].addr));
+        committee.setCommittee(_addresses(nodes), keys, THRESHOLD);
+    }
+
+    /// @dev Issue 16 (low): nothing stopped an epoch from registering the keys of an earlier one,
+    /// so one stolen key opened the inputs of every epoch. Now: the same key, its negation (same
+    /// x) and a key used twice in one committee are refused; fresh keys pass.
+    function test_setCommittee_encryptionKeyUsed() public {
+        bytes[] memory old = _keys(nodes); // what epoch 1 registered (committee.epoch() + 1 is now 2)
+        (, bytes[] memory registered,) = committee.committee(1);
+        bytes[] memory keys = _keys(nodes);
+        keys[1] = registered[1];
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeEncryptionKeyUsed.selector, nodes[1].addr, 1));
+        committee.setCommittee(_addresses(nodes), keys, THRESHOLD);
+
+        keys = _keys(nodes);
+        keys[2] =
+            bytes.concat(registered[0][0] == 0x02 ? bytes1(0x03) : bytes1(0x02), bytes32(this.slice1(registered[0])));
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeEncryptionKeyUsed.selector, nodes[2].addr, 1));
+        committee.setCommittee(_addresses(nodes), keys, THRESHOLD);
+
+        keys = _keys(nodes);
+        keys[2] = keys[0];
+        vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeEncryptionKeyUsed.selector, nodes[2].addr, 2));
+        committee.setCommittee(_addresses(nodes), keys, THRESHOLD);
+
         committee.setCommittee(_addresses(nodes), _keys(nodes), THRESHOLD);
+        assertEq(committee.encryptionKeyEpoch(bytes32(this.slice1(registered[0]))), 1);
+        assertEq(committee.encryptionKeyEpoch(bytes32(this.slice1(old[0]))), 2);
+    }
+
+    /// @dev `key[1:]` (calldata slices only).
+    function slice1(bytes calldata key) external pure returns (bytes memory) {
+        return key[1:];
     }
 
     function _expectInvalidKey(bytes[] memory keys, address node) private {
@@ -409,6 +448,46 @@ contract MpcCommitteeTest is MpcCommitteeFixture {
         bytes[] memory cts = _ciphertexts(3, 1);
         cts[2] = "";
         vm.expectRevert(abi.encodeWithSelector(IMpcCommittee.MpcCommitteeEmptyCiphertext.selector, 2));
+        committee.submitInput(id, bytes32(0), cts);
+    }
+
+    /// @dev Issue 16 (low): ciphertext sizes were unbounded. A 2,000-holder cap table (32,173
+    /// bytes per node) fits; one byte over `MAX_CIPHERTEXT_BYTES` does not.
+    function test_submitInput_ciphertextTooLarge() public {
+        uint256 id = _request();
+        bytes[] memory cts = _ciphertexts(3, 1);
+        cts[0] = new bytes(74 + 99 + 16 * 2000);
+        cts[1] = new bytes(committee.MAX_CIPHERTEXT_BYTES());
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+        cts[2] = new bytes(committee.MAX_CIPHERTEXT_BYTES() + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMpcCommittee.MpcCommitteeCiphertextTooLarge.selector, 2, 65_537, committee.MAX_CIPHERTEXT_BYTES()
+            )
+        );
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+    }
+
+    /// @dev Issue 16 (low): the input count was unbounded. `inputCount` is set to one below the cap
+    /// in storage (slot of `_computations[id]`, `forge inspect MpcCommittee storageLayout`: 9;
+    /// `inputCount` at byte 17 of the struct's first word).
+    function test_submitInput_tooManyInputs() public {
+        uint256 id = _request();
+        bytes32 slot = keccak256(abi.encode(id, uint256(9)));
+        uint256 word = uint256(vm.load(address(committee), slot));
+        uint256 count = committee.MAX_INPUTS() - 1;
+        vm.store(address(committee), slot, bytes32((word & ~(uint256(type(uint32).max) << 136)) | (count << 136)));
+        assertEq(committee.computation(id).inputCount, count);
+        bytes[] memory cts = _ciphertexts(3, 1);
+        vm.prank(client);
+        committee.submitInput(id, bytes32(0), cts);
+        assertEq(committee.computation(id).inputCount, committee.MAX_INPUTS());
+        vm.expectRevert(
+            abi.encodeWithSelector(IMpcCommittee.MpcCommitteeTooManyInputs.selector, id, committee.MAX_INPUTS())
+        );
+        vm.prank(client);
         committee.submitInput(id, bytes32(0), cts);
     }
 

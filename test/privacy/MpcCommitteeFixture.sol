@@ -60,10 +60,16 @@ abstract contract MpcCommitteeFixture is Test {
         }
     }
 
-    function _keys(Vm.Wallet[] memory wallets) internal pure returns (bytes[] memory keys) {
+    /// @dev The encryption key of `wallet`'s node in `epoch_` (a fresh key per epoch, as the contract wants).
+    function _encryptionKey(Vm.Wallet memory wallet, uint64 epoch_) internal returns (bytes memory) {
+        return _compressed(vm.createWallet(uint256(keccak256(abi.encode("encryption", wallet.privateKey, epoch_)))));
+    }
+
+    /// @dev The nodes' encryption keys for the next epoch.
+    function _keys(Vm.Wallet[] memory wallets) internal returns (bytes[] memory keys) {
         keys = new bytes[](wallets.length);
         for (uint256 i; i < wallets.length; ++i) {
-            keys[i] = _compressed(wallets[i]);
+            keys[i] = _encryptionKey(wallets[i], committee.epoch() + 1);
         }
     }
 

@@ -152,7 +152,7 @@ contract MpcCommitteeInvariantTest is MpcCommitteeFixture {
             Vm.Wallet memory w = pool[(seed % POOL + i) % POOL];
             if (committee.isEquivocator(w.addr) || committee.bondOf(w.addr) < MIN_BOND) continue;
             eligible[size] = w.addr;
-            keys[size++] = _compressed(w);
+            keys[size++] = _encryptionKey(w, committee.epoch() + 1);
         }
         size = size < 3 ? size : 3 + (seed >> 8) % (size - 2);
         if (size < 3) return;

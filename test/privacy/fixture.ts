@@ -272,7 +272,12 @@ export async function startNodes(
           listen: { port: ports[i] },
           peers: [0, 1, 2]
             .filter((j) => j !== i)
-            .map((j) => ({ address: addresses[j], host: '127.0.0.1', port: ports[j] })),
+            .map((j) => ({
+              address: addresses[j],
+              public_key: privateKeyToAccount(chain.nodeKeys[j]!).publicKey,
+              host: '127.0.0.1',
+              port: ports[j],
+            })),
           mode: options.mode ?? 'malicious',
           round_timeout_ms: 10_000,
           connect_timeout_ms: 10_000,

@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { parseEventLogs } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mpcCommitteeAbi } from '../../agents/generated/abis.js';
 import { readOutput } from '../../agents/privacy/client.js';
@@ -243,5 +244,33 @@ describe('mpc-node on anvil with Redis', () => {
         .filter((l) => l.msg === 'mpc computation done' && l.computation_id === cap.id.toString());
       expect(done.map((l) => l.attempt)).toEqual([2]);
     }
+  }, 90_000);
+
+  it('uses the encryption key its epoch registered (issue 16: fresh keys per epoch)', async () => {
+    const epoch2 = chain.nodeKeys.map((k) => encryptionPublicKey(deriveEncryptionKey(k, 2n)));
+    const hash = await chain.clients.wallet.writeContract({
+      address: chain.committee,
+      abi: mpcCommitteeAbi,
+      functionName: 'setCommittee',
+      args: [chain.nodeKeys.map((k) => privateKeyToAccount(k).address), epoch2, 2n],
+    });
+    await chain.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    const cap = await request(chain, {
+      kind: ComputationKind.HolderCap,
+      token: chain.token,
+      provider: owner(),
+      cap: 3n,
+    });
+    const { epoch } = await chain.clients.public.readContract({
+      address: chain.committee,
+      abi: mpcCommitteeAbi,
+      functionName: 'computation',
+      args: [cap.id],
+    });
+    expect(epoch).toBe(2n);
+    await submit(chain, cap, 'owner', BALANCES);
+    await closeInputs(chain);
+    const result = await waitFor(() => output(cap.id), { what: 'the epoch-2 result', timeoutMs: 60_000 });
+    expect(result).toEqual({ kind: ComputationKind.HolderCap, withinCap: true });
   }, 90_000);
 });

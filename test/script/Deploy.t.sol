@@ -202,8 +202,11 @@ contract DeployTest is Test {
         // setting the environment here would leak into the other tests: the harness supplies it instead.
         address[] memory nodes = new address[](3);
         (nodes[0], nodes[1], nodes[2]) = (makeAddr("mpc1"), makeAddr("mpc2"), makeAddr("mpc3"));
-        bytes memory key = abi.encodePacked(bytes1(0x02), bytes32(uint256(0x11)));
-        (Deploy.TokenStack memory stack,) = new DeployWithCommittee(nodes, key).run();
+        bytes[] memory given = new bytes[](3);
+        for (uint256 i; i < 3; ++i) {
+            given[i] = abi.encodePacked(bytes1(0x02), bytes32(uint256(0x11 + i))); // distinct: keys are never reused
+        }
+        (Deploy.TokenStack memory stack,) = new DeployWithCommittee(nodes, given).run();
 
         string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
         MpcCommittee committee = MpcCommittee(vm.parseJsonAddress(json, ".mpcCommittee"));
@@ -212,26 +215,22 @@ contract DeployTest is Test {
         (address[] memory members, bytes[] memory keys, uint256 threshold) = committee.committee(1);
         assertEq(members.length, 3);
         assertEq(members[2], nodes[2]);
-        assertEq(keys[0], key);
+        assertEq(keys[0], given[0]);
         assertEq(threshold, 2);
     }
 }
 
-/// @dev `Deploy` with a given first MPC committee (each node the same encryption key) instead of the environment's.
+/// @dev `Deploy` with a given first MPC committee instead of the environment's.
 contract DeployWithCommittee is Deploy {
     address[] internal nodes;
-    bytes internal key;
+    bytes[] internal keys;
 
-    constructor(address[] memory nodes_, bytes memory key_) {
+    constructor(address[] memory nodes_, bytes[] memory keys_) {
         nodes = nodes_;
-        key = key_;
+        keys = keys_;
     }
 
-    function _firstMpcCommittee() internal view override returns (address[] memory, bytes[] memory keys) {
-        keys = new bytes[](nodes.length);
-        for (uint256 i; i < keys.length; ++i) {
-            keys[i] = key;
-        }
+    function _firstMpcCommittee() internal view override returns (address[] memory, bytes[] memory) {
         return (nodes, keys);
     }
 }

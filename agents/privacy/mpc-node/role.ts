@@ -32,10 +32,11 @@ import {
   keccak256,
   recoverTypedDataAddress,
   stringToBytes,
+  toBytes,
   zeroAddress,
   zeroHash,
 } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount, publicKeyToAddress } from 'viem/accounts';
 import { z } from 'zod';
 import { governanceAbi, mpcCommitteeAbi, neuronsAbi } from '../../generated/abis.js';
 import {
@@ -88,7 +89,7 @@ import {
 } from '../mpc/link.js';
 import { createParty, type Share } from '../mpc/party.js';
 import { fromBigints } from '../mpc/ring.js';
-import { createTcpMesh, type Mesh, type Session } from '../mpc/tcp.js';
+import { createTcpMesh, type Mesh, type PeerAddress, type Session } from '../mpc/tcp.js';
 import { type ComputationResult, resultDigest, resultTypedData, signResult } from '../results.js';
 
 /** Most attempts a computation may be given; a higher announced attempt number is refused. */
@@ -96,29 +97,42 @@ export const MAX_ATTEMPTS = 100;
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address');
 
+/**
+ * Smallest `max_frame_bytes`: room for the largest MPC message of a computation the contract
+ * accepts (`MAX_INPUTS` ballots: 3.1 MB; a cap table of `MAX_INPUT_VALUES` holders: 1.6 MB).
+ */
+export const MIN_FRAME_BYTES = 4 * 2 ** 20;
+
 export const mpcNodeSettings = z.strictObject({
   /** Where this node accepts its peers. */
   listen: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535),
   }),
-  /** Network location of the other committee nodes, by their on-chain address (keys come from the chain). */
+  /**
+   * The other committee nodes: on-chain address, the public key of that address (the mesh
+   * handshake is signed with the node's signing key and checked against it), network location.
+   */
   peers: z
     .array(
       z.strictObject({
         address,
+        public_key: z.string().regex(/^0x(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, 'secp256k1 public key'),
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(1).max(65535),
       }),
     )
     .min(2),
   mode: z.enum(['semi-honest', 'malicious']).default('malicious'),
-  /** Environment variable with the node's 32-byte encryption key; unset: derived from the signing key. */
+  /**
+   * Environment variable with the node's 32-byte encryption keys, comma-separated: one per epoch it
+   * serves (each epoch registers fresh keys); unset: derived from the signing key per epoch (demo).
+   */
   encryption_key_env: z.string().default('STOA_MPC_ENCRYPTION_KEY'),
   max_frame_bytes: z
     .number()
     .int()
-    .min(1024)
+    .min(MIN_FRAME_BYTES)
     .max(2 ** 31)
     .default(64 * 2 ** 20),
   round_timeout_ms: z.number().int().positive().default(30_000),
@@ -134,11 +148,53 @@ export type MpcNodeSettings = z.infer<typeof mpcNodeSettings>;
 type Ctx = RoleContext<MpcNodeSettings>;
 
 /**
- * The demo's encryption key of a node: keccak256("stoa/mpc-encryption/v1" || signing key). Used
- * when no encryption key is configured; the deploy script registers the matching public key.
+ * The demo's encryption key of a node in an epoch: keccak256("stoa/mpc-encryption/v1" || signing key
+ * || uint64 epoch), fresh per epoch as the contract wants. Used when no encryption key is
+ * configured; the deploy script registers the matching public keys of epoch 1.
  */
-export function deriveEncryptionKey(signingKey: Hex): Hex {
-  return keccak256(concat([stringToBytes('stoa/mpc-encryption/v1'), hexToBytes(signingKey)]));
+export function deriveEncryptionKey(signingKey: Hex, epoch = 1n): Hex {
+  return keccak256(
+    concat([stringToBytes('stoa/mpc-encryption/v1'), hexToBytes(signingKey), toBytes(epoch, { size: 8 })]),
+  );
+}
+
+/**
+ * This node's encryption key for an epoch: the one of `keys` whose public key is `registered` (the
+ * key the epoch registered for the node); without `keys`, the demo key of that epoch.
+ */
+export function encryptionKeyFor(
+  keys: readonly Hex[] | undefined,
+  signingKey: Hex,
+  epoch: bigint,
+  registered: Hex,
+): Hex {
+  const candidates = keys ?? [deriveEncryptionKey(signingKey, epoch)];
+  const key = candidates.find((k) => encryptionPublicKey(k) === registered.toLowerCase());
+  if (!key) {
+    throw new UnrecoverableError(
+      `no encryption key of this node matches the one registered for it in epoch ${epoch}`,
+    );
+  }
+  return key;
+}
+
+/**
+ * The mesh entry of committee node `node` (position `id`) from `role.peers`: its handshake is
+ * checked against the configured public key, which must be the key of its on-chain address (the
+ * encryption key, a separate secret, plays no part in the mesh).
+ */
+export function meshPeer(peers: MpcNodeSettings['peers'], node: Address, id: PartyId): PeerAddress {
+  const peer = peers.find((p) => p.address.toLowerCase() === node.toLowerCase());
+  if (!peer) throw new UnrecoverableError(`role.peers has no entry for committee node ${node}`);
+  const publicKey = hexToBytes(peer.public_key as Hex);
+  let uncompressed: Hex | undefined;
+  try {
+    uncompressed = bytesToHex(secp256k1.Point.fromBytes(publicKey).toBytes(false));
+  } catch {}
+  if (!uncompressed || publicKeyToAddress(uncompressed).toLowerCase() !== node.toLowerCase()) {
+    throw new UnrecoverableError(`role.peers: public_key of ${node} is not the key of that address`);
+  }
+  return { id, host: peer.host, port: peer.port, publicKey };
 }
 
 /** 33-byte compressed public key of an encryption key. */
@@ -149,8 +205,8 @@ export function encryptionPublicKey(secretKey: Hex): Hex {
 export type MpcNodeRoleOptions = {
   /** Signing key (default: the agent's key from `sender.key_file` / `sender.key_env`). */
   signingKey?: Hex;
-  /** Encryption key (default: `role.encryption_key_env`, else derived from the signing key). */
-  encryptionKey?: Hex;
+  /** Encryption keys, one per epoch (default: `role.encryption_key_env`, else derived per epoch). */
+  encryptionKeys?: readonly Hex[];
   /** Test hook: rewrites every protocol message this node sends (a deviating node). */
   tamper?: (data: Uint8Array) => Uint8Array;
   /** Test hooks: a node that deviates around the MPC (inputs, signatures). */
@@ -182,7 +238,7 @@ const SIGNATURE_WORDS = 17; // 65 bytes padded to whole words
 
 /** The role with its keys and hooks bound; `mpcNode` is the registered instance. */
 export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
-  let keys: { signing: Hex; encryption: Hex } | undefined;
+  let keys: { signing: Hex; encryption: readonly Hex[] | undefined } | undefined;
   let mesh: { epoch: bigint; mesh: Promise<Mesh> } | undefined;
   /** Computations this process is computing: a second task for one of them (deadline and sweep) is dropped. */
   const running = new Set<bigint>();
@@ -192,7 +248,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       const signing = options.signingKey ?? loadPrivateKey({ sender: ctx.settings.sender });
       const fromEnv = process.env[ctx.config.encryption_key_env];
       const encryption =
-        options.encryptionKey ?? (fromEnv as Hex | undefined) ?? deriveEncryptionKey(signing);
+        options.encryptionKeys ?? (fromEnv ? fromEnv.split(',').map((k) => k.trim() as Hex) : undefined);
       keys = { signing, encryption };
     }
     return keys;
@@ -201,19 +257,14 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
   function meshFor(ctx: Ctx, committee: Committee, me: PartyId): Promise<Mesh> {
     if (mesh?.epoch === committee.epoch) return mesh.mesh;
     const previous = mesh;
-    const peers = committee.nodes.flatMap((node, j) => {
-      if (j === me) return [];
-      const peer = ctx.config.peers.find((p) => p.address.toLowerCase() === node.toLowerCase());
-      if (!peer) throw new UnrecoverableError(`role.peers has no entry for committee node ${node}`);
-      return [
-        { id: j as PartyId, host: peer.host, port: peer.port, publicKey: hexToBytes(committee.keys[j]!) },
-      ];
-    });
+    const peers = committee.nodes.flatMap((node, j) =>
+      j === me ? [] : [meshPeer(ctx.config.peers, node, j as PartyId)],
+    );
     const created = (async () => {
       if (previous) await (await previous.mesh.catch(() => undefined))?.close();
       const m = await createTcpMesh({
         id: me,
-        secretKey: hexToBytes(keysOf(ctx).encryption),
+        secretKey: hexToBytes(keysOf(ctx).signing),
         listen: ctx.config.listen,
         peers,
         committee: `${ctx.chain.id}:${ctx.contracts.mpcCommittee!.toLowerCase()}:${committee.epoch}`,
@@ -258,7 +309,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       blockNumber,
     });
     const committee: Committee = { epoch: computation.epoch, nodes, keys: encryptionKeys, threshold };
-    const { signing, encryption } = keysOf(ctx);
+    const { signing, encryption: encryptionKeySet } = keysOf(ctx);
     const account = privateKeyToAccount(signing);
     const me = nodes.findIndex((n) => n.toLowerCase() === account.address.toLowerCase());
     if (me < 0) return log.info({ epoch: committee.epoch.toString() }, 'not a member of the epoch');
@@ -266,11 +317,7 @@ export function createMpcNodeRole(options: MpcNodeRoleOptions = {}): Role {
       throw new UnrecoverableError(
         `the MPC protocol needs 3 nodes, epoch ${committee.epoch} has ${nodes.length}`,
       );
-    if (encryptionPublicKey(encryption) !== encryptionKeys[me]!.toLowerCase()) {
-      throw new UnrecoverableError(
-        `this node's encryption key does not match the one registered for ${account.address}`,
-      );
-    }
+    const encryption = encryptionKeyFor(encryptionKeySet, signing, committee.epoch, encryptionKeys[me]!);
 
     // Parameters and inputs from the logs, checked against the contract's running commitment.
     const [requested] = await ctx.events({

@@ -78,7 +78,16 @@ export async function startPrivacyAgents(stack: StackInfo): Promise<LayerAgents>
       settings: {
         listen: { host: '127.0.0.1', port: ports[i] },
         peers: NODES.flatMap((peer, j) =>
-          j === i ? [] : [{ address: devAccount(peer).address, host: '127.0.0.1', port: ports[j] }],
+          j === i
+            ? []
+            : [
+                {
+                  address: devAccount(peer).address,
+                  public_key: devAccount(peer).publicKey,
+                  host: '127.0.0.1',
+                  port: ports[j],
+                },
+              ],
         ),
         post_delay_ms: 1000,
       },

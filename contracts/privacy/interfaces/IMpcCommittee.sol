@@ -87,6 +87,9 @@ interface IMpcCommittee {
     error MpcCommitteeDuplicateNode(address node);
     /// @notice Thrown by `setCommittee` when a key is not a 33-byte compressed secp256k1 point encoding.
     error MpcCommitteeInvalidEncryptionKey(address node);
+    /// @notice Thrown by `setCommittee` when a key (its x coordinate) was registered before, in `epoch`
+    /// (an earlier one or the new one): every epoch needs fresh keys.
+    error MpcCommitteeEncryptionKeyUsed(address node, uint64 epoch);
     /// @notice Thrown by `setCommittee` when a node's bond is below `minBond`.
     error MpcCommitteeInsufficientBond(address node, uint256 bond, uint256 minBond);
     /// @notice Thrown by `setCommittee` when a node was recorded as equivocating.
@@ -122,6 +125,10 @@ interface IMpcCommittee {
     error MpcCommitteeCiphertextCount(uint256 given, uint256 expected);
     /// @notice Thrown by `submitInput` when a ciphertext is empty.
     error MpcCommitteeEmptyCiphertext(uint256 nodeIndex);
+    /// @notice Thrown by `submitInput` when a ciphertext is longer than `MAX_CIPHERTEXT_BYTES`.
+    error MpcCommitteeCiphertextTooLarge(uint256 nodeIndex, uint256 length, uint256 max);
+    /// @notice Thrown by `submitInput` when the computation already has `MAX_INPUTS` inputs.
+    error MpcCommitteeTooManyInputs(uint256 computationId, uint256 max);
 
     /// @notice Thrown by `postResult` while inputs are still being collected.
     error MpcCommitteeInputsOpen(uint256 computationId, uint64 inputDeadline);
@@ -200,6 +207,8 @@ interface IMpcCommittee {
     /// @notice Starts a new epoch with `nodes` (signing addresses) and their `encryptionKeys`
     /// (33-byte compressed secp256k1 points), `threshold` signatures needed for a result.
     /// @dev Restricted (AccessManager). Every node must hold at least `minBond` and never have equivocated.
+    /// Every key must be new: no key with the same x coordinate (the same point or its negation) was
+    /// registered in any epoch, so a stolen key opens the inputs of one epoch only.
     /// Computations already requested keep their epoch.
     function setCommittee(address[] calldata nodes, bytes[] calldata encryptionKeys, uint256 threshold) external;
 
@@ -217,6 +226,9 @@ interface IMpcCommittee {
 
     /// @notice Position + 1 of `node` in the committee of `epoch_`, 0 when it is not a member.
     function memberSlot(uint64 epoch_, address node) external view returns (uint256);
+
+    /// @notice The epoch that registered the encryption key with x coordinate `x`, 0 if none did.
+    function encryptionKeyEpoch(bytes32 x) external view returns (uint64);
 
     // ------------------------------------------------------------------ bonds
 
@@ -265,6 +277,13 @@ interface IMpcCommittee {
     /// @notice Seconds after its input deadline during which a computation's result may be posted;
     /// afterwards it is `Expired`. Bonds stay locked until then (see `withdrawBond`).
     function RESULT_WINDOW() external view returns (uint64);
+
+    /// @notice Most inputs one computation takes (a ballot of 65,536 voters).
+    function MAX_INPUTS() external view returns (uint256);
+
+    /// @notice Longest ciphertext of one input for one node: 65,536 bytes, i.e. an input of up to
+    /// 4,085 values (envelope 74 + payload 99 + 16 bytes per value), e.g. a cap table of 4,085 holders.
+    function MAX_CIPHERTEXT_BYTES() external view returns (uint256);
 
     /// @notice Cancels a computation that has no result (inputs and results are refused after).
     /// Restricted (AccessManager). To move a computation to a new committee, cancel it and request
