@@ -53,7 +53,6 @@ contract SystemInvariantTest is SystemFixture {
         bool[2][8] frozen;
     }
 
-
     uint256 internal constant WALLETS = 8;
     /// @dev Wallets 0 .. INVESTORS - 1 have an identity; the last one (the stranger) has none.
     uint256 internal constant INVESTORS = 7;
@@ -422,10 +421,12 @@ contract SystemInvariantTest is SystemFixture {
         uint256 free = stoa.balanceOf(owner) - stoa.getFrozenTokens(owner);
         if (free == 0 || !registry.isVerified(owner)) return;
         amount = bound(amount, 1, free);
-        (bool allowed,) = stoa.canTransfer(owner, address(neurons), amount);
-        if (!allowed) return;
-        vm.prank(owner);
-        neurons.stake(uint96(amount), uint32(bound(delay, 0, 30 days)));
+        _try(
+            owner,
+            address(neurons),
+            abi.encodeCall(neurons.stake, (uint96(amount), uint32(bound(delay, 0, 30 days)))),
+            _canStake(owner, amount)
+        );
     }
 
     function increaseStake(uint256 seed, uint256 amount) external tracked(Exempt.None) {
@@ -434,10 +435,25 @@ contract SystemInvariantTest is SystemFixture {
         uint256 free = stoa.balanceOf(owner) - stoa.getFrozenTokens(owner);
         if (free == 0) return;
         amount = bound(amount, 1, free);
+        _try(
+            owner,
+            address(neurons),
+            abi.encodeCall(neurons.increaseStake, (id, uint96(amount))),
+            _canStake(owner, amount)
+        );
+    }
+
+    /// @dev Whether `owner` may stake `amount`: the transfer to neurons, then the stake reported as its exposure, which
+    /// it must be able to hold (neurons is look-through; its direct balance drops by as much first).
+    function _canStake(address owner, uint256 amount) internal view returns (bool) {
         (bool allowed,) = stoa.canTransfer(owner, address(neurons), amount);
-        if (!allowed) return;
-        vm.prank(owner);
-        neurons.increaseStake(id, uint96(amount));
+        return allowed && _mayHoldStoa(owner);
+    }
+
+    /// @dev Whether `owner` may hold STOA through neurons: the receiver's holding rules of a look-through transfer
+    /// (not frozen, verified, AML clear, KYC valid, country, category; its holdings within the max balance).
+    function _mayHoldStoa(address owner) internal view returns (bool) {
+        return stoa.detectLookThroughRestriction(address(neurons), address(0), owner, 0) == 0;
     }
 
     function startDissolving(uint256 seed) external tracked(Exempt.None) {
@@ -447,15 +463,22 @@ contract SystemInvariantTest is SystemFixture {
         neurons.startDissolving(id);
     }
 
-    /// @dev A dissolved neuron's owner takes its stake back: that must always work (DESIGN.md section 2), whatever
-    /// the token says about the owner now, once its open proposals are settled (their fees are held against the
-    /// stake: `NeuronsFeesPending`). A refusal is counted.
+    /// @dev A dissolved neuron's owner takes its stake back once its open proposals are settled (their fees are held
+    /// against the stake: `NeuronsFeesPending`): no limit (max holders, max balance: the stake is already counted) and
+    /// no governance state may stop it. The token's documented restrictions of transfers (a pause, an owner that may
+    /// not hold STOA now: frozen, unverified, AML-flagged, country or category) delay it (contracts/governance/README.md,
+    /// "Who can do what"). A refusal otherwise is counted.
     function disburse(uint256 seed) external tracked(Exempt.None) {
         (uint32 id, address owner, INeurons.NeuronState memory state) = _neuron(seed);
         if (id == 0 || !state.dissolving || state.since > block.timestamp || state.stake == 0) return;
         if (neurons.pendingFees(id) != 0) return;
         (bool ok,) = _try(owner, address(neurons), abi.encodeCall(neurons.disburse, (id)), false);
-        if (!ok) ++refusedDisbursements;
+        if (!ok && _mayReceiveStake(owner)) ++refusedDisbursements;
+    }
+
+    /// @dev Whether the token lets `owner` receive STOA at all now (not paused, `owner` may hold it).
+    function _mayReceiveStake(address owner) internal view returns (bool) {
+        return !stoa.paused() && _mayHoldStoa(owner);
     }
 
     /// @dev Neuron `seed` proposes one action of a random kind, or two of random kinds: the topic follows from the
@@ -889,7 +912,8 @@ contract SystemInvariantTest is SystemFixture {
     }
 
     /// @dev Every neuron's stake can be disbursed by its owner: in a snapshot, dissolve it, wait, settle its open
-    /// proposals (anyone may, at their deadline at the latest), disburse.
+    /// proposals (anyone may, at their deadline at the latest), disburse. Owners the token does not let receive STOA
+    /// now (`_mayReceiveStake`) wait for the token.
     function invariant_stakeAlwaysDisbursable() public {
         assertEq(refusedDisbursements, 0, "a dissolved neuron's disburse was refused");
         uint32 count = neurons.neuronCount();
@@ -902,7 +926,7 @@ contract SystemInvariantTest is SystemFixture {
             (,, state) = neurons.neuron(id);
             if (state.since > block.timestamp) vm.warp(state.since);
             bool ok = _settleOpenProposalsOf(id);
-            if (ok) {
+            if (ok && _mayReceiveStake(owner)) {
                 vm.prank(owner);
                 (ok,) = address(neurons).call(abi.encodeCall(neurons.disburse, (id)));
             }
@@ -1044,18 +1068,12 @@ contract SystemInvariantTest is SystemFixture {
         return held >= STOA_MAX_BALANCE ? 0 : STOA_MAX_BALANCE - held;
     }
 
-    /// @dev Identities holding STOA directly or, with look-through, any basket token or stake.
+    /// @dev Identities holding STOA directly or, with look-through, through basket tokens (at least one STOA base unit's
+    /// worth) or stake.
     function _lookThroughHolders() internal view returns (uint256 holders) {
         uint32 count = registry.identityCount();
         for (uint32 id = 1; id <= count; ++id) {
-            if (_stoaHeld(id) != 0 || (stoa.isLookThrough(address(basket)) && _basketHeld(id) != 0)) ++holders;
-        }
-    }
-
-    function _basketHeld(uint32 id) internal view returns (uint256 held) {
-        address[] memory owned = registry.walletsOf(id);
-        for (uint256 i; i < owned.length; ++i) {
-            held += basket.balanceOf(owned[i]);
+            if (_stoaHeld(id) != 0) ++holders;
         }
     }
 
