@@ -51,6 +51,7 @@ contract SystemInvariantTest is SystemFixture {
         uint256[8] basketBalance;
         bool[2][8] restricted;
         bool[2][8] frozen;
+        bool[8] basketFrozen;
     }
 
     uint256 internal constant WALLETS = 8;
@@ -134,7 +135,7 @@ contract SystemInvariantTest is SystemFixture {
         vm.prank(alice);
         basket.issue(10e18, alice);
 
-        bytes4[] memory selectors = new bytes4[](36);
+        bytes4[] memory selectors = new bytes4[](40);
         uint256 n;
         // Identity and token layer.
         selectors[n++] = this.attest.selector;
@@ -165,6 +166,8 @@ contract SystemInvariantTest is SystemFixture {
         selectors[n++] = this.issue.selector;
         selectors[n++] = this.redeem.selector;
         selectors[n++] = this.transferBasket.selector;
+        selectors[n++] = this.freezeBasketWallet.selector;
+        selectors[n++] = this.forcedTransferBasket.selector;
         selectors[n++] = this.impairBasket.selector;
         selectors[n++] = this.seizeFromBasket.selector;
         selectors[n++] = this.reconcile.selector;
@@ -208,6 +211,7 @@ contract SystemInvariantTest is SystemFixture {
             }
             s.held[w][0] += staked[w];
             s.basketBalance[w] = basket.balanceOf(wallet);
+            s.basketFrozen[w] = basket.isFrozen(wallet);
         }
     }
 
@@ -227,7 +231,7 @@ contract SystemInvariantTest is SystemFixture {
                 }
             }
             if (
-                (before.restricted[w][0] || before.restricted[w][1])
+                (before.restricted[w][0] || before.restricted[w][1] || before.basketFrozen[w])
                     && after_.basketBalance[w] > before.basketBalance[w]
             ) _violation(true, w, 2, "restricted wallet gained basket tokens");
         }
@@ -240,7 +244,10 @@ contract SystemInvariantTest is SystemFixture {
                     _violation(false, w, c, "frozen wallet moved shares");
                 }
             }
-            if ((before.frozen[w][0] || before.frozen[w][1]) && after_.basketBalance[w] < before.basketBalance[w]) {
+            if (
+                (before.frozen[w][0] || before.frozen[w][1] || before.basketFrozen[w])
+                    && after_.basketBalance[w] < before.basketBalance[w]
+            ) {
                 _violation(false, w, 2, "frozen wallet moved basket tokens");
             }
         }
@@ -695,6 +702,26 @@ contract SystemInvariantTest is SystemFixture {
         amount = bound(amount, 1, balance);
         (bool allowed,) = basket.canTransfer(from, to, amount);
         _try(from, address(basket), abi.encodeCall(basket.transfer, (to, amount)), allowed);
+    }
+
+    /// @dev The basket's compliance role freezes or unfreezes a wallet's basket tokens (half the time a holder's).
+    function freezeBasketWallet(uint256 seed, bool frozen) external tracked(Exempt.None) {
+        address wallet = _anyOrBasketHolder(seed);
+        vm.prank(agent);
+        basket.setAddressFrozen(wallet, frozen);
+    }
+
+    /// @dev The basket's compliance role forces a transfer of basket tokens between investor wallets: the sender's
+    /// side is skipped, the receiver must still be able to hold every component (look-through limits included), so it
+    /// may be refused.
+    function forcedTransferBasket(uint256 fromSeed, uint256 toSeed, uint256 amount) external tracked(Exempt.Agent) {
+        address from = _holderOf(fromSeed, address(basket));
+        address to = wallets[toSeed % INVESTORS];
+        uint256 balance = basket.balanceOf(from);
+        if (balance == 0 || from == to) return;
+        _try(
+            agent, address(basket), abi.encodeCall(basket.forcedTransfer, (from, to, bound(amount, 1, balance))), false
+        );
     }
 
     /// @dev A component's agent freezes part of the basket's holdings, or all of it (the basket's wallet), or lifts a
