@@ -51,11 +51,7 @@ contract SystemInvariantTest is SystemFixture {
         uint256[8] basketBalance;
         bool[2][8] restricted;
         bool[2][8] frozen;
-    }
-
-    struct ProposalGhost {
-        ActionKind kind;
-        address proposer;
+        bool[8] basketFrozen;
     }
 
     uint256 internal constant WALLETS = 8;
@@ -63,9 +59,6 @@ contract SystemInvariantTest is SystemFixture {
     uint256 internal constant INVESTORS = 7;
     uint256 internal constant MAX_NEURONS = 10;
     uint256 internal constant MAX_PROPOSALS = 12;
-    /// @dev STOA's issuer chose look-through: basket holders count toward its holder limit and their look-through
-    /// balance toward its max balance (DESIGN.md section 4). A per-component setting once the basket has one.
-    bool internal constant STOA_LOOK_THROUGH = true;
     /// @dev Auction prices, STOA base units per SBND base unit (WAD).
     uint256 internal constant LOW = 0.25e18;
     uint256 internal constant HIGH = 1e18;
@@ -79,8 +72,8 @@ contract SystemInvariantTest is SystemFixture {
     uint256 public moveViolations;
     string internal lastViolation;
 
-    mapping(address proposer => uint256) internal escrowOf;
-    mapping(uint256 proposalId => ProposalGhost) internal proposals;
+    /// @dev The kinds of each proposal's actions (to execute them again and to know which change governance).
+    mapping(uint256 proposalId => ActionKind[]) internal proposalKinds;
     uint256 public blockedSettlements;
     uint256 public refusedDisbursements;
 
@@ -142,7 +135,7 @@ contract SystemInvariantTest is SystemFixture {
         vm.prank(alice);
         basket.issue(10e18, alice);
 
-        bytes4[] memory selectors = new bytes4[](36);
+        bytes4[] memory selectors = new bytes4[](40);
         uint256 n;
         // Identity and token layer.
         selectors[n++] = this.attest.selector;
@@ -168,10 +161,13 @@ contract SystemInvariantTest is SystemFixture {
         selectors[n++] = this.resolveFollowers.selector;
         selectors[n++] = this.settle.selector;
         selectors[n++] = this.execute.selector;
+        selectors[n++] = this.collectFees.selector;
         // Basket layer.
         selectors[n++] = this.issue.selector;
         selectors[n++] = this.redeem.selector;
         selectors[n++] = this.transferBasket.selector;
+        selectors[n++] = this.freezeBasketWallet.selector;
+        selectors[n++] = this.forcedTransferBasket.selector;
         selectors[n++] = this.impairBasket.selector;
         selectors[n++] = this.seizeFromBasket.selector;
         selectors[n++] = this.reconcile.selector;
@@ -201,8 +197,8 @@ contract SystemInvariantTest is SystemFixture {
         if (exempt == Exempt.None) _checkMoves(before, after_);
     }
 
-    /// @dev Holdings of share c: the wallet's balance, plus (STOA) its neurons' stake and its escrowed reject fees,
-    /// which are its own and come back to it; and its basket tokens, which look through to both shares.
+    /// @dev Holdings of share c: the wallet's balance, plus (STOA) its neurons' stake (reject fees are charged
+    /// against it, no token moves); and its basket tokens, which look through to both shares.
     function _snap() internal view returns (Snap memory s) {
         uint256[WALLETS] memory staked = _stakedByWallet();
         for (uint256 w; w < WALLETS; ++w) {
@@ -213,8 +209,9 @@ contract SystemInvariantTest is SystemFixture {
                 s.frozen[w][c] = shares[c].isFrozen(wallet);
                 s.restricted[w][c] = s.frozen[w][c] || !verified;
             }
-            s.held[w][0] += staked[w] + escrowOf[wallet];
+            s.held[w][0] += staked[w];
             s.basketBalance[w] = basket.balanceOf(wallet);
+            s.basketFrozen[w] = basket.isFrozen(wallet);
         }
     }
 
@@ -234,7 +231,7 @@ contract SystemInvariantTest is SystemFixture {
                 }
             }
             if (
-                (before.restricted[w][0] || before.restricted[w][1])
+                (before.restricted[w][0] || before.restricted[w][1] || before.basketFrozen[w])
                     && after_.basketBalance[w] > before.basketBalance[w]
             ) _violation(true, w, 2, "restricted wallet gained basket tokens");
         }
@@ -247,7 +244,10 @@ contract SystemInvariantTest is SystemFixture {
                     _violation(false, w, c, "frozen wallet moved shares");
                 }
             }
-            if ((before.frozen[w][0] || before.frozen[w][1]) && after_.basketBalance[w] < before.basketBalance[w]) {
+            if (
+                (before.frozen[w][0] || before.frozen[w][1] || before.basketFrozen[w])
+                    && after_.basketBalance[w] < before.basketBalance[w]
+            ) {
                 _violation(false, w, 2, "frozen wallet moved basket tokens");
             }
         }
@@ -428,10 +428,12 @@ contract SystemInvariantTest is SystemFixture {
         uint256 free = stoa.balanceOf(owner) - stoa.getFrozenTokens(owner);
         if (free == 0 || !registry.isVerified(owner)) return;
         amount = bound(amount, 1, free);
-        (bool allowed,) = stoa.canTransfer(owner, address(neurons), amount);
-        if (!allowed) return;
-        vm.prank(owner);
-        neurons.stake(uint96(amount), uint32(bound(delay, 0, 30 days)));
+        _try(
+            owner,
+            address(neurons),
+            abi.encodeCall(neurons.stake, (uint96(amount), uint32(bound(delay, 0, 30 days)))),
+            _canStake(owner, amount)
+        );
     }
 
     function increaseStake(uint256 seed, uint256 amount) external tracked(Exempt.None) {
@@ -440,10 +442,25 @@ contract SystemInvariantTest is SystemFixture {
         uint256 free = stoa.balanceOf(owner) - stoa.getFrozenTokens(owner);
         if (free == 0) return;
         amount = bound(amount, 1, free);
+        _try(
+            owner,
+            address(neurons),
+            abi.encodeCall(neurons.increaseStake, (id, uint96(amount))),
+            _canStake(owner, amount)
+        );
+    }
+
+    /// @dev Whether `owner` may stake `amount`: the transfer to neurons, then the stake reported as its exposure, which
+    /// it must be able to hold (neurons is look-through; its direct balance drops by as much first).
+    function _canStake(address owner, uint256 amount) internal view returns (bool) {
         (bool allowed,) = stoa.canTransfer(owner, address(neurons), amount);
-        if (!allowed) return;
-        vm.prank(owner);
-        neurons.increaseStake(id, uint96(amount));
+        return allowed && _mayHoldStoa(owner);
+    }
+
+    /// @dev Whether `owner` may hold STOA through neurons: the receiver's holding rules of a look-through transfer
+    /// (not frozen, verified, AML clear, KYC valid, country, category; its holdings within the max balance).
+    function _mayHoldStoa(address owner) internal view returns (bool) {
+        return stoa.detectLookThroughRestriction(address(neurons), address(0), owner, 0) == 0;
     }
 
     function startDissolving(uint256 seed) external tracked(Exempt.None) {
@@ -453,36 +470,48 @@ contract SystemInvariantTest is SystemFixture {
         neurons.startDissolving(id);
     }
 
-    /// @dev A dissolved neuron's owner takes its stake back: that must always work (DESIGN.md section 2), whatever
-    /// the token says about the owner now. A refusal is counted.
+    /// @dev A dissolved neuron's owner takes its stake back once its open proposals are settled (their fees are held
+    /// against the stake: `NeuronsFeesPending`): no limit (max holders, max balance: the stake is already counted) and
+    /// no governance state may stop it. The token's documented restrictions of transfers (a pause, an owner that may
+    /// not hold STOA now: frozen, unverified, AML-flagged, country or category) delay it (contracts/governance/README.md,
+    /// "Who can do what"). A refusal otherwise is counted.
     function disburse(uint256 seed) external tracked(Exempt.None) {
         (uint32 id, address owner, INeurons.NeuronState memory state) = _neuron(seed);
         if (id == 0 || !state.dissolving || state.since > block.timestamp || state.stake == 0) return;
+        if (neurons.pendingFees(id) != 0) return;
         (bool ok,) = _try(owner, address(neurons), abi.encodeCall(neurons.disburse, (id)), false);
-        if (!ok) ++refusedDisbursements;
+        if (!ok && _mayReceiveStake(owner)) ++refusedDisbursements;
     }
 
-    /// @dev Neuron `seed` proposes one action of a random kind under a topic that is the action's own half of the
-    /// time and another one otherwise. A proposal whose label is not its actions' topic may be refused.
-    function propose(uint256 seed, uint256 kindSeed, uint256 topicSeed) external tracked(Exempt.None) {
+    /// @dev Whether the token lets `owner` receive STOA at all now (not paused, `owner` may hold it).
+    function _mayReceiveStake(address owner) internal view returns (bool) {
+        return !stoa.paused() && _mayHoldStoa(owner);
+    }
+
+    /// @dev Neuron `seed` proposes one action of a random kind, or two of random kinds: the topic follows from the
+    /// actions (the registry of `SystemFixture._registerActionTopics`), so a mix of two topics (a governance change
+    /// riding another topic) is refused. The reject fee is charged against the neuron's stake: no token moves, so no
+    /// token-side state may refuse an unmixed proposal of a neuron with enough uncharged stake.
+    function propose(uint256 seed, uint256 kindSeed) external tracked(Exempt.None) {
         if (gov.proposalCount() >= MAX_PROPOSALS) return;
-        (uint32 id, address owner,) = _neuron(seed);
+        (uint32 id, address owner, INeurons.NeuronState memory state) = _neuron(seed);
         if (id == 0 || gov.votingPower(id) == 0 || gov.openProposals(id) >= gov.params().maxOpenProposals) return;
-        (bool canPay,) = stoa.canTransfer(owner, address(gov), REJECT_FEE);
-        if (!canPay) return;
-        ActionKind kind = ActionKind(kindSeed % 4);
-        // Half the time the actions' own topic, else another proposal topic (CatchAll is none).
-        IGovernance.Topic topic =
-            IGovernance.Topic((uint256(_topicOf(kind)) + (topicSeed % 2) * (1 + topicSeed / 2 % 5)) % 6);
+        ActionKind[] memory kinds = new ActionKind[](kindSeed / 4 % 2 + 1);
+        kinds[0] = ActionKind(kindSeed % 4);
+        if (kinds.length == 2) kinds[1] = ActionKind(kindSeed / 8 % 4);
+        bool unmixed = kinds.length == 1 || _topicOf(kinds[0]) == _topicOf(kinds[1]);
+        bool canPay = state.stake - neurons.pendingFees(id) >= REJECT_FEE;
         (bool ok, bytes memory result) = _try(
             owner,
             address(gov),
-            abi.encodeCall(gov.propose, (id, topic, _actions(kind), "ipfs://summary", keccak256("summary"))),
-            topic == _topicOf(kind)
+            abi.encodeCall(gov.propose, (id, _actions(kinds), "ipfs://summary", keccak256("summary"))),
+            unmixed && canPay
         );
         if (!ok) return;
-        proposals[abi.decode(result, (uint256))] = ProposalGhost(kind, owner);
-        escrowOf[owner] += REJECT_FEE;
+        uint256 proposalId = abi.decode(result, (uint256));
+        for (uint256 i; i < kinds.length; ++i) {
+            proposalKinds[proposalId].push(kinds[i]);
+        }
     }
 
     function vote(uint256 proposalSeed, uint256 neuronSeed, bool yes) external tracked(Exempt.None) {
@@ -505,8 +534,9 @@ contract SystemInvariantTest is SystemFixture {
         gov.resolveFollowers(proposalId, ids);
     }
 
-    /// @dev Settles a proposal, waiting for its deadline if undecided (a keeper). The reject fee goes back to an adopted proposal's proposer: no token-side
-    /// state of that proposer may stop the settlement, which execution waits for. A refusal is counted.
+    /// @dev Settles a proposal, waiting for its deadline if undecided (a keeper). The reject fee is released into an
+    /// adopted proposal's proposer neuron, or kept from its stake: no token-side state may stop the settlement, which
+    /// execution waits for. A refusal of an adopted one is counted.
     function settle(uint256 seed) external tracked(Exempt.Settle) {
         uint256 proposalId = _proposal(seed);
         if (proposalId == 0) return;
@@ -519,21 +549,24 @@ contract SystemInvariantTest is SystemFixture {
         if (outcome == IGovernance.ProposalStatus.Open) return;
         bool adopted = outcome == IGovernance.ProposalStatus.Adopted;
         (bool ok,) = _try(address(this), address(gov), abi.encodeCall(gov.settle, (proposalId)), false);
-        if (!ok) {
-            if (adopted) ++blockedSettlements;
-            return;
-        }
-        escrowOf[p.proposer] -= p.rejectFee;
+        if (!ok && adopted) ++blockedSettlements;
     }
 
-    /// @dev Executes a settled adopted proposal, waiting out the timelock if needed (a keeper).
+    /// @dev Executes a settled adopted proposal within its execution window, waiting out the timelock if needed (a
+    /// keeper).
     function execute(uint256 seed) external tracked(Exempt.None) {
         uint256 proposalId = _proposal(seed);
         if (proposalId == 0) return;
         IGovernance.ProposalView memory p = gov.proposal(proposalId);
-        if (p.status != IGovernance.ProposalStatus.Adopted) return;
-        if (block.timestamp < p.decidedAt + TIMELOCK) vm.warp(p.decidedAt + TIMELOCK);
-        gov.execute(proposalId, _actions(proposals[proposalId].kind));
+        if (p.status != IGovernance.ProposalStatus.Adopted || block.timestamp >= p.expiresAt) return;
+        if (block.timestamp < p.readyAt) vm.warp(p.readyAt);
+        gov.execute(proposalId, _actions(proposalKinds[proposalId]));
+    }
+
+    /// @dev Anyone sends the kept reject fees to the executor; the token's dry run says whether it may.
+    function collectFees() external tracked(Exempt.None) {
+        (bool allowed,) = stoa.canTransfer(address(neurons), executor, neurons.keptFees());
+        _try(address(this), address(neurons), abi.encodeCall(neurons.collectFees, ()), allowed);
     }
 
     function _neuron(uint256 seed) internal view returns (uint32 id, address owner, INeurons.NeuronState memory state) {
@@ -555,7 +588,7 @@ contract SystemInvariantTest is SystemFixture {
         if (p.status != IGovernance.ProposalStatus.Open || block.timestamp >= p.deadline) return 0;
     }
 
-    /// @dev The topic each action belongs to (what a target-and-selector registry would answer).
+    /// @dev The topic each action belongs to (what the fixture registered; `setParams`: Governance's constructor).
     function _topicOf(ActionKind kind) internal pure returns (IGovernance.Topic) {
         if (kind == ActionKind.TokenCompliance) return IGovernance.Topic.TokenCompliance;
         if (kind == ActionKind.Oracle) return IGovernance.Topic.Oracle;
@@ -563,25 +596,29 @@ contract SystemInvariantTest is SystemFixture {
         return IGovernance.Topic.General;
     }
 
-    /// @dev One action of `kind`; each succeeds whenever executed (the executor holds the roles it needs).
-    function _actions(ActionKind kind) internal view returns (IExecutor.Action[] memory actions) {
-        actions = new IExecutor.Action[](1);
-        if (kind == ActionKind.General) {
-            actions[0] = IExecutor.Action(address(target), 0, abi.encodeCall(Target.set, (42)));
-        } else if (kind == ActionKind.TokenCompliance) {
-            actions[0] = IExecutor.Action(address(sbnd), 0, abi.encodeCall(ICompliance.setAllowedCategories, (7)));
-        } else if (kind == ActionKind.Oracle) {
-            actions[0] =
-                IExecutor.Action(address(oracle), 0, abi.encodeCall(IOracle.setParameters, (_oracleParameters())));
-        } else {
-            actions[0] = IExecutor.Action(address(gov), 0, abi.encodeCall(IGovernance.setParams, (gov.params())));
+    /// @dev One action per kind; each succeeds whenever executed (the executor holds the roles it needs).
+    function _actions(ActionKind[] memory kinds) internal view returns (IExecutor.Action[] memory actions) {
+        actions = new IExecutor.Action[](kinds.length);
+        for (uint256 i; i < kinds.length; ++i) {
+            ActionKind kind = kinds[i];
+            if (kind == ActionKind.General) {
+                actions[i] = IExecutor.Action(address(target), 0, abi.encodeCall(Target.set, (42)));
+            } else if (kind == ActionKind.TokenCompliance) {
+                actions[i] = IExecutor.Action(address(sbnd), 0, abi.encodeCall(ICompliance.setAllowedCategories, (7)));
+            } else if (kind == ActionKind.Oracle) {
+                actions[i] =
+                    IExecutor.Action(address(oracle), 0, abi.encodeCall(IOracle.setParameters, (_oracleParameters())));
+            } else {
+                actions[i] = IExecutor.Action(address(gov), 0, abi.encodeCall(IGovernance.setParams, (gov.params())));
+            }
         }
     }
 
     // =========================================================================== Basket handlers
 
     /// @dev `payer` issues to `to` what its unfrozen shares pay for. Must succeed when the basket is active and not
-    /// impaired unseen, `to` is eligible and both shares let the payer pay; otherwise it may be refused. Whoever
+    /// impaired unseen, `to` is eligible, the basket's dry run lets it mint to `to` (look-through limits included) and
+    /// both shares let the payer pay; otherwise it may be refused. Whoever
     /// issues pays no more than the share of the pool it gets.
     function issue(uint256 payerSeed, uint256 toSeed, uint256 quantity) external tracked(Exempt.None) {
         _issue(payerSeed, toSeed, quantity);
@@ -600,7 +637,10 @@ contract SystemInvariantTest is SystemFixture {
         if (most == 0 || most == type(uint256).max) return;
         quantity = bound(quantity, 1, Math.min(most, 100e18));
         uint256[] memory amounts = basket.previewIssue(quantity);
-        bool expected = !_impaired() && basket.isEligible(to);
+        // The mint's dry run: both sides per component and, looked through, `to`'s limits (stricter than the issue
+        // itself when `to` is the payer's identity, whose paid shares leave its direct balance first).
+        (bool mints,) = basket.canTransfer(address(0), to, quantity);
+        bool expected = !_impaired() && basket.isEligible(to) && mints;
         for (uint256 c; c < 2; ++c) {
             (bool allowed,) = shares[c].canTransfer(payer, address(basket), amounts[c]);
             expected = expected && (amounts[c] == 0 || allowed);
@@ -619,8 +659,8 @@ contract SystemInvariantTest is SystemFixture {
     }
 
     /// @dev `holder` redeems part of its basket tokens to `to`. Must succeed when no rebalance runs, the basket is not
-    /// impaired unseen, the holder is not frozen, `to` is eligible and both shares let the basket pay; otherwise it
-    /// may be refused. Whoever redeems gets no more than its share of the usable pool.
+    /// impaired unseen, the basket's dry run lets the holder burn, `to` is eligible and both shares let the basket pay;
+    /// otherwise it may be refused. Whoever redeems gets no more than its share of the usable pool.
     function redeem(uint256 holderSeed, uint256 toSeed, uint256 quantity) external tracked(Exempt.None) {
         _redeem(holderSeed, toSeed, quantity);
     }
@@ -633,7 +673,9 @@ contract SystemInvariantTest is SystemFixture {
         if (balance == 0) return;
         quantity = bound(quantity, 1, balance);
         uint256[] memory amounts = basket.previewRedeem(quantity);
-        bool expected = !_impaired() && basket.isEligible(to) && !_frozenInAny(holder);
+        // The burn's dry run: the holder must still be able to hold every component (both sides checked).
+        (bool burns,) = basket.canTransfer(holder, address(0), quantity);
+        bool expected = !_impaired() && basket.isEligible(to) && burns;
         for (uint256 c; c < 2; ++c) {
             (bool allowed,) = shares[c].canTransfer(address(basket), to, amounts[c]);
             expected = expected && (amounts[c] == 0 || allowed);
@@ -650,16 +692,36 @@ contract SystemInvariantTest is SystemFixture {
         }
     }
 
-    /// @dev A basket transfer between any two wallets: must succeed when the receiver is eligible and the sender is
-    /// not frozen in a component (both sides checked); otherwise it may be refused.
+    /// @dev A basket transfer between any two wallets: must succeed when the basket's dry run allows it (both sides per
+    /// component, look-through max balance and max holders); otherwise it may be refused.
     function transferBasket(uint256 fromSeed, uint256 toSeed, uint256 amount) external tracked(Exempt.None) {
         address from = _holderOf(fromSeed, address(basket));
         address to = wallets[toSeed % WALLETS];
         uint256 balance = basket.balanceOf(from);
         if (balance == 0 || from == to) return;
         amount = bound(amount, 1, balance);
-        bool expected = basket.isEligible(to) && !_frozenInAny(from);
-        _try(from, address(basket), abi.encodeCall(basket.transfer, (to, amount)), expected);
+        (bool allowed,) = basket.canTransfer(from, to, amount);
+        _try(from, address(basket), abi.encodeCall(basket.transfer, (to, amount)), allowed);
+    }
+
+    /// @dev The basket's compliance role freezes or unfreezes a wallet's basket tokens (half the time a holder's).
+    function freezeBasketWallet(uint256 seed, bool frozen) external tracked(Exempt.None) {
+        address wallet = _anyOrBasketHolder(seed);
+        vm.prank(agent);
+        basket.setAddressFrozen(wallet, frozen);
+    }
+
+    /// @dev The basket's compliance role forces a transfer of basket tokens between investor wallets: the sender's
+    /// side is skipped, the receiver must still be able to hold every component (look-through limits included), so it
+    /// may be refused.
+    function forcedTransferBasket(uint256 fromSeed, uint256 toSeed, uint256 amount) external tracked(Exempt.Agent) {
+        address from = _holderOf(fromSeed, address(basket));
+        address to = wallets[toSeed % INVESTORS];
+        uint256 balance = basket.balanceOf(from);
+        if (balance == 0 || from == to) return;
+        _try(
+            agent, address(basket), abi.encodeCall(basket.forcedTransfer, (from, to, bound(amount, 1, balance))), false
+        );
     }
 
     /// @dev A component's agent freezes part of the basket's holdings, or all of it (the basket's wallet), or lifts a
@@ -797,6 +859,7 @@ contract SystemInvariantTest is SystemFixture {
         p.tick = 1e16;
         p.endTime = uint40(block.timestamp + 1 minutes);
         p.designatedReporter = reporter;
+        p.subject = asset;
         p.text = IOracle.Reference(string.concat("nav:", vm.toString(asset)), keccak256(abi.encode(asset)));
         uint256 questionId = oracle.createQuestion(p);
         questionAsset[questionId] = asset;
@@ -814,10 +877,9 @@ contract SystemInvariantTest is SystemFixture {
         if (finalQuestions.length == 0) return;
         address asset = address(shares[c % 2]);
         uint256 questionId = finalQuestions[seed % finalQuestions.length];
-        (, uint256 finalizedAt) = oracle.finalValue(questionId);
         if (feed.questionOf(asset) != 0) {
             (, uint256 updatedAt) = feed.price(asset);
-            if (finalizedAt <= updatedAt) return;
+            if (oracle.config(questionId).endTime <= updatedAt) return;
         }
         _try(
             feeder,
@@ -853,13 +915,14 @@ contract SystemInvariantTest is SystemFixture {
         assertLe(_lookThroughHolders(), STOA_MAX_HOLDERS, "look-through holders <= max holders");
     }
 
-    /// @dev Each share's holder count is the number of identities holding it (recomputed), within its limit.
+    /// @dev Each share's holder count is the number of identities holding it directly or with look-through exposure
+    /// (recomputed), within its limit.
     function invariant_holderCountsMatchState() public view {
         uint32 count = registry.identityCount();
         for (uint256 c; c < 2; ++c) {
             uint32 holders;
             for (uint32 id = 1; id <= count; ++id) {
-                if (shares[c].identityBalanceOf(id) != 0) ++holders;
+                if (shares[c].identityBalanceOf(id) != 0 || shares[c].lookThroughBalanceOf(id) != 0) ++holders;
             }
             assertEq(shares[c].holderCount(), holders, "holder count");
         }
@@ -875,7 +938,9 @@ contract SystemInvariantTest is SystemFixture {
         }
     }
 
-    /// @dev Every neuron's stake can be disbursed by its owner: in a snapshot, dissolve it, wait, disburse.
+    /// @dev Every neuron's stake can be disbursed by its owner: in a snapshot, dissolve it, wait, settle its open
+    /// proposals (anyone may, at their deadline at the latest), disburse. Owners the token does not let receive STOA
+    /// now (`_mayReceiveStake`) wait for the token.
     function invariant_stakeAlwaysDisbursable() public {
         assertEq(refusedDisbursements, 0, "a dissolved neuron's disburse was refused");
         uint32 count = neurons.neuronCount();
@@ -883,15 +948,31 @@ contract SystemInvariantTest is SystemFixture {
             (address owner,, INeurons.NeuronState memory state) = neurons.neuron(id);
             if (state.stake == 0) continue;
             uint256 snapshot = vm.snapshotState();
-            vm.startPrank(owner);
+            vm.prank(owner);
             if (!state.dissolving) neurons.startDissolving(id);
             (,, state) = neurons.neuron(id);
             if (state.since > block.timestamp) vm.warp(state.since);
-            (bool ok,) = address(neurons).call(abi.encodeCall(neurons.disburse, (id)));
-            vm.stopPrank();
+            bool ok = _settleOpenProposalsOf(id);
+            if (ok && _mayReceiveStake(owner)) {
+                vm.prank(owner);
+                (ok,) = address(neurons).call(abi.encodeCall(neurons.disburse, (id)));
+            }
             vm.revertToState(snapshot);
             assertTrue(ok, string.concat("stake of neuron ", vm.toString(id), " not disbursable by its owner"));
         }
+    }
+
+    /// @dev Waits for the deadline of each open proposal of neuron `id` and settles it; false if a settlement fails.
+    function _settleOpenProposalsOf(uint32 id) internal returns (bool ok) {
+        uint256 count = gov.proposalCount();
+        for (uint256 proposalId = 1; proposalId <= count; ++proposalId) {
+            IGovernance.ProposalView memory p = gov.proposal(proposalId);
+            if (p.neuronId != id || p.status != IGovernance.ProposalStatus.Open) continue;
+            if (block.timestamp < p.deadline) vm.warp(p.deadline);
+            (ok,) = address(gov).call(abi.encodeCall(gov.settle, (proposalId)));
+            if (!ok) return false;
+        }
+        return true;
     }
 
     /// @dev Units x supply <= usable balances of the basket once a call that must see an impairment (issue, redeem,
@@ -911,17 +992,18 @@ contract SystemInvariantTest is SystemFixture {
         assertEq(unfairRedeems, 0, "a redeemer took value from the remaining holders");
     }
 
-    /// @dev Basket tokens are held by the tracked wallets only (the supply is recomputed from their balances).
+    /// @dev Basket tokens are held by the tracked wallets only, and by the basket itself for a fee it holds while the
+    /// recipient is ineligible (the supply is recomputed from their balances).
     function invariant_basketSupplyHeldByWallets() public view {
-        uint256 sum;
+        uint256 sum = basket.balanceOf(address(basket));
         for (uint256 w; w < WALLETS; ++w) {
             sum += basket.balanceOf(wallets[w]);
         }
         assertEq(sum, basket.totalSupply());
     }
 
-    /// @dev Every adopted, unexecuted proposal executes: in a snapshot, settle it if needed, wait out the timelock and
-    /// execute. No token-side state (pause, freezes, AML, KYC, limits) may block it.
+    /// @dev Every adopted, unexecuted, unexpired proposal executes: in a snapshot, settle it if needed, wait out the
+    /// timelock and execute. No token-side state (pause, freezes, AML, KYC, limits) may block it.
     function invariant_adoptedProposalsExecutable() public {
         assertEq(blockedSettlements, 0, "an adopted proposal's settlement was refused");
         uint256 count = gov.proposalCount();
@@ -935,8 +1017,9 @@ contract SystemInvariantTest is SystemFixture {
                 (ok,) = address(gov).call(abi.encodeCall(gov.settle, (id)));
             }
             if (ok) {
-                vm.warp(gov.proposal(id).decidedAt + TIMELOCK);
-                (ok,) = address(gov).call(abi.encodeCall(gov.execute, (id, _actions(proposals[id].kind))));
+                uint256 readyAt = gov.proposal(id).readyAt;
+                if (block.timestamp < readyAt) vm.warp(readyAt);
+                (ok,) = address(gov).call(abi.encodeCall(gov.execute, (id, _actions(proposalKinds[id]))));
             }
             vm.revertToState(snapshot);
             assertTrue(ok, string.concat("adopted proposal ", vm.toString(id), " cannot be executed"));
@@ -947,7 +1030,7 @@ contract SystemInvariantTest is SystemFixture {
     function invariant_governanceActionsOnlyUnderGovernanceTopic() public view {
         uint256 count = gov.proposalCount();
         for (uint256 id = 1; id <= count; ++id) {
-            if (proposals[id].kind != ActionKind.Governance) continue;
+            if (!_changesGovernance(id)) continue;
             IGovernance.ProposalStatus outcome = gov.decision(id);
             if (outcome != IGovernance.ProposalStatus.Adopted && outcome != IGovernance.ProposalStatus.Executed) {
                 continue;
@@ -958,6 +1041,14 @@ contract SystemInvariantTest is SystemFixture {
                 string.concat("governance action adopted under another topic, proposal ", vm.toString(id))
             );
         }
+    }
+
+    function _changesGovernance(uint256 id) internal view returns (bool) {
+        ActionKind[] storage kinds = proposalKinds[id];
+        for (uint256 i; i < kinds.length; ++i) {
+            if (kinds[i] == ActionKind.Governance) return true;
+        }
+        return false;
     }
 
     /// @dev Each share's price comes from a question about that share.
@@ -984,14 +1075,18 @@ contract SystemInvariantTest is SystemFixture {
 
     // =========================================================================== Look-through
 
-    /// @dev STOA held by identity `id`: directly, plus (look-through) its wallets' basket tokens times STOA's unit.
+    /// @dev STOA held by identity `id`: directly, plus what it holds through STOA's look-through system holders (the
+    /// issuer's choice, as Deploy.s.sol makes it): its wallets' basket tokens times STOA's unit, its neurons' stake.
     function _stoaHeld(uint32 id) internal view returns (uint256 held) {
         held = stoa.identityBalanceOf(id);
-        if (!STOA_LOOK_THROUGH) return held;
+        bool basketThrough = stoa.isLookThrough(address(basket));
+        bool neuronsThrough = stoa.isLookThrough(address(neurons));
         uint256 unit = basket.units()[0];
+        uint256[WALLETS] memory staked = _stakedByWallet();
         address[] memory owned = registry.walletsOf(id);
         for (uint256 i; i < owned.length; ++i) {
-            held += Math.mulDiv(basket.balanceOf(owned[i]), unit, ONE);
+            if (basketThrough) held += Math.mulDiv(basket.balanceOf(owned[i]), unit, ONE);
+            if (neuronsThrough) held += staked[_indexOf(owned[i])];
         }
     }
 
@@ -1000,18 +1095,12 @@ contract SystemInvariantTest is SystemFixture {
         return held >= STOA_MAX_BALANCE ? 0 : STOA_MAX_BALANCE - held;
     }
 
-    /// @dev Identities holding STOA directly or, with look-through, any basket token.
+    /// @dev Identities holding STOA directly or, with look-through, through basket tokens (at least one STOA base unit's
+    /// worth) or stake.
     function _lookThroughHolders() internal view returns (uint256 holders) {
         uint32 count = registry.identityCount();
         for (uint32 id = 1; id <= count; ++id) {
-            if (stoa.identityBalanceOf(id) != 0 || (STOA_LOOK_THROUGH && _basketHeld(id) != 0)) ++holders;
-        }
-    }
-
-    function _basketHeld(uint32 id) internal view returns (uint256 held) {
-        address[] memory owned = registry.walletsOf(id);
-        for (uint256 i; i < owned.length; ++i) {
-            held += basket.balanceOf(owned[i]);
+            if (_stoaHeld(id) != 0) ++holders;
         }
     }
 

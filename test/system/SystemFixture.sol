@@ -16,6 +16,7 @@ import {IOracle} from "../../contracts/oracle/interfaces/IOracle.sol";
 import {IdentityRegistry} from "../../contracts/token/IdentityRegistry.sol";
 import {SecurityToken} from "../../contracts/token/SecurityToken.sol";
 import {TokenRoles} from "../../contracts/token/TokenRoles.sol";
+import {ICompliance} from "../../contracts/token/interfaces/ICompliance.sol";
 import {Attestation} from "../../contracts/token/interfaces/IIdentityRegistry.sol";
 import {Restrictions} from "../../contracts/token/libraries/Restrictions.sol";
 import {Target} from "../governance/mocks/Target.sol";
@@ -24,11 +25,13 @@ import {Test} from "forge-std/Test.sol";
 
 /// @notice The whole platform on one AccessManager and one identity registry, wired as `script/Deploy.s.sol` wires it:
 /// the share token STOA (also governance's stake token) and a second share SBND, both 0 decimals; governance with its
-/// neurons and executor (system holders of STOA; the executor holds the COMPLIANCE and ORACLE_PARAMETERS roles); the
-/// oracle with its price feed; a basket of 10 STOA + 5 SBND per whole basket token over that feed (system holder of
-/// both). STOA runs every built-in rule but lockup with tight limits (4 holders, 1,000 shares per identity); SBND runs
-/// the country and category rules. Investors: alice (two wallets, one identity), bob, carol, dave, erin and the fee
-/// recipient, verified in France or Germany; the stranger has no identity.
+/// neurons (look-through system holder of STOA: stakers stay counted) and executor (system holder of STOA, receiving
+/// kept reject fees; it holds the COMPLIANCE and ORACLE_PARAMETERS roles), its action-topic registry set and the
+/// registrar renounced; the oracle with its price feed; a basket of 10 STOA + 5 SBND per whole basket token over that
+/// feed (look-through system holder of both; the token agent holds its compliance role). STOA runs every built-in rule
+/// but lockup with tight limits (4 holders, 1,000 shares per identity); SBND runs the country and category rules.
+/// Investors: alice (two wallets, one identity), bob, carol, dave, erin and the fee recipient, verified in France or
+/// Germany; the stranger has no identity.
 abstract contract SystemFixture is Test {
     uint16 internal constant FRANCE = 250;
     uint16 internal constant GERMANY = 276;
@@ -45,6 +48,7 @@ abstract contract SystemFixture is Test {
     uint32 internal constant MIN_DELAY = 7 days;
     uint32 internal constant VOTING_PERIOD = 1 days;
     uint32 internal constant TIMELOCK = 1 hours;
+    uint32 internal constant EXECUTION_WINDOW = 7 days;
 
     AccessManager internal manager;
     IdentityRegistry internal registry;
@@ -86,6 +90,7 @@ abstract contract SystemFixture is Test {
         _deployOracle();
         _deployBasket();
         target = new Target();
+        _registerActionTopics();
     }
 
     // ---------------------------------------------------------------------------------- Layers
@@ -133,17 +138,32 @@ abstract contract SystemFixture is Test {
                 ageBonusBps: 2500,
                 maxOpenProposals: 3,
                 executionDelay: TIMELOCK,
-                rejectFee: REJECT_FEE
+                rejectFee: REJECT_FEE,
+                executionWindow: EXECUTION_WINDOW
             })
         );
         neurons = Neurons(address(gov.neurons()));
         executor = address(gov.executor());
         vm.startPrank(officer);
         stoa.setSystemHolder(address(neurons), true);
-        stoa.setSystemHolder(address(gov), true);
+        // Stakers stay counted as holders of STOA while staked (their stake is their look-through exposure).
+        stoa.setLookThrough(address(neurons), true);
         stoa.setSystemHolder(executor, true);
         vm.stopPrank();
         manager.grantRole(TokenRoles.COMPLIANCE, executor, 0);
+    }
+
+    /// @dev Deploy.s.sol's action-topic registry for the calls the suite's proposals make (Governance's own
+    /// `setParams` is registered by its constructor), then the registrar renounces.
+    function _registerActionTopics() internal {
+        IGovernance.ActionTopic[] memory entries = new IGovernance.ActionTopic[](3);
+        entries[0] = IGovernance.ActionTopic(address(target), Target.set.selector, IGovernance.Topic.General);
+        entries[1] = IGovernance.ActionTopic(
+            address(sbnd), ICompliance.setAllowedCategories.selector, IGovernance.Topic.TokenCompliance
+        );
+        entries[2] = IGovernance.ActionTopic(address(oracle), IOracle.setParameters.selector, IGovernance.Topic.Oracle);
+        gov.setActionTopics(entries);
+        gov.renounceRegistrar();
     }
 
     function _deployOracle() internal {
@@ -192,14 +212,18 @@ abstract contract SystemFixture is Test {
                         naturalUnit: ONE,
                         manager: basketManager,
                         feeRecipient: feeRecipient,
-                        feeRate: 0.02e18
+                        feeRate: 0.02e18,
+                        compliance: agent
                     })
                 )
             )
         );
         vm.startPrank(officer);
+        // Both issuers look through the basket (Deploy.s.sol): its holders count toward each share's limits.
         stoa.setSystemHolder(address(basket), true);
+        stoa.setLookThrough(address(basket), true);
         sbnd.setSystemHolder(address(basket), true);
+        sbnd.setLookThrough(address(basket), true);
         vm.stopPrank();
     }
 
