@@ -20,7 +20,7 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 /// all of them. See test/system/README.md for what each invariant guards.
 /// The test contract is its own handler (Morpho Blue's style). Each action is one handler function; a handler bounds
 /// its inputs and calls directly what must succeed, so `fail_on_revert = true` keeps catching unexpected reverts. A
-/// call whose outcome is a compliance decision (a frozen sender, an ineligible receiver, a mislabeled topic, an
+/// call whose outcome is a compliance decision (a frozen sender, an ineligible receiver, a mix of topics, an
 /// impaired basket) goes through `_try`: a refusal is fine, and what a success changed is checked by the ghosts below.
 /// Every handler runs inside `tracked`, which records each wallet's holdings of each share before and after the
 /// action: what a restricted wallet gained, or a frozen wallet moved, is a violation.
@@ -841,10 +841,6 @@ contract SystemInvariantTest is SystemFixture {
     function _impaired() internal view returns (bool) {
         (uint256[] memory usable, uint256[] memory required) = basket.collateral();
         return usable[0] < required[0] || usable[1] < required[1];
-    }
-
-    function _frozenInAny(address wallet) internal view returns (bool) {
-        return stoa.isFrozen(wallet) || sbnd.isFrozen(wallet);
     }
 
     // =========================================================================== Oracle handlers
