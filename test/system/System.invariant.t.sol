@@ -382,7 +382,7 @@ contract SystemInvariantTest is SystemFixture {
     }
 
     /// @dev The agent forces a transfer between investor wallets; for STOA only within what the receiver's identity
-    /// may hold, look-through included, so that the limits stay the issuer's.
+    /// may hold, look-through included (as held and as the token books it), so that the limits stay the issuer's.
     function forcedTransfer(uint256 fromSeed, uint256 toSeed, uint256 c, uint256 amount)
         external
         tracked(Exempt.Agent)
@@ -396,8 +396,13 @@ contract SystemInvariantTest is SystemFixture {
         if (share == stoa) {
             uint32 id = registry.identityOf(to);
             if (id != registry.identityOf(from)) {
-                cap = Math.min(cap, _stoaRoom(id));
-                if (_stoaHeld(id) == 0 && _lookThroughHolders() >= STOA_MAX_HOLDERS) return;
+                // Within the room both the holdings and the token's book (booked look-through exposure) leave.
+                uint256 booked = stoa.identityBalanceOf(id) + stoa.lookThroughBalanceOf(id);
+                cap = Math.min(cap, Math.min(_stoaRoom(id), booked >= STOA_MAX_BALANCE ? 0 : STOA_MAX_BALANCE - booked));
+                bool joins = _stoaHeld(id) == 0 || booked == 0;
+                if (joins && (_lookThroughHolders() >= STOA_MAX_HOLDERS || stoa.holderCount() >= STOA_MAX_HOLDERS)) {
+                    return;
+                }
             }
         }
         if (cap == 0) return;
