@@ -20,7 +20,7 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 /// all of them. See test/system/README.md for what each invariant guards.
 /// The test contract is its own handler (Morpho Blue's style). Each action is one handler function; a handler bounds
 /// its inputs and calls directly what must succeed, so `fail_on_revert = true` keeps catching unexpected reverts. A
-/// call whose outcome is a compliance decision (a frozen sender, an ineligible receiver, a mislabeled topic, an
+/// call whose outcome is a compliance decision (a frozen sender, an ineligible receiver, a mix of topics, an
 /// impaired basket) goes through `_try`: a refusal is fine, and what a success changed is checked by the ghosts below.
 /// Every handler runs inside `tracked`, which records each wallet's holdings of each share before and after the
 /// action: what a restricted wallet gained, or a frozen wallet moved, is a violation.
@@ -382,7 +382,7 @@ contract SystemInvariantTest is SystemFixture {
     }
 
     /// @dev The agent forces a transfer between investor wallets; for STOA only within what the receiver's identity
-    /// may hold, look-through included, so that the limits stay the issuer's.
+    /// may hold, look-through included (as held and as the token books it), so that the limits stay the issuer's.
     function forcedTransfer(uint256 fromSeed, uint256 toSeed, uint256 c, uint256 amount)
         external
         tracked(Exempt.Agent)
@@ -396,8 +396,13 @@ contract SystemInvariantTest is SystemFixture {
         if (share == stoa) {
             uint32 id = registry.identityOf(to);
             if (id != registry.identityOf(from)) {
-                cap = Math.min(cap, _stoaRoom(id));
-                if (_stoaHeld(id) == 0 && _lookThroughHolders() >= STOA_MAX_HOLDERS) return;
+                // Within the room both the holdings and the token's book (booked look-through exposure) leave.
+                uint256 booked = stoa.identityBalanceOf(id) + stoa.lookThroughBalanceOf(id);
+                cap = Math.min(cap, Math.min(_stoaRoom(id), booked >= STOA_MAX_BALANCE ? 0 : STOA_MAX_BALANCE - booked));
+                bool joins = _stoaHeld(id) == 0 || booked == 0;
+                if (joins && (_lookThroughHolders() >= STOA_MAX_HOLDERS || stoa.holderCount() >= STOA_MAX_HOLDERS)) {
+                    return;
+                }
             }
         }
         if (cap == 0) return;
@@ -841,10 +846,6 @@ contract SystemInvariantTest is SystemFixture {
     function _impaired() internal view returns (bool) {
         (uint256[] memory usable, uint256[] memory required) = basket.collateral();
         return usable[0] < required[0] || usable[1] < required[1];
-    }
-
-    function _frozenInAny(address wallet) internal view returns (bool) {
-        return stoa.isFrozen(wallet) || sbnd.isFrozen(wallet);
     }
 
     // =========================================================================== Oracle handlers
