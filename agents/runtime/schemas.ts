@@ -3,7 +3,9 @@ import { getAddress } from 'viem';
 import { z } from 'zod';
 
 /** A 0x-prefixed 20-byte hex address, as written (the config keeps what the operator wrote). */
-export const hexAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte hex address');
+export const hexAddress = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte hex address');
 
 /** A 0x-prefixed 20-byte hex address, checksummed when parsed (task data compared with chain values). */
 export const address = hexAddress.transform((value) => getAddress(value.toLowerCase()));
