@@ -77,7 +77,8 @@ describe('dashboard', () => {
     expect(await rows('section:first-of-type tbody tr')).toEqual([
       ['aliceNewWallet#1', 'aliceNewWallet', '100', '2920', 'no', expect.any(String)],
       ['bob#2', 'bob', '50', '365', 'no', expect.any(String)],
-      ['carol#3', 'carol', '200', '180', 'no', expect.any(String)],
+      // Carol's rejected proposal's fee (10) was kept from her neuron's stake.
+      ['carol#3', 'carol', '190', '180', 'no', expect.any(String)],
     ]);
     // An arrow per followee and topic: bob -> alice (TokenCompliance and catch-all), carol -> alice, carol -> bob.
     expect(await page.locator('svg[aria-label="follow graph"] line').count()).toBe(4);
