@@ -58,7 +58,9 @@ export function register(program: Command): void {
         const valid = parseDuration(options.valid, '--valid');
         const ctx = await createCliContext(options);
         const registry = { address: ctx.contract('identityRegistry'), abi: identityRegistryAbi } as const;
-        const issuedAt = await ctx.now();
+        // The registry refuses an attestation issued after the block that applies it: date it by the head, which
+        // the simulation and the transaction's block are never before (the pending block's wall clock may be).
+        const issuedAt = Number((await ctx.client.getBlock()).timestamp);
         const attestation = {
           identity: investorKey(options.investor),
           wallet,
