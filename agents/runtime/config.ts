@@ -231,6 +231,9 @@ export function readKeyFile(path: string, fail: (message: string) => Error): str
   return text.trim();
 }
 
+/** Keys taken out of an environment by `loadPrivateKey`, by environment and variable name. */
+const readFromEnv = new WeakMap<NodeJS.ProcessEnv, Map<string, string>>();
+
 export function loadPrivateKey({
   sender,
   env = process.env,
@@ -245,9 +248,13 @@ export function loadPrivateKey({
     key = readKeyFile(sender.key_file, (message) => new ConfigError(`config error: ${source}: ${message}`));
   } else {
     source = `environment variable ${sender.key_env} (sender.key_env)`;
-    key = env[sender.key_env]?.trim();
+    key = env[sender.key_env]?.trim() ?? readFromEnv.get(env)?.get(sender.key_env);
     if (!key) throw new ConfigError(`config error: ${source} is not set; the role sends transactions`);
-    // Read once: child processes inherit the environment, and Node's diagnostic report prints it.
+    // Read once: child processes inherit the environment, and Node's diagnostic report prints it. Kept in this
+    // module for a second reader in the process (a role that signs with the agent's key, as the MPC node does).
+    const read = readFromEnv.get(env) ?? new Map<string, string>();
+    read.set(sender.key_env, key);
+    readFromEnv.set(env, read);
     delete env[sender.key_env];
   }
   const prefixed = key.startsWith('0x') ? key : `0x${key}`;

@@ -63,17 +63,28 @@ export function foundryBin(tool: 'anvil' | 'forge' | 'cast'): string {
   }
 }
 
-/** A TCP port on 127.0.0.1 that nobody listens on right now. */
+/** Ports this process handed out: the OS may offer a just-closed port again before its taker listens. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port on 127.0.0.1 that nobody listens on right now and that this process has not handed out before
+ * (the local stack picks every agent's and MPC node's port before any of them listens).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.unref();
+      server.on('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 async function waitForPort(port: number, child: ChildProcess, name: string, timeoutMs = 20_000) {

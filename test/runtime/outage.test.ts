@@ -70,9 +70,11 @@ describe.each(rpcPaths)('outages ($path)', ({ hostile }) => {
     await pinger;
     await clients.test.mine({ blocks: 2 });
     await waitFor(async () => (await acks()) === 150, { what: 'all 150 pings acked', timeoutMs: 90_000 });
-    await waitFor(async () => agent.ingestor().lastError() === undefined, { what: 'healthy again' });
-    const health = await fetch(`http://127.0.0.1:${agent.httpPort()}/healthz`);
-    expect(health.status).toBe(200);
+    // Healthy again: through the hostile provider a later step may fail once more (a 429, a lagging node), so
+    // wait for a healthy answer rather than read one at a fixed moment.
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${agent.httpPort()}/healthz`)).status === 200, {
+      what: 'healthy again',
+    });
     expect(await clients.public.getTransactionCount({ address: agentAddress })).toBe(150);
     const metrics = await (await fetch(`http://127.0.0.1:${agent.httpPort()}/metrics`)).text();
     expect(metrics).toMatch(/stoa_ingest_errors_total\{role="ack-emitter"\} [1-9]/);

@@ -104,9 +104,9 @@ const YEAR = 365 * DAY;
 /** `IGovernance.Topic` and `ProposalStatus`, as the contract numbers them. */
 const TOKEN_COMPLIANCE = 1;
 const STATUS = enumLabels(ProposalStatus);
-const NEW_MAX_HOLDERS = 4;
+const NEW_MAX_HOLDERS = 10;
 const MAX_BALANCE = 600n;
-const SUMMARY = 'Allow US investors (country 840) and up to 4 holders';
+const SUMMARY = 'Allow US investors (country 840) and up to 10 holders';
 const SUMMARY_URI = 'ipfs://stoa-demo/proposal-1.md';
 const REJECTED_SUMMARY = 'Lower the holder limit back to 2';
 const REJECTED_URI = 'ipfs://stoa-demo/proposal-2.md';
